@@ -1,0 +1,76 @@
+// The project's error types. The one error-handling style (docs/architecture.md):
+//  - I/O code reports expected failures as boost::system::error_code (asio::as_tuple) and turns
+//    them, at its own boundary, into one of the exceptions below;
+//  - TransientError: the same request may succeed if repeated (network, 5xx, 409 1960/1965, 429,
+//    truncated document). The retry loop in qualys/ catches only this type.
+//  - FatalError: the job cannot continue (bad credentials, 4xx, SIMPLE_RETURN 2001, bad data).
+//  - ConfigError: a configuration or credentials problem, naming file, key and reason.
+// Messages never contain secrets: callers pass redacted URLs (path only) and never a body that
+// might echo a password.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+namespace qi {
+
+class Error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class TransientError : public Error {
+ public:
+  explicit TransientError(const std::string& what,
+                          std::optional<std::chrono::milliseconds> wait_hint = std::nullopt)
+      : Error(what), wait_hint_(wait_hint) {}
+
+  // How long the server asked us to wait before trying again (Retry-After,
+  // X-RateLimit-ToWait-Sec, SECONDS_TO_WAIT), when it said.
+  std::optional<std::chrono::milliseconds> wait_hint() const { return wait_hint_; }
+
+ private:
+  std::optional<std::chrono::milliseconds> wait_hint_;
+};
+
+class FatalError : public Error {
+ public:
+  explicit FatalError(const std::string& what, std::string qualys_code = {})
+      : Error(what), qualys_code_(std::move(qualys_code)) {}
+
+  // The Qualys CODE (SIMPLE_RETURN) or responseCode (CSAM/QPS) behind the failure, if any.
+  const std::string& qualys_code() const { return qualys_code_; }
+
+ private:
+  std::string qualys_code_;
+};
+
+class ConfigError : public Error {
+ public:
+  ConfigError(std::string file, std::string key, std::string reason)
+      : Error(format(file, key, reason)),
+        file_(std::move(file)),
+        key_(std::move(key)),
+        reason_(std::move(reason)) {}
+
+  const std::string& file() const { return file_; }
+  const std::string& key() const { return key_; }
+  const std::string& reason() const { return reason_; }
+
+ private:
+  static std::string format(const std::string& file, const std::string& key,
+                            const std::string& reason) {
+    std::string out = file;
+    if (!key.empty()) out += ": " + key;
+    out += ": " + reason;
+    return out;
+  }
+
+  std::string file_;
+  std::string key_;
+  std::string reason_;
+};
+
+}  // namespace qi

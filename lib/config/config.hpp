@@ -1,0 +1,111 @@
+// The daemon's configuration as parsed from YAML (config_loader.hpp). A Config is an immutable
+// value: a reload builds a new one (staging copy) and swaps it in only when it is valid.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace qi::config {
+
+using Duration = std::chrono::milliseconds;
+using namespace std::chrono_literals;
+
+struct Credentials {
+  std::string username;
+  std::string password;  // never logged, never in argv, URLs or error text
+  std::string region;    // the legacy REGION_URL column, e.g. "qg2.apps.qualys.com"; may be empty
+};
+
+struct QualysConfig {
+  std::string platform;     // e.g. "US1"; empty when both URLs are given
+  std::string api_url;      // "https://qualysapi.qualys.com" (resolved: never empty after load)
+  std::string gateway_url;  // "https://gateway.qg1.apps.qualys.com" (resolved)
+  std::filesystem::path credentials_file = "/opt/qualys/auth.conf";
+  std::filesystem::path ca_file;  // optional extra trust anchors
+  std::string proxy;              // optional "http://[user:pass@]host:port"
+  std::string user_agent = "qualys-insightd";
+  std::string requested_with = "qualys-insightd";  // X-Requested-With value
+
+  Duration resolve_timeout = 30s;
+  Duration connect_timeout = 30s;
+  Duration handshake_timeout = 30s;
+  Duration write_timeout = 60s;
+  Duration idle_read_timeout = 300s;
+  std::uint64_t max_body_bytes = 16ULL << 30;
+
+  // Rate governor: never more concurrent calls than this, nor than X-Concurrency-Limit-Limit.
+  int max_concurrency = 2;
+  // Start slowing down when X-RateLimit-Remaining falls to this.
+  int rate_limit_reserve = 5;
+
+  // Retries of one request (page, window) inside the job's deadline.
+  int max_attempts = 8;
+  Duration backoff_initial = 2s;
+  Duration backoff_max = 5min;
+  // Longest server-requested wait (Retry-After, ToWait) we accept before failing the run instead.
+  Duration max_server_wait = 30min;
+};
+
+struct OutputConfig {
+  std::filesystem::path dir = "/opt/qualys/output";
+  bool double_backslashes = false;  // for JVM CSV readers that treat '\' as an escape
+};
+
+struct StateConfig {
+  std::filesystem::path dir = "/var/lib/qualys-insight";
+};
+
+struct LoggingConfig {
+  std::string level = "info";  // trace, debug, info, warn, error
+};
+
+struct JobSchedule {
+  bool enabled = true;
+  std::string schedule;   // cron expression, 5 or 6 fields, or @daily etc.
+  Duration timeout = 50min;
+  std::string time_zone;  // IANA name; empty for the system's zone
+};
+
+struct AssetsJobConfig : JobSchedule {
+  int page_size = 300;  // CSAM maximum
+  int empty_page_retries = 3;  // hasMore=1 with no assets
+  std::string filter_json;     // optional CSAM filter body, e.g. {"filters":[...]}
+};
+
+struct KbJobConfig : JobSchedule {
+  std::string api_version = "/api/4.0";
+  std::string details = "Basic";
+  std::int64_t window_size = 25000;  // QIDs per id_min/id_max request
+  std::int64_t max_qid = 2000000;    // last window ends here (QIDs are below ~10^6 today)
+};
+
+struct VmJobConfig : JobSchedule {
+  std::string api_version = "/api/5.0";
+  int truncation_limit = 1000;
+  std::string status = "New,Active,Re-Opened";
+  bool show_igs = false;
+  std::string severities;  // e.g. "3-5"; empty for all
+  bool include_ignored = false;
+  bool include_disabled = false;
+};
+
+struct JobsConfig {
+  AssetsJobConfig assets;
+  KbJobConfig kb;
+  VmJobConfig vm;
+};
+
+struct Config {
+  std::filesystem::path source;  // the YAML file this came from
+  QualysConfig qualys;
+  OutputConfig output;
+  StateConfig state;
+  LoggingConfig logging;
+  JobsConfig jobs;
+};
+
+}  // namespace qi::config

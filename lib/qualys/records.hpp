@@ -1,0 +1,56 @@
+// What the parsers emit and the jobs write: one record per CSV row source.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace qi::qualys {
+
+// One KnowledgeBase VULN (details=Basic). Text is as the API sent it (CDATA content verbatim).
+struct KbVuln {
+  std::int64_t qid = 0;
+  std::string title;
+  std::string category;
+  std::string severity_level;
+  std::vector<std::string> cves;  // every CVE_LIST/CVE/ID, in document order
+};
+
+// One host of a host-detection page with the QIDs of its detections (document order, may repeat
+// when a QID is detected on several ports).
+struct DetectionHost {
+  std::int64_t host_id = 0;
+  std::string qg_hostid;  // empty for IP-tracked hosts
+  std::vector<std::int64_t> qids;
+};
+
+// One CSAM asset, reduced to the assets.csv columns. Absent and null become empty strings.
+struct Asset {
+  std::int64_t asset_id = 0;
+  std::optional<std::int64_t> host_id;  // VM host ID (join key with vm.csv), null when none
+  std::string asset_uuid;
+  std::string address;
+  std::string asset_name;
+  std::string netbios_name;
+  std::string last_logged_on_user;
+  std::string bios_serial_number;
+  std::string bios_asset_tag;
+  std::string os_full_name;
+  std::string os_category1;
+  std::string os_category2;
+  std::string hw_full_name;
+  std::string hw_category1;
+  std::string hw_category2;
+  std::string last_modified_date;  // ISO-8601 as sent; epoch-ms numbers are rendered as ISO
+  std::string created_date;
+};
+
+// A Qualys API v2 SIMPLE_RETURN (or GENERIC_RETURN) found where data was expected.
+struct SimpleReturn {
+  std::string code;  // e.g. "1965"; GENERIC_RETURN has none ("999" is used for it)
+  std::string text;
+  std::vector<std::pair<std::string, std::string>> items;  // ITEM_LIST KEY/VALUE
+};
+
+}  // namespace qi::qualys
