@@ -68,6 +68,10 @@ struct JobSchedule {
   std::string schedule;   // cron expression, 5 or 6 fields, or @daily etc.
   Duration timeout = 50min;
   std::string time_zone;  // IANA name; empty for the system's zone
+  // On start, a firing missed while the daemon was down runs once if it is at most this old.
+  Duration catch_up_window = 6h;
+  // Delay every firing by a stable per-job amount in [0, jitter) to spread load; 0 = none.
+  Duration jitter = 0s;
 };
 
 struct AssetsJobConfig : JobSchedule {

@@ -1,0 +1,135 @@
+#include "command_line.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <stdexcept>
+
+namespace qi::daemon {
+
+namespace {
+
+bool is_job(std::string_view name) { return name == "assets" || name == "kb" || name == "vm"; }
+
+}  // namespace
+
+std::string usage_text() {
+  return R"(Usage: qualys-insightd [--config PATH] [COMMAND]
+
+Pulls assets, the vulnerability knowledge base and host detections from Qualys and publishes
+them atomically as CSV files for Jira Insight (Assets) imports.
+
+Commands:
+  (none)                 run as a daemon in the foreground: fire the jobs on their schedules
+  run JOB...             run assets, kb, vm (or all) once, now; exit 0 only if every job published
+  check                  validate the configuration and the credentials file, print each problem
+  next [--count N]       print the next run times of each job (default 5)
+  status                 print what each job did last and when it runs next (from state.dir)
+  convert kb|vm|assets --input FILE... --output DIR
+                         convert saved API responses (KB/detection XML, CSAM JSON pages) to the
+                         same CSV files, published atomically into DIR
+
+Options:
+  --config PATH          configuration file (default /etc/qualys-insight/config.yaml)
+  --help                 show this text
+  --version              show the version
+
+Exit codes:
+  0  success            1  a job failed (nothing published for it; previous files kept)
+  2  usage error        3  invalid configuration or credentials
+  4  interrupted by SIGINT/SIGTERM before the jobs finished
+
+Documentation: docs/operator-guide.md, docs/configuration.md, docs/troubleshooting.md
+)";
+}
+
+CommandLine parse_command_line(int argc, const char* const argv[]) {
+  CommandLine line;
+  std::vector<std::string_view> args(argv + 1, argv + argc);
+  bool have_command = false;
+  auto need_value = [&](std::size_t& i, std::string_view flag) -> std::string_view {
+    if (i + 1 >= args.size()) throw std::invalid_argument(std::string(flag) + " needs a value");
+    return args[++i];
+  };
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const auto arg = args[i];
+    if (arg == "--help" || arg == "-h") {
+      line.command = Command::help;
+      return line;
+    }
+    if (arg == "--version") {
+      line.command = Command::version;
+      return line;
+    }
+    if (arg == "--config" || arg == "-c") {
+      line.config = std::string(need_value(i, arg));
+      continue;
+    }
+    if (arg.starts_with("--config=")) {
+      line.config = std::string(arg.substr(9));
+      continue;
+    }
+    if (!have_command) {
+      have_command = true;
+      if (arg == "run") line.command = Command::run;
+      else if (arg == "check") line.command = Command::check;
+      else if (arg == "next") line.command = Command::next;
+      else if (arg == "status") line.command = Command::status;
+      else if (arg == "convert") line.command = Command::convert;
+      else throw std::invalid_argument("unknown command '" + std::string(arg) + "'");
+      continue;
+    }
+    switch (line.command) {
+      case Command::run:
+        if (arg == "all") {
+          for (auto job : {"assets", "kb", "vm"}) line.jobs.emplace_back(job);
+        } else if (is_job(arg)) {
+          line.jobs.emplace_back(arg);
+        } else {
+          throw std::invalid_argument("unknown job '" + std::string(arg) +
+                                      "' (jobs: assets, kb, vm, all)");
+        }
+        break;
+      case Command::next:
+        if (arg == "--count") {
+          const auto value = need_value(i, arg);
+          auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), line.count);
+          if (ec != std::errc{} || ptr != value.data() + value.size() || line.count < 1) {
+            throw std::invalid_argument("--count needs a positive number");
+          }
+        } else {
+          throw std::invalid_argument("next takes only --count N");
+        }
+        break;
+      case Command::convert:
+        if (arg == "--input") {
+          line.inputs.emplace_back(std::string(need_value(i, arg)));
+          // Several files may follow one --input.
+          while (i + 1 < args.size() && !args[i + 1].starts_with("--")) {
+            line.inputs.emplace_back(std::string(args[++i]));
+          }
+        } else if (arg == "--output") {
+          line.output = std::string(need_value(i, arg));
+        } else if (line.convert_kind.empty() && is_job(arg)) {
+          line.convert_kind = std::string(arg);
+        } else {
+          throw std::invalid_argument("convert: unexpected argument '" + std::string(arg) + "'");
+        }
+        break;
+      default:
+        throw std::invalid_argument("unexpected argument '" + std::string(arg) + "'");
+    }
+  }
+  if (line.command == Command::run) {
+    if (line.jobs.empty()) throw std::invalid_argument("run needs at least one job (assets, kb, vm, all)");
+    std::sort(line.jobs.begin(), line.jobs.end());
+    line.jobs.erase(std::unique(line.jobs.begin(), line.jobs.end()), line.jobs.end());
+  }
+  if (line.command == Command::convert) {
+    if (line.convert_kind.empty()) throw std::invalid_argument("convert needs kb, vm or assets");
+    if (line.inputs.empty()) throw std::invalid_argument("convert needs --input FILE...");
+    if (line.output.empty()) throw std::invalid_argument("convert needs --output DIR");
+  }
+  return line;
+}
+
+}  // namespace qi::daemon

@@ -1,0 +1,36 @@
+// argv → what to do. Hand-written: the grammar is tiny, and Boost.ProgramOptions would be one
+// more compiled dependency for five flags.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace qi::daemon {
+
+// Exit codes (docs/operator-guide.md, "Exit codes").
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitJobFailed = 1;
+inline constexpr int kExitUsage = 2;
+inline constexpr int kExitConfig = 3;
+inline constexpr int kExitInterrupted = 4;
+
+enum class Command { daemon, run, check, next, status, convert, help, version };
+
+struct CommandLine {
+  Command command = Command::daemon;
+  std::filesystem::path config = "/etc/qualys-insight/config.yaml";
+  std::vector<std::string> jobs;  // run: assets, kb, vm (all expanded)
+  int count = 5;                  // next --count
+  std::string convert_kind;       // convert: kb, vm, assets
+  std::vector<std::filesystem::path> inputs;
+  std::filesystem::path output;
+};
+
+// Throws std::invalid_argument with a message for the user on bad usage.
+CommandLine parse_command_line(int argc, const char* const argv[]);
+
+std::string usage_text();
+
+}  // namespace qi::daemon

@@ -1,0 +1,80 @@
+#include "loaded_config.hpp"
+
+#include "config/config_loader.hpp"
+#include "config/credentials.hpp"
+#include "config/platforms.hpp"
+#include "net/origin.hpp"
+#include "schedule/cron_expression.hpp"
+
+namespace qi::daemon {
+
+namespace {
+
+void check_schedules(const config::Config& config, std::vector<ConfigError>& problems) {
+  const std::pair<const char*, const config::JobSchedule*> jobs[] = {
+      {"assets", &config.jobs.assets}, {"kb", &config.jobs.kb}, {"vm", &config.jobs.vm}};
+  for (const auto& [name, job] : jobs) {
+    try {
+      schedule::CronExpression::parse(job->schedule);
+    } catch (const std::exception& error) {
+      problems.emplace_back(config.source.string(), std::string("jobs.") + name + ".schedule",
+                            error.what());
+    }
+  }
+}
+
+qualys::Endpoints endpoints_of(const config::Config& config,
+                               const config::Credentials& credentials) {
+  auto urls = config::resolve_endpoints(config, credentials);
+  auto origin = [&](const std::string& url, const char* key) {
+    try {
+      return net::parse_origin(url);
+    } catch (const std::exception& error) {
+      throw ConfigError(config.source.string(), key, error.what());
+    }
+  };
+  return {origin(urls.api_url, "qualys.api_url"), origin(urls.gateway_url, "qualys.gateway_url")};
+}
+
+}  // namespace
+
+LoadedConfig load_everything(const std::filesystem::path& config_file) {
+  LoadedConfig loaded;
+  loaded.config = config::load_config(config_file);
+  std::vector<ConfigError> problems;
+  check_schedules(loaded.config, problems);
+  if (!problems.empty()) throw problems.front();
+  loaded.credentials = config::load_credentials(loaded.config.qualys.credentials_file);
+  loaded.endpoints = endpoints_of(loaded.config, loaded.credentials);
+  return loaded;
+}
+
+std::vector<ConfigError> find_problems(const std::filesystem::path& config_file) {
+  config::Config config;
+  auto problems = config::check_config(config_file, &config);
+  if (!problems.empty()) return problems;
+  check_schedules(config, problems);
+  try {
+    auto credentials = config::load_credentials(config.qualys.credentials_file);
+    endpoints_of(config, credentials);
+  } catch (const ConfigError& error) {
+    problems.push_back(error);
+  }
+  return problems;
+}
+
+net::HttpClientOptions http_options(const config::QualysConfig& qualys) {
+  net::HttpClientOptions options;
+  options.resolve_timeout = qualys.resolve_timeout;
+  options.connect_timeout = qualys.connect_timeout;
+  options.handshake_timeout = qualys.handshake_timeout;
+  options.write_timeout = qualys.write_timeout;
+  options.idle_read_timeout = qualys.idle_read_timeout;
+  options.max_body_bytes = qualys.max_body_bytes;
+  options.ca_file = qualys.ca_file.string();
+  options.proxy_url = qualys.proxy;
+  options.user_agent = qualys.user_agent;
+  return options;
+}
+
+}  // namespace qi::daemon

@@ -1,0 +1,29 @@
+// The configuration, credentials and resolved endpoints that one generation of the daemon runs
+// with. Built whole, validated, then used; a reload builds a new one (staging copy).
+#pragma once
+
+#include <filesystem>
+#include <vector>
+
+#include "common/error.hpp"
+#include "config/config.hpp"
+#include "net/http_client.hpp"
+#include "qualys/qualys_session.hpp"
+
+namespace qi::daemon {
+
+struct LoadedConfig {
+  config::Config config;
+  config::Credentials credentials;
+  qualys::Endpoints endpoints;
+};
+
+// Throws qi::ConfigError naming file, key and reason.
+LoadedConfig load_everything(const std::filesystem::path& config_file);
+
+// Every problem of the configuration (config, credentials, schedules, endpoints), for `check`.
+std::vector<ConfigError> find_problems(const std::filesystem::path& config_file);
+
+net::HttpClientOptions http_options(const config::QualysConfig& qualys);
+
+}  // namespace qi::daemon

@@ -1,0 +1,87 @@
+// `check`, `next` and `convert`.
+#include <date/tz.h>
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+
+#include "commands.hpp"
+#include "config/config_loader.hpp"
+#include "config/credentials.hpp"
+#include "jobs/convert.hpp"
+#include "loaded_config.hpp"
+#include "output/publication.hpp"
+#include "schedule/cron_expression.hpp"
+#include "state/state_file.hpp"
+
+namespace qi::daemon {
+
+int check_command(const CommandLine& line) {
+  auto problems = find_problems(line.config);
+  for (const auto& problem : problems) std::cout << "error: " << problem.what() << "\n";
+  if (!problems.empty()) {
+    std::cout << line.config.string() << ": " << problems.size() << " problem"
+              << (problems.size() == 1 ? "" : "s") << "\n";
+    return kExitConfig;
+  }
+  auto loaded = load_everything(line.config);
+  int warnings = 0;
+  if (auto warning = config::credentials_permission_warning(loaded.config.qualys.credentials_file)) {
+    std::cout << "warning: " << *warning << "\n";
+    ++warnings;
+  }
+  try {
+    output::check_output_dir(loaded.config.output.dir);
+  } catch (const std::exception& error) {
+    std::cout << "error: output.dir: " << error.what() << "\n";
+    return kExitConfig;
+  }
+  std::cout << line.config.string() << ": OK (API " << loaded.endpoints.api.host << ", gateway "
+            << loaded.endpoints.gateway.host << ", user " << loaded.credentials.username;
+  if (warnings) std::cout << ", " << warnings << " warning" << (warnings == 1 ? "" : "s");
+  std::cout << ")\n";
+  return kExitOk;
+}
+
+int next_command(const CommandLine& line) {
+  auto config = config::load_config(line.config);
+  const std::pair<const char*, const config::JobSchedule*> jobs[] = {
+      {"assets", &config.jobs.assets}, {"kb", &config.jobs.kb}, {"vm", &config.jobs.vm}};
+  for (const auto& [name, job] : jobs) {
+    if (!job->enabled) {
+      std::cout << name << ": disabled\n";
+      continue;
+    }
+    auto expression = schedule::CronExpression::parse(job->schedule);
+    const date::time_zone* zone =
+        job->time_zone.empty() ? date::current_zone() : date::locate_zone(job->time_zone);
+    std::cout << name << ": \"" << job->schedule << "\" in " << zone->name() << "\n";
+    auto after = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+    for (int i = 0; i < line.count; ++i) {
+      auto next = expression.next_after(after, zone);
+      if (!next) break;
+      auto local = date::make_zoned(zone, *next);
+      std::cout << "  " << date::format("%Y-%m-%d %H:%M:%S %Z (%z)", local) << "\n";
+      after = *next;
+    }
+  }
+  return kExitOk;
+}
+
+int status_command(const CommandLine& line) {
+  auto config = config::load_config(line.config);
+  std::cout << state::describe_state(state::read_state(config.state.dir / "state.json"));
+  return kExitOk;
+}
+
+int convert_command(const CommandLine& line) {
+  auto kind = *jobs::job_from_name(line.convert_kind);
+  output::CsvDialect dialect;
+  auto files = jobs::convert_files(kind, line.inputs, line.output, dialect);
+  for (const auto& file : files) {
+    std::cout << (line.output / file.name).string() << ": " << file.rows << " rows, " << file.bytes
+              << " bytes\n";
+  }
+  return kExitOk;
+}
+
+}  // namespace qi::daemon

@@ -1,0 +1,299 @@
+#include "service.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <csignal>
+#include <functional>
+
+#include "logging.hpp"
+#include "net/https_client.hpp"
+#include "output/publication.hpp"
+
+namespace qi::daemon {
+
+using namespace std::chrono;
+
+namespace {
+
+const config::JobSchedule& schedule_of(const config::Config& config, jobs::JobKind kind) {
+  switch (kind) {
+    case jobs::JobKind::assets:
+      return config.jobs.assets;
+    case jobs::JobKind::kb:
+      return config.jobs.kb;
+    case jobs::JobKind::vm:
+      return config.jobs.vm;
+  }
+  return config.jobs.assets;
+}
+
+std::filesystem::path state_file(const config::Config& config) {
+  return config.state.dir / "state.json";
+}
+
+// A stable offset in [0, jitter) per job, so each job's load lands at the same time each day.
+milliseconds stable_jitter(std::string_view job, milliseconds jitter) {
+  if (jitter.count() <= 0) return milliseconds(0);
+  return milliseconds(std::hash<std::string_view>{}(job) % static_cast<std::size_t>(jitter.count()));
+}
+
+}  // namespace
+
+Service::Service(asio::io_context& io, std::filesystem::path config_file, LoadedConfig initial)
+    : io_(io), config_file_(std::move(config_file)), scheduler_(io.get_executor(), clock_),
+      all_stopped_(io) {
+  current_ = make_generation(std::move(initial));
+  try {
+    state_ = state::read_state(state_file(current_->loaded.config));
+  } catch (const std::exception& error) {
+    spdlog::warn("{}; starting with an empty state", error.what());
+  }
+}
+
+Service::~Service() = default;
+
+std::shared_ptr<Service::Generation> Service::make_generation(LoadedConfig loaded) {
+  auto generation = std::make_shared<Generation>();
+  generation->loaded = std::move(loaded);
+  generation->http =
+      net::make_https_client(io_.get_executor(), http_options(generation->loaded.config.qualys));
+  generation->session = std::make_unique<qualys::QualysSession>(
+      io_.get_executor(), *generation->http, generation->loaded.endpoints,
+      generation->loaded.credentials, generation->loaded.config.qualys);
+  return generation;
+}
+
+std::vector<schedule::ScheduledJob> Service::scheduled_jobs(const config::Config& config) const {
+  std::vector<schedule::ScheduledJob> result;
+  for (auto kind : jobs::kAllJobs) {
+    const auto& job = schedule_of(config, kind);
+    if (!job.enabled) continue;
+    const date::time_zone* zone =
+        job.time_zone.empty() ? date::current_zone() : date::locate_zone(job.time_zone);
+    result.push_back({std::string(jobs::job_name(kind)),
+                      schedule::CronExpression::parse(job.schedule), zone});
+  }
+  return result;
+}
+
+asio::awaitable<void> Service::run() {
+  const auto& config = current_->loaded.config;
+  set_log_level(config.logging.level);
+  output::check_output_dir(config.output.dir);
+  if (auto swept = output::sweep_stale_temp_files(config.output.dir); swept > 0) {
+    spdlog::info("removed {} temp files left by an interrupted earlier run", swept);
+  }
+  scheduler_.set_jobs(scheduled_jobs(config));
+  catch_up();
+  publish_status();
+  save_state();
+  spdlog::info("started with {} (API {}, gateway {})", config_file_.string(),
+               current_->loaded.endpoints.api.host, current_->loaded.endpoints.gateway.host);
+
+  asio::cancellation_signal stop_scheduler;
+  asio::co_spawn(io_, scheduler_.run([this](const schedule::Firing& f) { launch(f); }),
+                 asio::bind_cancellation_slot(stop_scheduler.slot(), asio::detached));
+  asio::cancellation_signal stop_watchdog;
+  asio::co_spawn(io_, watchdog_loop(),
+                 asio::bind_cancellation_slot(stop_watchdog.slot(), asio::detached));
+
+  asio::signal_set signals(io_, SIGHUP, SIGTERM, SIGINT);
+  for (;;) {
+    auto [ec, signal] = co_await signals.async_wait(asio::as_tuple(asio::use_awaitable));
+    if (ec) break;
+    if (signal == SIGHUP) {
+      reload();
+      continue;
+    }
+    spdlog::info("received {}: stopping", signal == SIGINT ? "SIGINT" : "SIGTERM");
+    break;
+  }
+
+  stopping_ = true;
+  notifier_.stopping();
+  stop_scheduler.emit(asio::cancellation_type::terminal);
+  for (auto& [name, job] : running_) {
+    spdlog::info("{}: cancelling run {}", name, job.run_id);
+    job.cancel->emit(asio::cancellation_type::terminal);
+  }
+  while (!running_.empty()) {
+    all_stopped_.expires_after(seconds(1));
+    co_await all_stopped_.async_wait(asio::as_tuple(asio::use_awaitable));
+  }
+  stop_watchdog.emit(asio::cancellation_type::terminal);
+  save_state();
+  spdlog::info("stopped");
+}
+
+void Service::reload() {
+  notifier_.reloading();
+  spdlog::info("SIGHUP: reloading {}", config_file_.string());
+  try {
+    // Staging copy: the new configuration is built and validated whole before it replaces the
+    // running one; any problem keeps the old one.
+    auto staged = load_everything(config_file_);
+    auto jobs = scheduled_jobs(staged.config);
+    const bool credentials_changed =
+        staged.credentials.username != current_->loaded.credentials.username ||
+        staged.credentials.password != current_->loaded.credentials.password;
+    current_ = make_generation(std::move(staged));
+    set_log_level(current_->loaded.config.logging.level);
+    scheduler_.set_jobs(std::move(jobs));
+    spdlog::info("reloaded {}{}; running jobs finish with the configuration they started with",
+                 config_file_.string(),
+                 credentials_changed ? " (new credentials; the gateway token will be renewed)" : "");
+  } catch (const std::exception& error) {
+    spdlog::error("reload rejected, keeping the running configuration: {}", error.what());
+  }
+  publish_status();
+  save_state();
+}
+
+void Service::catch_up() {
+  const auto now = clock_.now();
+  for (const auto& job : scheduler_.jobs()) {
+    auto& job_state = state_.jobs[job.name];
+    if (!job_state.last_scheduled) continue;  // never ran: nothing was missed
+    auto missed = schedule::latest_firing(job.expression, job.zone, *job_state.last_scheduled, now);
+    if (!missed) continue;
+    const auto kind = *jobs::job_from_name(job.name);
+    const auto window = schedule_of(current_->loaded.config, kind).catch_up_window;
+    if (now - *missed <= window) {
+      spdlog::info("{}: the firing of {} was missed while the daemon was down; running it now",
+                   job.name, state::format_time(*missed));
+      launch(schedule::Firing{job.name, *missed, true});
+    } else {
+      spdlog::warn("{}: the firing of {} was missed while the daemon was down and is older than "
+                   "the catch-up window ({} s); skipped",
+                   job.name, state::format_time(*missed), duration_cast<seconds>(window).count());
+      job_state.last_scheduled = *missed;
+    }
+  }
+}
+
+void Service::launch(const schedule::Firing& firing) {
+  if (stopping_) return;
+  const auto kind = *jobs::job_from_name(firing.job);
+  if (running_.contains(firing.job)) {
+    spdlog::warn("{}: firing of {} skipped: run {} is still active", firing.job,
+                 state::format_time(firing.scheduled), running_[firing.job].run_id);
+    return;
+  }
+  std::string holder;
+  std::optional<state::JobLock> lock;
+  try {
+    lock = state::JobLock::try_acquire(current_->loaded.config.state.dir, firing.job, "daemon",
+                                       &holder);
+  } catch (const std::exception& error) {
+    spdlog::error("{}: firing of {} skipped: {}", firing.job, state::format_time(firing.scheduled),
+                  error.what());
+    return;
+  }
+  if (!lock) {
+    spdlog::warn("{}: firing of {} skipped: the job is already running in {}", firing.job,
+                 state::format_time(firing.scheduled), holder);
+    return;
+  }
+  auto run_id = jobs::make_run_id(kind, system_clock::now());
+  auto& job_state = state_.jobs[firing.job];
+  job_state.last_scheduled = firing.scheduled;
+  job_state.run_id = run_id;
+  job_state.started = clock_.now();
+  job_state.finished.reset();
+  job_state.result = "running";
+  job_state.error.clear();
+  auto& running = running_[firing.job];
+  running.run_id = run_id;
+  running.cancel = std::make_unique<asio::cancellation_signal>();
+  save_state();
+  publish_status();
+  asio::co_spawn(io_, run_job(kind, firing, current_, std::move(*lock), run_id),
+                 asio::bind_cancellation_slot(running.cancel->slot(), asio::detached));
+}
+
+asio::awaitable<void> Service::run_job(jobs::JobKind kind, schedule::Firing firing,
+                                       std::shared_ptr<Generation> generation,
+                                       state::JobLock lock, std::string run_id) {
+  const std::string name(jobs::job_name(kind));
+  jobs::RunOutcome outcome;
+  try {
+    const auto& config = generation->loaded.config;
+    if (auto delay = stable_jitter(name, schedule_of(config, kind).jitter); delay.count() > 0) {
+      asio::steady_timer timer(io_, delay);
+      co_await timer.async_wait(asio::use_awaitable);
+    }
+    outcome = co_await jobs::run_job_with_deadline(
+        kind, *generation->session, config, run_id, [this, name](const jobs::JobProgress& p) {
+          if (auto it = running_.find(name); it != running_.end()) {
+            it->second.progress = p.stage + ", " + std::to_string(p.rows) + " rows";
+            publish_status();
+          }
+        });
+  } catch (const std::exception& error) {
+    outcome.status = jobs::RunStatus::cancelled;
+    outcome.error = error.what();
+  }
+  (void)firing;
+  auto& job_state = state_.jobs[name];
+  job_state.finished = clock_.now();
+  job_state.result = std::string(jobs::run_status_name(outcome.status));
+  job_state.error = outcome.error;
+  if (outcome.result) {
+    job_state.files.clear();
+    for (const auto& f : outcome.result->files) job_state.files.push_back({f.name, f.rows, f.bytes});
+    job_state.api_calls = outcome.result->api_calls;
+    job_state.api_bytes = outcome.result->api_bytes;
+    job_state.last_success = job_state.finished;
+  }
+  running_.erase(name);
+  if (running_.empty()) all_stopped_.cancel();
+  save_state();
+  publish_status();
+}
+
+void Service::save_state() {
+  for (const auto& job : scheduler_.jobs()) {
+    state_.jobs[job.name].next_firing = scheduler_.next_firing(job.name);
+  }
+  try {
+    state::write_state(state_file(current_->loaded.config), state_);
+  } catch (const std::exception& error) {
+    spdlog::warn("could not save the state file: {}", error.what());
+  }
+}
+
+void Service::publish_status() {
+  std::string status;
+  for (const auto& job : scheduler_.jobs()) {
+    if (!status.empty()) status += "; ";
+    if (auto it = running_.find(job.name); it != running_.end()) {
+      status += job.name + ": running" +
+                (it->second.progress.empty() ? std::string() : " (" + it->second.progress + ")");
+    } else if (auto next = scheduler_.next_firing(job.name)) {
+      status += job.name + ": next " + state::format_time(*next);
+    } else {
+      status += job.name + ": no next run";
+    }
+  }
+  if (status.empty()) status = "no jobs enabled";
+  if (!stopping_) notifier_.ready(status);
+}
+
+asio::awaitable<void> Service::watchdog_loop() {
+  auto interval = SystemdNotifier::watchdog_interval();
+  if (!interval) co_return;
+  asio::steady_timer timer(io_);
+  for (;;) {
+    notifier_.watchdog();
+    timer.expires_after(*interval);
+    co_await timer.async_wait(asio::use_awaitable);
+  }
+}
+
+}  // namespace qi::daemon

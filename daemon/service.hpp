@@ -1,0 +1,71 @@
+// The long-running daemon: fires the jobs on their schedules, reloads on SIGHUP (staging copy,
+// swapped in only when valid), stops on SIGTERM/SIGINT, and tells systemd what it is doing.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "jobs/job_runner.hpp"
+#include "loaded_config.hpp"
+#include "schedule/job_scheduler.hpp"
+#include "state/job_lock.hpp"
+#include "state/state_file.hpp"
+#include "systemd_notifier.hpp"
+
+namespace qi::daemon {
+
+namespace asio = boost::asio;
+
+class Service {
+ public:
+  Service(asio::io_context& io, std::filesystem::path config_file, LoadedConfig initial);
+  ~Service();
+
+  // Runs until SIGTERM or SIGINT; returns once every running job has stopped.
+  asio::awaitable<void> run();
+
+ private:
+  // Everything one configuration generation needs. Running jobs keep theirs alive (shared_ptr)
+  // and finish with it after a reload.
+  struct Generation {
+    LoadedConfig loaded;
+    std::unique_ptr<net::HttpClient> http;
+    std::unique_ptr<qualys::QualysSession> session;
+  };
+  struct RunningJob {
+    std::string run_id;
+    std::unique_ptr<asio::cancellation_signal> cancel;
+    std::string progress;
+  };
+
+  std::shared_ptr<Generation> make_generation(LoadedConfig loaded);
+  std::vector<schedule::ScheduledJob> scheduled_jobs(const config::Config& config) const;
+  void reload();
+  void catch_up();
+  void launch(const schedule::Firing& firing);
+  asio::awaitable<void> run_job(jobs::JobKind kind, schedule::Firing firing,
+                                std::shared_ptr<Generation> generation, state::JobLock lock,
+                                std::string run_id);
+  void save_state();
+  void publish_status();
+  asio::awaitable<void> watchdog_loop();
+
+  asio::io_context& io_;
+  std::filesystem::path config_file_;
+  std::shared_ptr<Generation> current_;
+  schedule::SystemWallClock clock_;
+  schedule::JobScheduler scheduler_;
+  SystemdNotifier notifier_;
+  state::DaemonState state_;
+  std::map<std::string, RunningJob> running_;
+  asio::steady_timer all_stopped_;
+  bool stopping_ = false;
+};
+
+}  // namespace qi::daemon

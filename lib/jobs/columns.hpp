@@ -1,0 +1,28 @@
+// The output files and their headers: the compatibility contract with existing Insight import
+// configurations (DESIGN.md, "Outputs"). Names, header text and column order must not change.
+#pragma once
+
+#include <array>
+#include <string_view>
+
+namespace qi::jobs {
+
+inline constexpr std::string_view kAssetsFile = "assets.csv";
+inline constexpr std::string_view kVulnKbFile = "vulnkb.csv";
+inline constexpr std::string_view kCveFile = "cve.csv";
+inline constexpr std::string_view kVmFile = "vm.csv";
+
+inline constexpr std::array<std::string_view, 16> kAssetsHeader = {
+    "AssetID",          "AssetUUID",         "Address",         "AssetName",
+    "NetBiosName",      "LastLoggedOnUser",  "BiosSerialNumber", "BiosAssetTag",
+    "OperatingSystem",  "OS Category",       "OS SubCategory",  "Hardware",
+    "Hardware Category", "Hardware SubCategory", "LastModifiedDate", "CreatedDate"};
+
+inline constexpr std::array<std::string_view, 4> kVulnKbHeader = {"QID_KB", "Vulnerability",
+                                                                  "Category", "SeverityLevel"};
+
+inline constexpr std::array<std::string_view, 2> kCveHeader = {"QID_CVE", "CVE_ID"};
+
+inline constexpr std::array<std::string_view, 3> kVmHeader = {"Host ID", "QG HostID", "QID"};
+
+}  // namespace qi::jobs

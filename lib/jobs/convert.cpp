@@ -1,0 +1,130 @@
+#include "jobs/convert.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <memory>
+
+#include "common/error.hpp"
+#include "jobs/columns.hpp"
+#include "jobs/job_support.hpp"
+#include "jobs/record_writers.hpp"
+#include "output/publication.hpp"
+#include "qualys/csam_page_parser.hpp"
+#include "qualys/detection_parser.hpp"
+#include "qualys/kb_parser.hpp"
+
+namespace qi::jobs {
+
+namespace {
+
+// Streams a file through `feed` in 1 MiB pieces: memory stays flat whatever the file's size.
+template <class Parser>
+void stream_file(const std::filesystem::path& path, Parser& parser) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw FatalError("cannot open " + path.string() + ": " + std::strerror(errno));
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
+  ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+  auto buffer = std::make_unique<char[]>(1 << 20);
+  for (;;) {
+    const auto n = ::read(fd, buffer.get(), 1 << 20);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw FatalError("cannot read " + path.string() + ": " + std::strerror(errno));
+    }
+    if (n == 0) break;
+    parser.feed(std::string_view(buffer.get(), static_cast<std::size_t>(n)));
+  }
+  parser.finish();
+  if constexpr (requires { parser.simple_return(); }) {
+    if (const auto& simple = parser.simple_return()) {
+      throw FatalError(path.string() + " holds a Qualys error response, CODE " + simple->code +
+                           ": " + simple->text,
+                       simple->code);
+    }
+  }
+}
+
+// Runs one input through a parser, turning any error into one that names the file.
+template <class Body>
+void with_input(const std::filesystem::path& path, Body body) {
+  try {
+    body();
+  } catch (const FatalError&) {
+    throw;
+  } catch (const std::exception& error) {
+    throw FatalError(path.string() + ": " + error.what());
+  }
+}
+
+}  // namespace
+
+std::vector<PublishedFile> convert_files(JobKind kind,
+                                         const std::vector<std::filesystem::path>& inputs,
+                                         const std::filesystem::path& output_dir,
+                                         const output::CsvDialect& dialect) {
+  std::vector<PublishedFile> files;
+  switch (kind) {
+    case JobKind::kb: {
+      output::Publication publication(
+          output_dir, {std::string(kVulnKbFile), std::string(kCveFile)}, dialect);
+      auto& vulnkb = publication.writer(kVulnKbFile);
+      auto& cve = publication.writer(kCveFile);
+      write_header(vulnkb, kVulnKbHeader);
+      write_header(cve, kCveHeader);
+      for (const auto& input : inputs) {
+        with_input(input, [&] {
+          qualys::KbParser parser([&](qualys::KbVuln&& vuln) { write_kb_rows(vulnkb, cve, vuln); });
+          stream_file(input, parser);
+        });
+      }
+      publication.commit();
+      files = {describe_file(kVulnKbFile, vulnkb), describe_file(kCveFile, cve)};
+      break;
+    }
+    case JobKind::vm: {
+      output::Publication publication(output_dir, {std::string(kVmFile)}, dialect);
+      auto& vm = publication.writer(kVmFile);
+      write_header(vm, kVmHeader);
+      DetectionRowWriter rows(vm);
+      for (const auto& input : inputs) {
+        with_input(input, [&] {
+          qualys::DetectionParser parser([&](qualys::DetectionHost&& host) { rows.write(host); });
+          stream_file(input, parser);
+        });
+      }
+      publication.commit();
+      files = {describe_file(kVmFile, vm)};
+      break;
+    }
+    case JobKind::assets: {
+      output::Publication publication(output_dir, {std::string(kAssetsFile)}, dialect);
+      auto& assets = publication.writer(kAssetsFile);
+      write_header(assets, kAssetsHeader);
+      for (const auto& input : inputs) {
+        with_input(input, [&] {
+          qualys::CsamPageParser parser(
+              [&](qualys::Asset&& asset) { write_asset_row(assets, asset); });
+          stream_file(input, parser);
+          const auto& envelope = parser.envelope();
+          if (!envelope.response_code.empty() && envelope.response_code != "SUCCESS") {
+            throw FatalError(input.string() + " holds a CSAM error response: responseCode " +
+                                 envelope.response_code + ": " + envelope.response_message,
+                             envelope.response_code);
+          }
+        });
+      }
+      publication.commit();
+      files = {describe_file(kAssetsFile, assets)};
+      break;
+    }
+  }
+  return files;
+}
+
+}  // namespace qi::jobs

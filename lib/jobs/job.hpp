@@ -1,0 +1,63 @@
+// The three jobs (assets, kb, vm): each pulls from Qualys, streams rows into temp files and
+// publishes them atomically. A job either publishes all of its files or none (the previous
+// outputs stay byte-identical).
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/config.hpp"
+#include "qualys/qualys_session.hpp"
+
+namespace qi::jobs {
+
+namespace asio = boost::asio;
+
+enum class JobKind { assets, kb, vm };
+
+std::string_view job_name(JobKind kind);
+std::optional<JobKind> job_from_name(std::string_view name);
+inline constexpr JobKind kAllJobs[] = {JobKind::assets, JobKind::kb, JobKind::vm};
+
+// Progress as the job goes: what it has done so far. Reported after every page or window.
+struct JobProgress {
+  std::uint64_t pages = 0;
+  std::uint64_t rows = 0;
+  std::uint64_t bytes = 0;
+  std::string stage;  // e.g. "window 50001-100000", "page 7"
+};
+
+struct PublishedFile {
+  std::string name;
+  std::uint64_t rows = 0;
+  std::uint64_t bytes = 0;
+};
+
+struct JobResult {
+  JobKind kind{};
+  std::vector<PublishedFile> files;
+  std::uint64_t pages = 0;
+  std::uint64_t api_calls = 0;
+  std::uint64_t api_bytes = 0;
+  std::string summary;  // one line for the log, e.g. "1234 assets (CSAM count 1234)"
+};
+
+struct JobEnvironment {
+  qualys::QualysSession& session;
+  const config::Config& config;
+  qualys::CallContext context;  // job name for logs, deadline
+  std::function<void(const JobProgress&)> on_progress = [](const JobProgress&) {};
+};
+
+asio::awaitable<JobResult> run_assets_job(JobEnvironment& env);
+asio::awaitable<JobResult> run_kb_job(JobEnvironment& env);
+asio::awaitable<JobResult> run_vm_job(JobEnvironment& env);
+asio::awaitable<JobResult> run_job(JobKind kind, JobEnvironment& env);
+
+}  // namespace qi::jobs

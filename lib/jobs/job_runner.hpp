@@ -1,0 +1,37 @@
+// Runs one job under its deadline and reports the outcome; shared by `run` and the scheduler.
+// At the deadline (or on cancellation from outside, e.g. SIGTERM) the job's coroutine is
+// cancelled: its sockets close, its temp files are removed, the previous outputs stay.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <chrono>
+#include <optional>
+#include <string>
+
+#include "jobs/job.hpp"
+
+namespace qi::jobs {
+
+enum class RunStatus { succeeded, failed, timed_out, cancelled };
+
+std::string_view run_status_name(RunStatus status);
+
+struct RunOutcome {
+  JobKind kind{};
+  std::string run_id;
+  RunStatus status = RunStatus::failed;
+  std::string error;    // what went wrong, for the log and the state file
+  std::string qualys_code;
+  std::optional<JobResult> result;  // set when the job published
+  std::chrono::system_clock::time_point started;
+  std::chrono::system_clock::time_point finished;
+};
+
+// A short unique identifier for one run, e.g. "kb-20261128T020000Z-3f2a".
+std::string make_run_id(JobKind kind, std::chrono::system_clock::time_point when);
+
+asio::awaitable<RunOutcome> run_job_with_deadline(
+    JobKind kind, qualys::QualysSession& session, const config::Config& config,
+    std::string run_id, std::function<void(const JobProgress&)> on_progress = {});
+
+}  // namespace qi::jobs

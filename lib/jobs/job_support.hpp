@@ -1,0 +1,71 @@
+// Small pieces the three jobs share: headers, buffered consumers, progress reporting.
+#pragma once
+
+#include <array>
+#include <chrono>
+#include <string>
+#include <utility>
+
+#include "jobs/job.hpp"
+#include "output/csv_writer.hpp"
+#include "output/publication.hpp"
+#include "qualys/qualys_session.hpp"
+
+namespace qi::jobs {
+
+template <std::size_t N>
+void write_header(output::CsvWriter& writer, const std::array<std::string_view, N>& header) {
+  [&]<std::size_t... I>(std::index_sequence<I...>) {
+    writer.write_header({header[I]...});
+  }(std::make_index_sequence<N>{});
+}
+
+output::CsvDialect dialect_of(const config::Config& config);
+
+// Keeps a small response body (CSAM count) in memory.
+class BufferedBody final : public qualys::BodyConsumer {
+ public:
+  void feed(std::string_view bytes) override;
+  void finish() override {}
+  const std::string& text() const { return text_; }
+
+ private:
+  std::string text_;
+};
+
+// Logs progress at most every `interval` and passes every update to the job's listener.
+class ProgressReporter {
+ public:
+  ProgressReporter(JobEnvironment& env, std::chrono::seconds interval = std::chrono::seconds(30));
+  void update(std::uint64_t rows, std::string stage, std::uint64_t bytes);
+
+ private:
+  JobEnvironment& env_;
+  std::chrono::seconds interval_;
+  std::chrono::steady_clock::time_point last_log_;
+  JobProgress progress_;
+};
+
+// Counts one job's API calls and body bytes (the session's own counters mix concurrent jobs).
+class CountingConsumer final : public qualys::BodyConsumer {
+ public:
+  CountingConsumer(qualys::BodyConsumer& inner, JobResult& result) : inner_(inner), result_(result) {
+    ++result_.api_calls;
+  }
+  void feed(std::string_view bytes) override {
+    result_.api_bytes += bytes.size();
+    inner_.feed(bytes);
+  }
+  void finish() override { inner_.finish(); }
+  const std::optional<qualys::SimpleReturn>* simple_return() const override {
+    return inner_.simple_return();
+  }
+
+ private:
+  qualys::BodyConsumer& inner_;
+  JobResult& result_;
+};
+
+PublishedFile describe_file(std::string_view name, const output::CsvWriter& writer);
+
+}  // namespace qi::jobs

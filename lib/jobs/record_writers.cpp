@@ -1,0 +1,62 @@
+#include "jobs/record_writers.hpp"
+
+#include <algorithm>
+#include <charconv>
+
+#include "common/error.hpp"
+
+namespace qi::jobs {
+
+namespace {
+
+// std::to_chars into a small stack buffer: this runs once per row.
+class IntText {
+ public:
+  explicit IntText(std::int64_t value) {
+    auto result = std::to_chars(buffer_, buffer_ + sizeof buffer_, value);
+    size_ = static_cast<std::size_t>(result.ptr - buffer_);
+  }
+  std::string_view view() const { return {buffer_, size_}; }
+
+ private:
+  char buffer_[24];
+  std::size_t size_ = 0;
+};
+
+}  // namespace
+
+void write_asset_row(output::CsvWriter& assets, const qualys::Asset& a) {
+  IntText id(a.asset_id);
+  assets.write_row({id.view(), a.asset_uuid, a.address, a.asset_name, a.netbios_name,
+                    a.last_logged_on_user, a.bios_serial_number, a.bios_asset_tag, a.os_full_name,
+                    a.os_category1, a.os_category2, a.hw_full_name, a.hw_category1,
+                    a.hw_category2, a.last_modified_date, a.created_date});
+}
+
+void write_kb_rows(output::CsvWriter& vulnkb, output::CsvWriter& cve,
+                   const qualys::KbVuln& vuln) {
+  IntText qid(vuln.qid);
+  vulnkb.write_row({qid.view(), vuln.title, vuln.category, vuln.severity_level});
+  for (const auto& id : vuln.cves) cve.write_row({qid.view(), id});
+}
+
+void DetectionRowWriter::write(const qualys::DetectionHost& host) {
+  if (last_host_id_ && host.host_id <= *last_host_id_) {
+    throw TransientError("host detection output out of order: host " +
+                         std::to_string(host.host_id) + " after host " +
+                         std::to_string(*last_host_id_));
+  }
+  last_host_id_ = host.host_id;
+  ++hosts_;
+  IntText host_id(host.host_id);
+  seen_.clear();
+  for (auto qid : host.qids) {
+    // A host has tens to hundreds of detections: a linear scan beats hashing here.
+    if (std::find(seen_.begin(), seen_.end(), qid) != seen_.end()) continue;
+    seen_.push_back(qid);
+    IntText qid_text(qid);
+    vm_.write_row({host_id.view(), host.qg_hostid, qid_text.view()});
+  }
+}
+
+}  // namespace qi::jobs

@@ -1,0 +1,41 @@
+// Turning parsed records into CSV rows. Shared by the online jobs and `convert`, so both produce
+// byte-identical files from the same API responses.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "output/csv_writer.hpp"
+#include "qualys/records.hpp"
+
+namespace qi::jobs {
+
+void write_asset_row(output::CsvWriter& assets, const qualys::Asset& asset);
+
+// One vulnkb.csv row and one cve.csv row per CVE (a QID without CVEs has no cve.csv row).
+void write_kb_rows(output::CsvWriter& vulnkb, output::CsvWriter& cve, const qualys::KbVuln& vuln);
+
+// Writes vm.csv rows: one per distinct (host, QID) pair, in document order of each QID's first
+// detection. Hosts must arrive in ascending ID order across all pages (Qualys sorts them; paging
+// by id_min relies on it), which is what makes the pairs distinct across pages without keeping
+// every host in memory. A host out of order is an error rather than a silent duplicate.
+class DetectionRowWriter {
+ public:
+  explicit DetectionRowWriter(output::CsvWriter& vm) : vm_(vm) {}
+
+  void write(const qualys::DetectionHost& host);
+
+  // For page retries: the ordering state to go back to together with the CSV mark.
+  std::optional<std::int64_t> last_host_id() const { return last_host_id_; }
+  void reset_last_host_id(std::optional<std::int64_t> id) { last_host_id_ = id; }
+  std::uint64_t hosts() const { return hosts_; }
+
+ private:
+  output::CsvWriter& vm_;
+  std::optional<std::int64_t> last_host_id_;
+  std::uint64_t hosts_ = 0;
+  std::vector<std::int64_t> seen_;  // the current host's QIDs, reused between hosts
+};
+
+}  // namespace qi::jobs

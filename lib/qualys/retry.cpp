@@ -1,0 +1,68 @@
+#include "qualys/retry.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "common/error.hpp"
+
+namespace qi::qualys {
+
+using namespace std::chrono;
+
+RetryPolicy RetryPolicy::from(const config::QualysConfig& config) {
+  return RetryPolicy{config.max_attempts, config.backoff_initial, config.backoff_max,
+                     config.max_server_wait};
+}
+
+milliseconds backoff_delay(const RetryPolicy& policy, int attempt, std::mt19937_64& rng) {
+  const int doublings = std::clamp(attempt - 2, 0, 30);
+  const auto base = policy.backoff_initial.count() <= 0 ? 1 : policy.backoff_initial.count();
+  const auto ceiling = std::max<long long>(policy.backoff_max.count(), 1);
+  long long full = base;
+  for (int i = 0; i < doublings && full < ceiling; ++i) full *= 2;
+  full = std::min(full, ceiling);
+  std::uniform_int_distribution<long long> jitter(full / 2, full);
+  return milliseconds(jitter(rng));
+}
+
+asio::awaitable<void> run_with_retries(const CallContext& context, const RetryPolicy& policy,
+                                       std::string description,
+                                       std::function<asio::awaitable<void>(int attempt)> attempt) {
+  std::mt19937_64 rng(std::random_device{}());
+  const int max_attempts = std::max(1, policy.max_attempts);
+  for (int n = 1;; ++n) {
+    std::optional<milliseconds> wait;
+    std::string failure;
+    try {
+      co_await attempt(n);
+      co_return;
+    } catch (const TransientError& error) {
+      failure = error.what();
+      wait = error.wait_hint();
+    }
+    if (n >= max_attempts) {
+      throw FatalError(description + ": failed after " + std::to_string(n) +
+                       " attempts; last error: " + failure);
+    }
+    if (wait && *wait > policy.max_server_wait) {
+      throw FatalError(description + ": Qualys asks to wait " +
+                       std::to_string(duration_cast<seconds>(*wait).count()) +
+                       " s, longer than qualys.retry.max_server_wait; last error: " + failure);
+    }
+    const auto delay = std::max(wait.value_or(milliseconds(0)), backoff_delay(policy, n + 1, rng));
+    if (steady_clock::now() + delay >= context.deadline) {
+      throw FatalError(description + ": no time left before the job's deadline to retry; " +
+                       "last error: " + failure);
+    }
+    spdlog::warn("{}: {}: attempt {}/{} failed: {}; retrying in {:.1f} s", context.job,
+                 description, n, max_attempts, failure, duration<double>(delay).count());
+    asio::steady_timer timer(co_await asio::this_coro::executor, delay);
+    co_await timer.async_wait(asio::use_awaitable);
+  }
+}
+
+}  // namespace qi::qualys

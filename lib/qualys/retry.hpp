@@ -1,0 +1,45 @@
+// Retrying one request (a page, a window) inside a job's deadline: exponential backoff with full
+// jitter, server-requested waits honoured, and a clear error once the attempts are used up.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <chrono>
+#include <functional>
+#include <random>
+#include <string>
+
+#include "config/config.hpp"
+
+namespace qi::qualys {
+
+namespace asio = boost::asio;
+
+struct RetryPolicy {
+  int max_attempts = 8;
+  std::chrono::milliseconds backoff_initial{std::chrono::seconds(2)};
+  std::chrono::milliseconds backoff_max{std::chrono::minutes(5)};
+  // A server-requested wait longer than this fails the run instead of sleeping through it.
+  std::chrono::milliseconds max_server_wait{std::chrono::minutes(30)};
+
+  static RetryPolicy from(const config::QualysConfig& config);
+};
+
+// Per-call context: which job asks (for logs) and the job's deadline.
+struct CallContext {
+  std::string job;
+  std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
+};
+
+// The delay before attempt number `attempt` (2 = first retry): a random value in
+// [d/2, d] with d = initial * 2^(attempt-2), capped at the maximum.
+std::chrono::milliseconds backoff_delay(const RetryPolicy& policy, int attempt, std::mt19937_64& rng);
+
+// Runs `attempt(n)` until it returns, retrying on qi::TransientError. Each attempt must start
+// from a clean state (the callers roll their CSV writers back to a mark). Throws qi::FatalError
+// when attempts run out, when the server asks for a wait longer than max_server_wait, or when the
+// next attempt would start after the deadline.
+asio::awaitable<void> run_with_retries(const CallContext& context, const RetryPolicy& policy,
+                                       std::string description,
+                                       std::function<asio::awaitable<void>(int attempt)> attempt);
+
+}  // namespace qi::qualys

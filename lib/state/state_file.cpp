@@ -1,0 +1,199 @@
+#include "state/state_file.hpp"
+
+#include <fcntl.h>
+#include <rapidjson/document.h>
+#include <rapidjson/prettywriter.h>
+#include <rapidjson/stringbuffer.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include <date/date.h>
+
+#include "common/error.hpp"
+
+namespace qi::state {
+
+std::string format_time(Time time) { return date::format("%Y-%m-%dT%H:%M:%SZ", time); }
+
+std::optional<Time> parse_time(std::string_view text) {
+  std::istringstream in{std::string(text)};
+  Time time;
+  in >> date::parse("%Y-%m-%dT%H:%M:%SZ", time);
+  if (in.fail()) return std::nullopt;
+  return time;
+}
+
+namespace {
+
+using Writer = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
+
+void write_time(Writer& w, const char* key, const std::optional<Time>& time) {
+  if (!time) return;
+  w.Key(key);
+  w.String(format_time(*time).c_str());
+}
+
+std::optional<Time> time_member(const rapidjson::Value& object, const char* key) {
+  auto it = object.FindMember(key);
+  if (it == object.MemberEnd() || !it->value.IsString()) return std::nullopt;
+  return parse_time(it->value.GetString());
+}
+
+std::string string_member(const rapidjson::Value& object, const char* key) {
+  auto it = object.FindMember(key);
+  if (it == object.MemberEnd() || !it->value.IsString()) return {};
+  return it->value.GetString();
+}
+
+std::uint64_t number_member(const rapidjson::Value& object, const char* key) {
+  auto it = object.FindMember(key);
+  if (it == object.MemberEnd() || !it->value.IsUint64()) return 0;
+  return it->value.GetUint64();
+}
+
+void write_all(int fd, const std::string& data, const std::filesystem::path& path) {
+  std::size_t done = 0;
+  while (done < data.size()) {
+    const auto n = ::write(fd, data.data() + done, data.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw FatalError("cannot write " + path.string() + ": " + std::strerror(errno));
+    }
+    done += static_cast<std::size_t>(n);
+  }
+}
+
+}  // namespace
+
+DaemonState read_state(const std::filesystem::path& file) {
+  DaemonState state;
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    if (!std::filesystem::exists(file)) return state;
+    throw FatalError("cannot read " + file.string());
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  rapidjson::Document doc;
+  doc.Parse(text.str().c_str());
+  if (doc.HasParseError() || !doc.IsObject()) {
+    throw FatalError(file.string() + " is not a valid state file (JSON)");
+  }
+  auto jobs = doc.FindMember("jobs");
+  if (jobs == doc.MemberEnd() || !jobs->value.IsObject()) return state;
+  for (const auto& [name, value] : jobs->value.GetObject()) {
+    if (!value.IsObject()) continue;
+    JobState job;
+    job.last_scheduled = time_member(value, "last_scheduled");
+    job.run_id = string_member(value, "run_id");
+    job.started = time_member(value, "started");
+    job.finished = time_member(value, "finished");
+    job.result = string_member(value, "result");
+    job.error = string_member(value, "error");
+    job.api_calls = number_member(value, "api_calls");
+    job.api_bytes = number_member(value, "api_bytes");
+    job.last_success = time_member(value, "last_success");
+    job.next_firing = time_member(value, "next_firing");
+    if (auto files = value.FindMember("files"); files != value.MemberEnd() && files->value.IsArray()) {
+      for (const auto& f : files->value.GetArray()) {
+        if (!f.IsObject()) continue;
+        job.files.push_back({string_member(f, "name"), number_member(f, "rows"),
+                             number_member(f, "bytes")});
+      }
+    }
+    state.jobs[name.GetString()] = std::move(job);
+  }
+  return state;
+}
+
+void write_state(const std::filesystem::path& file, const DaemonState& state) {
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  w.StartObject();
+  w.Key("jobs");
+  w.StartObject();
+  for (const auto& [name, job] : state.jobs) {
+    w.Key(name.c_str());
+    w.StartObject();
+    write_time(w, "last_scheduled", job.last_scheduled);
+    w.Key("run_id");
+    w.String(job.run_id.c_str());
+    write_time(w, "started", job.started);
+    write_time(w, "finished", job.finished);
+    w.Key("result");
+    w.String(job.result.c_str());
+    w.Key("error");
+    w.String(job.error.c_str());
+    w.Key("files");
+    w.StartArray();
+    for (const auto& f : job.files) {
+      w.StartObject();
+      w.Key("name");
+      w.String(f.name.c_str());
+      w.Key("rows");
+      w.Uint64(f.rows);
+      w.Key("bytes");
+      w.Uint64(f.bytes);
+      w.EndObject();
+    }
+    w.EndArray();
+    w.Key("api_calls");
+    w.Uint64(job.api_calls);
+    w.Key("api_bytes");
+    w.Uint64(job.api_bytes);
+    write_time(w, "last_success", job.last_success);
+    write_time(w, "next_firing", job.next_firing);
+    w.EndObject();
+  }
+  w.EndObject();
+  w.EndObject();
+  std::string text(buffer.GetString(), buffer.GetSize());
+  text += '\n';
+
+  std::error_code ec;
+  std::filesystem::create_directories(file.parent_path(), ec);
+  auto temp = file;
+  temp += ".tmp-" + std::to_string(::getpid());
+  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) throw FatalError("cannot write " + temp.string() + ": " + std::strerror(errno));
+  try {
+    write_all(fd, text, temp);
+    if (::fsync(fd) != 0) throw FatalError("cannot fsync " + temp.string() + ": " + std::strerror(errno));
+  } catch (...) {
+    ::close(fd);
+    ::unlink(temp.c_str());
+    throw;
+  }
+  ::close(fd);
+  if (::rename(temp.c_str(), file.c_str()) != 0) {
+    const int error = errno;
+    ::unlink(temp.c_str());
+    throw FatalError("cannot replace " + file.string() + ": " + std::strerror(error));
+  }
+}
+
+std::string describe_state(const DaemonState& state) {
+  std::ostringstream out;
+  if (state.jobs.empty()) out << "no job has run yet\n";
+  for (const auto& [name, job] : state.jobs) {
+    out << name << ": " << (job.result.empty() ? "never run" : job.result);
+    if (!job.run_id.empty()) out << " (run " << job.run_id << ")";
+    out << "\n";
+    if (job.started) out << "  started      " << format_time(*job.started) << "\n";
+    if (job.finished) out << "  finished     " << format_time(*job.finished) << "\n";
+    if (!job.error.empty()) out << "  error        " << job.error << "\n";
+    for (const auto& f : job.files) {
+      out << "  published    " << f.name << ": " << f.rows << " rows, " << f.bytes << " bytes\n";
+    }
+    if (job.api_calls) out << "  API calls    " << job.api_calls << " (" << job.api_bytes << " bytes)\n";
+    if (job.last_success) out << "  last success " << format_time(*job.last_success) << "\n";
+    if (job.next_firing) out << "  next run     " << format_time(*job.next_firing) << "\n";
+  }
+  return out.str();
+}
+
+}  // namespace qi::state
