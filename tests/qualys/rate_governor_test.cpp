@@ -1,0 +1,127 @@
+#include "qualys/rate_governor.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+namespace qi::qualys {
+namespace {
+
+namespace asio = boost::asio;
+using namespace std::chrono_literals;
+
+net::HttpResponseHead head_with(std::vector<net::Header> headers) {
+  net::HttpResponseHead head;
+  head.status = 200;
+  head.headers = std::move(headers);
+  return head;
+}
+
+// Holds a permit for `hold`, recording the peak number of holders.
+asio::awaitable<void> hold_permit(RateGovernor& governor, int& holders, int& peak,
+                                  std::chrono::milliseconds hold) {
+  auto permit = co_await governor.acquire();
+  peak = std::max(peak, ++holders);
+  asio::steady_timer timer(co_await asio::this_coro::executor, hold);
+  co_await timer.async_wait(asio::use_awaitable);
+  --holders;
+}
+
+TEST(RateGovernor, NeverAllowsMoreConcurrentCallsThanItsCeiling) {
+  asio::io_context io;
+  RateGovernor governor(io.get_executor(), 2, 0);
+  int holders = 0, peak = 0;
+  for (int i = 0; i < 6; ++i) {
+    asio::co_spawn(io, hold_permit(governor, holders, peak, 20ms), asio::detached);
+  }
+  io.run();
+  EXPECT_EQ(peak, 2);
+  EXPECT_EQ(governor.in_use(), 0);
+}
+
+TEST(RateGovernor, LowersItsCeilingToTheServersConcurrencyLimit) {
+  asio::io_context io;
+  RateGovernor governor(io.get_executor(), 4, 0);
+  governor.observe(head_with({{"x-concurrency-limit-limit", "1"}}));
+  EXPECT_EQ(governor.concurrency_limit(), 1);
+  int holders = 0, peak = 0;
+  for (int i = 0; i < 3; ++i) {
+    asio::co_spawn(io, hold_permit(governor, holders, peak, 10ms), asio::detached);
+  }
+  io.run();
+  EXPECT_EQ(peak, 1);
+}
+
+TEST(RateGovernor, NeverRaisesItsCeilingAboveTheConfiguredMaximum) {
+  asio::io_context io;
+  RateGovernor governor(io.get_executor(), 2, 0);
+  governor.observe(head_with({{"X-Concurrency-Limit-Limit", "10"}}));
+  EXPECT_EQ(governor.concurrency_limit(), 2);
+}
+
+TEST(RateGovernor, PausesEveryCallerWhenTheServerSaysToWait) {
+  asio::io_context io;
+  RateGovernor governor(io.get_executor(), 2, 0);
+  governor.pause_for(80ms);
+  std::chrono::steady_clock::time_point acquired;
+  const auto start = std::chrono::steady_clock::now();
+  asio::co_spawn(
+      io,
+      [&]() -> asio::awaitable<void> {
+        auto permit = co_await governor.acquire();
+        acquired = std::chrono::steady_clock::now();
+      },
+      asio::detached);
+  io.run();
+  EXPECT_GE(acquired - start, 80ms);
+}
+
+TEST(RateGovernor, HonoursToWaitSecondsFromResponseHeaders) {
+  asio::io_context io;
+  RateGovernor governor(io.get_executor(), 2, 0);
+  governor.observe(head_with({{"X-RateLimit-ToWait-Sec", "30"}}));
+  EXPECT_GE(governor.paused_until() - RateGovernor::Clock::now(), 29s);
+}
+
+TEST(RateGovernor, SlowsDownBeforeTheRemainingCallsRunOut) {
+  asio::io_context io;
+  RateGovernor governor(io.get_executor(), 2, 5);
+  governor.observe(head_with({{"X-RateLimit-Remaining", "200"}, {"X-RateLimit-Window-Sec", "3600"}}));
+  EXPECT_LE(governor.paused_until(), RateGovernor::Clock::now());
+  governor.observe(head_with({{"X-RateLimit-Remaining", "3"}, {"X-RateLimit-Window-Sec", "3600"}}));
+  EXPECT_GT(governor.paused_until(), RateGovernor::Clock::now() + 10s);
+}
+
+TEST(RateGovernor, AWaiterCancelledWhileQueuedGivesUpItsPlace) {
+  asio::io_context io;
+  RateGovernor governor(io.get_executor(), 1, 0);
+  bool second_got_permit = false;
+  asio::cancellation_signal cancel;
+  asio::co_spawn(
+      io,
+      [&]() -> asio::awaitable<void> {
+        auto permit = co_await governor.acquire();
+        asio::steady_timer timer(io, 30ms);
+        co_await timer.async_wait(asio::use_awaitable);
+      },
+      asio::detached);
+  asio::co_spawn(
+      io,
+      [&]() -> asio::awaitable<void> {
+        auto permit = co_await governor.acquire();
+        second_got_permit = true;
+      },
+      asio::bind_cancellation_slot(cancel.slot(), asio::detached));
+  asio::steady_timer canceller(io, 10ms);
+  canceller.async_wait([&](auto) { cancel.emit(asio::cancellation_type::terminal); });
+  io.run();
+  EXPECT_FALSE(second_got_permit);
+  EXPECT_EQ(governor.in_use(), 0);
+}
+
+}  // namespace
+}  // namespace qi::qualys
