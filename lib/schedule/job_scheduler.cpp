@@ -55,9 +55,9 @@ asio::awaitable<void> JobScheduler::run(Launch launch) {
       if (entry.next && *entry.next <= now) {
         auto due = *entry.next;
         if (auto newest = latest_firing(job.expression, job.zone, due, now)) {
-          spdlog::warn("{}: firings from {:%FT%TZ} to {:%FT%TZ} were missed (suspend or clock "
-                       "change); running once for the newest",
-                       job.name, due, *newest);
+          spdlog::warn("{}: firings from {} to {} were missed (suspend or clock change); "
+                       "running once for the newest",
+                       job.name, date::format("%FT%TZ", due), date::format("%FT%TZ", *newest));
           due = *newest;
         }
         entry.next = job.expression.next_after(now, job.zone);
