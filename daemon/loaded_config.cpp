@@ -63,18 +63,4 @@ std::vector<ConfigError> find_problems(const std::filesystem::path& config_file)
   return problems;
 }
 
-net::HttpClientOptions http_options(const config::QualysConfig& qualys) {
-  net::HttpClientOptions options;
-  options.resolve_timeout = qualys.resolve_timeout;
-  options.connect_timeout = qualys.connect_timeout;
-  options.handshake_timeout = qualys.handshake_timeout;
-  options.write_timeout = qualys.write_timeout;
-  options.idle_read_timeout = qualys.idle_read_timeout;
-  options.max_body_bytes = qualys.max_body_bytes;
-  options.ca_file = qualys.ca_file.string();
-  options.proxy_url = qualys.proxy;
-  options.user_agent = qualys.user_agent;
-  return options;
-}
-
 }  // namespace qi::daemon

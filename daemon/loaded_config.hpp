@@ -24,6 +24,4 @@ LoadedConfig load_everything(const std::filesystem::path& config_file);
 // Every problem of the configuration (config, credentials, schedules, endpoints), for `check`.
 std::vector<ConfigError> find_problems(const std::filesystem::path& config_file);
 
-net::HttpClientOptions http_options(const config::QualysConfig& qualys);
-
 }  // namespace qi::daemon

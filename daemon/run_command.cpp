@@ -41,7 +41,7 @@ int run_command(const CommandLine& line) {
   }
 
   asio::io_context io;
-  auto http = net::make_https_client(io.get_executor(), http_options(loaded.config.qualys));
+  auto http = net::make_https_client(io.get_executor(), qualys::http_client_options(loaded.config.qualys));
   qualys::QualysSession session(io.get_executor(), *http, loaded.endpoints, loaded.credentials,
                                 loaded.config.qualys);
 

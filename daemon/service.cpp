@@ -62,7 +62,7 @@ std::shared_ptr<Service::Generation> Service::make_generation(LoadedConfig loade
   auto generation = std::make_shared<Generation>();
   generation->loaded = std::move(loaded);
   generation->http =
-      net::make_https_client(io_.get_executor(), http_options(generation->loaded.config.qualys));
+      net::make_https_client(io_.get_executor(), qualys::http_client_options(generation->loaded.config.qualys));
   generation->session = std::make_unique<qualys::QualysSession>(
       io_.get_executor(), *generation->http, generation->loaded.endpoints,
       generation->loaded.credentials, generation->loaded.config.qualys);

@@ -56,6 +56,9 @@ class ParserConsumer final : public BodyConsumer {
   Parser& parser_;
 };
 
+// The HTTP client settings that the qualys.* configuration implies.
+net::HttpClientOptions http_client_options(const config::QualysConfig& config);
+
 struct ApiCallStats {
   std::uint64_t calls = 0;
   std::uint64_t bytes = 0;

@@ -1,0 +1,164 @@
+// The fault matrix: every fault the simulator can inject, against the job it hits, with the
+// outcome we promise: either retried to the exact result, or a clean failure that leaves the
+// previous files byte-identical and no temp file behind. Every case also checks that no password
+// or token reaches the log.
+#include <gtest/gtest.h>
+
+#include <boost/algorithm/string/predicate.hpp>
+
+#include "jobs/columns.hpp"
+#include "simulated_qualys.hpp"
+#include "simulator/expected_csv.hpp"
+
+namespace qi::testing {
+namespace {
+
+using jobs::JobKind;
+using jobs::RunStatus;
+using namespace std::chrono_literals;
+
+enum class Expect { exact, failed, timed_out };
+
+struct FaultCase {
+  std::string name;
+  JobKind job;
+  std::vector<std::string> faults;  // simulator fault specs (tests/simulator/faults.hpp)
+  Expect expect;
+  std::string error_contains = {};  // for failures: a piece of the error the operator sees
+  std::function<void(config::Config&)> adjust = {};
+};
+
+std::ostream& operator<<(std::ostream& out, const FaultCase& c) { return out << c.name; }
+
+const std::vector<FaultCase>& fault_cases() {
+  static const std::vector<FaultCase> cases = {
+      // Transient: retried to the exact result.
+      {"KbHttp500Once", JobKind::kb, {"kb:status:500"}, Expect::exact},
+      {"KbHttp502Once", JobKind::kb, {"kb:status:502"}, Expect::exact},
+      {"DetectionHttp503Once", JobKind::vm, {"detection:status:503,nth=2"}, Expect::exact},
+      {"SearchHttp503Once", JobKind::assets, {"search:status:503,nth=2"}, Expect::exact},
+      {"CountHttp503Once", JobKind::assets, {"count:status:503"}, Expect::exact},
+      {"AuthHttp503Once", JobKind::assets, {"auth:status:503"}, Expect::exact},
+      {"Kb409Concurrency1960", JobKind::kb, {"kb:409-1960"}, Expect::exact},
+      {"Detection409Rate1965WithToWait", JobKind::vm, {"detection:409-1965:1"}, Expect::exact},
+      {"Detection409Rate1965WithoutHeader", JobKind::vm, {"detection:409-1965-no-header:1"},
+       Expect::exact},
+      {"Search429WithRetryAfter", JobKind::assets, {"search:429:1"}, Expect::exact},
+      {"Search429WithoutRetryAfter", JobKind::assets, {"search:429-no-retry-after"}, Expect::exact},
+      {"KbResetBeforeHeaders", JobKind::kb, {"kb:reset-before-headers,nth=2"}, Expect::exact},
+      {"DetectionResetMidBody", JobKind::vm, {"detection:reset-mid-body:1500,nth=2"}, Expect::exact},
+      {"SearchResetMidBody", JobKind::assets, {"search:reset-mid-body:800"}, Expect::exact},
+      {"KbDocumentEndsEarly", JobKind::kb, {"kb:truncate:700,nth=2"}, Expect::exact},
+      {"DetectionDocumentEndsEarly", JobKind::vm, {"detection:truncate:900"}, Expect::exact},
+      {"SearchJsonEndsEarly", JobKind::assets, {"search:truncate:300,nth=2"}, Expect::exact},
+      {"DetectionSilentServerHitsIdleTimeout", JobKind::vm, {"detection:hang,nth=2"}, Expect::exact},
+      {"CountSlowDripStaysAlive", JobKind::assets, {"count:slow-drip:20"}, Expect::exact},
+      {"KbMalformedXmlOnce", JobKind::kb, {"kb:malformed,nth=2"}, Expect::exact},
+      {"SearchMalformedJsonOnce", JobKind::assets, {"search:malformed"}, Expect::exact},
+      {"DetectionInvalidUtf8Once", JobKind::vm, {"detection:invalid-utf8"}, Expect::exact},
+      {"GatewayTokenRevokedMidPull", JobKind::assets, {"search:401,nth=3"}, Expect::exact},
+      {"EveryGatewayTokenExpiresMidPull", JobKind::assets, {"search:expire-tokens,nth=2"},
+       Expect::exact},
+      // Fatal: a clean failure, previous files kept.
+      {"KbAccountExpired2001", JobKind::kb, {"kb:2001"}, Expect::failed, "CODE 2001"},
+      {"DetectionAccountExpired2001", JobKind::vm, {"detection:2001,nth=2"}, Expect::failed,
+       "CODE 2001"},
+      {"KbApi401", JobKind::kb, {"kb:401"}, Expect::failed, "rejected"},
+      {"GatewayLogin401", JobKind::assets, {"auth:401"}, Expect::failed, "rejected the login"},
+      {"CsamResponseCodeFailed", JobKind::assets, {"search:csam-failed,nth=2"}, Expect::failed,
+       "FAILED"},
+      {"CsamHasMoreWithEmptyPageForever", JobKind::assets,
+       {"search:csam-empty-has-more,nth=2,times=forever"}, Expect::failed, "hasMore=1"},
+      {"CsamCursorDoesNotAdvance", JobKind::assets, {"search:csam-stuck-cursor,nth=2"},
+       Expect::failed, "cursor"},
+      {"WarningUrlToAnotherHost", JobKind::vm, {"detection:foreign-warning-url"}, Expect::failed,
+       "refusing to follow"},
+      {"KbHttp503Forever", JobKind::kb, {"kb:status:503,times=forever"}, Expect::failed,
+       "attempts"},
+      {"Search429Forever", JobKind::assets, {"search:429-no-retry-after,times=forever"},
+       Expect::failed, "attempts"},
+      {"RateLimitWaitLongerThanAllowed", JobKind::vm, {"detection:409-1965:100000"},
+       Expect::failed, "max_server_wait"},
+      {"KbMalformedXmlForever", JobKind::kb, {"kb:malformed,times=forever"}, Expect::failed,
+       "malformed"},
+      {"SearchHttp400", JobKind::assets, {"search:status:400"}, Expect::failed, "HTTP 400"},
+      {"DetectionBodyOverTheSizeCap", JobKind::vm, {"detection:huge-body"}, Expect::failed,
+       "exceeds",
+       [](config::Config& c) { c.qualys.max_body_bytes = 1 << 20; }},
+      {"KbSilentServerOutlivesTheDeadline", JobKind::kb, {"kb:hang,times=forever"},
+       Expect::timed_out, "timeout",
+       [](config::Config& c) {
+         c.qualys.idle_read_timeout = 10s;
+         c.jobs.kb.timeout = 1500ms;
+       }},
+  };
+  return cases;
+}
+
+std::vector<std::string_view> files_of(JobKind kind) {
+  switch (kind) {
+    case JobKind::assets:
+      return {jobs::kAssetsFile};
+    case JobKind::kb:
+      return {jobs::kVulnKbFile, jobs::kCveFile};
+    case JobKind::vm:
+      return {jobs::kVmFile};
+  }
+  return {};
+}
+
+class FaultMatrix : public ::testing::TestWithParam<FaultCase> {};
+
+TEST_P(FaultMatrix, EndsInTheExactResultOrACleanFailure) {
+  const auto& c = GetParam();
+  sim::SimulatorOptions options;
+  options.data = {7, 25, 40, 12, 4};
+  options.password = std::string(kHostilePassword);
+  SimulatedQualys simulated(options);
+  TempDir dir;
+  auto config = test_config(simulated, dir.path());
+  if (c.adjust) c.adjust(config);
+  // The previous publication, which a failed run must leave byte-identical.
+  for (auto file : files_of(c.job)) {
+    std::ofstream(config.output.dir / file) << "\"previous\",\"" << file << "\"\n";
+  }
+  for (const auto& spec : c.faults) simulated.simulator().add_fault(sim::parse_fault_spec(spec));
+
+  LogCapture logs;
+  auto outcome = run_one_job(c.job, config, {options.username, options.password, ""});
+
+  if (c.expect == Expect::exact) {
+    ASSERT_EQ(outcome.status, RunStatus::succeeded) << outcome.error;
+    TempDir expected;
+    sim::write_expected_csv(options.data, expected.path());
+    for (auto file : files_of(c.job)) {
+      EXPECT_EQ(read_file(config.output.dir / file), read_file(expected.path() / file)) << file;
+    }
+    EXPECT_GE(simulated.simulator().stats().faults_fired, 1u) << "the fault never fired";
+  } else {
+    EXPECT_EQ(outcome.status, c.expect == Expect::failed ? RunStatus::failed : RunStatus::timed_out)
+        << outcome.error;
+    EXPECT_TRUE(boost::algorithm::icontains(outcome.error, c.error_contains))
+        << "error was: " << outcome.error;
+    for (auto file : files_of(c.job)) {
+      EXPECT_EQ(read_file(config.output.dir / file),
+                "\"previous\",\"" + std::string(file) + "\"\n")
+          << file << " was touched by a failed run";
+    }
+  }
+  std::size_t entries = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(config.output.dir)) {
+    ++entries;
+    EXPECT_NE(entry.path().filename().string().front(), '.') << "temp file left: " << entry.path();
+  }
+  EXPECT_EQ(entries, files_of(c.job).size());
+  EXPECT_EQ(logs.text().find(std::string(kHostilePassword)), std::string::npos);
+  EXPECT_EQ(logs.text().find("Bearer"), std::string::npos);
+  EXPECT_EQ(logs.text().find("eyJ"), std::string::npos) << "a JWT reached the log";
+}
+
+INSTANTIATE_TEST_SUITE_P(Faults, FaultMatrix, ::testing::ValuesIn(fault_cases()),
+                         [](const auto& info) { return info.param.name; });
+
+}  // namespace
+}  // namespace qi::testing
