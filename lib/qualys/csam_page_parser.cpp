@@ -1,0 +1,274 @@
+#include "qualys/csam_page_parser.hpp"
+
+#include <rapidjson/error/en.h>
+#include <rapidjson/memorystream.h>
+#include <rapidjson/reader.h>
+
+#include <charconv>
+#include <chrono>
+#include <cstdio>
+#include <utility>
+#include <vector>
+
+#include "common/error.hpp"
+
+namespace qi::qualys {
+namespace {
+
+constexpr std::size_t kMaxNesting = 512;
+// 0000-01-01T00:00:00.000Z .. 9999-12-31T23:59:59.999Z: what four year digits can show.
+constexpr std::int64_t kMinIsoMs = -62167219200000;
+constexpr std::int64_t kMaxIsoMs = 253402300799999;
+
+std::optional<std::int64_t> to_int64(std::string_view s) {
+  std::int64_t value = 0;
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
+  if (s.empty() || ec != std::errc{} || end != s.data() + s.size()) return std::nullopt;
+  return value;
+}
+
+// agent/inventory timestamps are epoch-ms numbers (csam_v2_search_asset_page_hasMore1_TRIMMED_
+// MOCK.json); should a date column arrive that way, it is written like the ISO strings beside it.
+std::string iso_from_epoch_ms(std::int64_t ms) {
+  using namespace std::chrono;
+  const sys_time<milliseconds> tp{milliseconds{ms}};
+  const sys_days day = floor<days>(tp);
+  const year_month_day ymd{day};
+  const hh_mm_ss<milliseconds> tod{tp - day};
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                static_cast<int>(tod.hours().count()), static_cast<int>(tod.minutes().count()),
+                static_cast<int>(tod.seconds().count()), static_cast<int>(tod.subseconds().count()));
+  return buf;
+}
+
+enum class Where { root, asset_list_data, asset_array, asset, os, hardware, other };
+
+struct Frame {
+  Where where;
+  std::string key;  // the current key when this frame is an object
+};
+
+// A scalar as RapidJSON reported it (numbers arrive as their source text:
+// kParseNumbersAsStringsFlag keeps int64 IDs above 2^53 and negative IDs exact).
+struct Scalar {
+  enum class Kind { null, boolean, number, string } kind;
+  std::string_view text;  // number or string text; "true"/"false" for booleans
+};
+
+class PageHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, PageHandler> {
+ public:
+  PageHandler(CsamEnvelope& envelope, std::vector<Asset>& assets)
+      : envelope_(envelope), assets_(assets) {}
+
+  const std::string& refusal() const { return refusal_; }
+
+  bool Null() { return scalar({Scalar::Kind::null, {}}); }
+  bool Bool(bool b) { return scalar({Scalar::Kind::boolean, b ? "true" : "false"}); }
+  bool RawNumber(const char* s, rapidjson::SizeType n, bool) {
+    return scalar({Scalar::Kind::number, {s, n}});
+  }
+  bool String(const char* s, rapidjson::SizeType n, bool) {
+    return scalar({Scalar::Kind::string, {s, n}});
+  }
+  bool Key(const char* s, rapidjson::SizeType n, bool) {
+    stack_.back().key.assign(s, n);
+    return true;
+  }
+  bool StartObject() { return open(true); }
+  bool StartArray() { return open(false); }
+  bool EndObject(rapidjson::SizeType) {
+    if (stack_.back().where == Where::asset) {
+      if (!have_asset_id_) throw FatalError("CSAM asset without an assetId");
+      assets_.push_back(std::move(current_));
+    }
+    stack_.pop_back();
+    return true;
+  }
+  bool EndArray(rapidjson::SizeType) {
+    stack_.pop_back();
+    return true;
+  }
+
+ private:
+  bool open(bool object) {
+    if (stack_.size() >= kMaxNesting) {
+      refusal_ = "nesting deeper than " + std::to_string(kMaxNesting) + " levels";
+      return false;
+    }
+    Where where = Where::other;
+    if (stack_.empty()) {
+      if (!object) {
+        refusal_ = "the page is not a JSON object";
+        return false;
+      }
+      where = Where::root;
+    } else {
+      const Frame& parent = stack_.back();
+      if (parent.where == Where::root && object && parent.key == "assetListData") {
+        where = Where::asset_list_data;
+      } else if (parent.where == Where::asset_list_data && !object && parent.key == "asset") {
+        where = Where::asset_array;
+      } else if (parent.where == Where::asset_array && object) {
+        where = Where::asset;
+        current_ = Asset{};
+        have_asset_id_ = false;
+      } else if (parent.where == Where::asset && object && parent.key == "operatingSystem") {
+        where = Where::os;
+      } else if (parent.where == Where::asset && object && parent.key == "hardware") {
+        where = Where::hardware;
+      }
+    }
+    stack_.push_back(Frame{where, {}});
+    return true;
+  }
+
+  static std::string text_of(const Scalar& v) {
+    return v.kind == Scalar::Kind::null ? std::string() : std::string(v.text);
+  }
+
+  static std::optional<std::int64_t> id_of(const Scalar& v, const std::string& key) {
+    if (v.kind == Scalar::Kind::null) return std::nullopt;
+    auto id = (v.kind == Scalar::Kind::number || v.kind == Scalar::Kind::string)
+                  ? to_int64(v.text)
+                  : std::nullopt;
+    if (!id) throw FatalError("CSAM " + key + " is not a 64-bit integer: '" + std::string(v.text) + "'");
+    return id;
+  }
+
+  static std::string date_of(const Scalar& v) {
+    if (v.kind == Scalar::Kind::number) {
+      auto ms = to_int64(v.text);
+      if (ms && *ms >= kMinIsoMs && *ms <= kMaxIsoMs) return iso_from_epoch_ms(*ms);
+    }
+    return text_of(v);  // ISO strings verbatim; anything odd as sent
+  }
+
+  bool scalar(const Scalar& v) {
+    if (stack_.empty()) {
+      refusal_ = "the page is not a JSON object";
+      return false;
+    }
+    const Frame& frame = stack_.back();
+    const std::string& key = frame.key;
+    switch (frame.where) {
+      case Where::root: root_value(key, v); break;
+      case Where::asset: asset_value(key, v); break;
+      case Where::os:
+        if (key == "fullName") current_.os_full_name = text_of(v);
+        else if (key == "category1") current_.os_category1 = text_of(v);
+        else if (key == "category2") current_.os_category2 = text_of(v);
+        break;
+      case Where::hardware:
+        if (key == "fullName") current_.hw_full_name = text_of(v);
+        else if (key == "category1") current_.hw_category1 = text_of(v);
+        else if (key == "category2") current_.hw_category2 = text_of(v);
+        break;
+      default: break;  // software lists, tags, agent data…: validated by RapidJSON, not kept
+    }
+    return true;
+  }
+
+  void root_value(const std::string& key, const Scalar& v) {
+    if (key == "responseCode") {
+      envelope_.response_code = text_of(v);
+    } else if (key == "responseMessage") {
+      envelope_.response_message = text_of(v);
+    } else if (key == "count") {
+      envelope_.count = id_of(v, key);
+    } else if (key == "lastSeenAssetId") {
+      envelope_.last_seen_asset_id = id_of(v, key);
+    } else if (key == "hasMore") {
+      // An integer 0/1 in the API (qualys-api.md §3); accept a boolean too.
+      if (v.kind == Scalar::Kind::boolean) {
+        envelope_.has_more = v.text == "true" ? 1 : 0;
+      } else if (auto n = id_of(v, key)) {
+        envelope_.has_more = *n != 0 ? 1 : 0;
+      } else {
+        envelope_.has_more.reset();
+      }
+    }
+  }
+
+  void asset_value(const std::string& key, const Scalar& v) {
+    if (key == "assetId") {
+      auto id = id_of(v, key);
+      if (!id) throw FatalError("CSAM asset with a null assetId");
+      current_.asset_id = *id;
+      have_asset_id_ = true;
+    } else if (key == "hostId") {
+      current_.host_id = id_of(v, key);
+    } else if (key == "assetUUID") {
+      current_.asset_uuid = text_of(v);
+    } else if (key == "address") {
+      current_.address = text_of(v);
+    } else if (key == "assetName") {
+      current_.asset_name = text_of(v);
+    } else if (key == "netbiosName") {
+      current_.netbios_name = text_of(v);
+    } else if (key == "lastLoggedOnUser") {
+      current_.last_logged_on_user = text_of(v);
+    } else if (key == "biosSerialNumber") {
+      current_.bios_serial_number = text_of(v);
+    } else if (key == "biosAssetTag") {
+      current_.bios_asset_tag = text_of(v);
+    } else if (key == "lastModifiedDate") {
+      current_.last_modified_date = date_of(v);
+    } else if (key == "createdDate") {
+      current_.created_date = date_of(v);
+    }
+    // "operatingSystem": null / "hardware": null land here too and leave the fields empty.
+  }
+
+  CsamEnvelope& envelope_;
+  std::vector<Asset>& assets_;
+  std::vector<Frame> stack_;
+  Asset current_;
+  bool have_asset_id_ = false;
+  std::string refusal_;
+};
+
+}  // namespace
+
+CsamPageParser::CsamPageParser(std::function<void(Asset&&)> on_asset, std::size_t max_bytes)
+    : on_asset_(std::move(on_asset)), max_bytes_(max_bytes) {}
+
+void CsamPageParser::feed(std::string_view bytes) {
+  if (finished_) throw std::logic_error("CsamPageParser::feed after finish");
+  if (bytes.size() > max_bytes_ - body_.size()) {
+    throw FatalError("CSAM page larger than " + std::to_string(max_bytes_) + " bytes");
+  }
+  body_.append(bytes);
+}
+
+void CsamPageParser::finish() {
+  if (finished_) throw std::logic_error("CsamPageParser::finish called twice");
+  finished_ = true;
+
+  CsamEnvelope envelope;
+  std::vector<Asset> assets;
+  PageHandler handler(envelope, assets);
+  rapidjson::Reader reader;
+  rapidjson::MemoryStream stream(body_.data(), body_.size());
+  constexpr unsigned kFlags = rapidjson::kParseValidateEncodingFlag |
+                              rapidjson::kParseNumbersAsStringsFlag |
+                              rapidjson::kParseIterativeFlag;
+  const rapidjson::ParseResult result = reader.Parse<kFlags>(stream, handler);
+  std::string().swap(body_);
+  if (result.IsError()) {
+    const std::string reason = result.Code() == rapidjson::kParseErrorTermination
+                                   ? handler.refusal()
+                                   : rapidjson::GetParseError_En(result.Code());
+    throw TransientError("malformed JSON in CSAM page: " + reason + " at offset " +
+                         std::to_string(result.Offset()));
+  }
+
+  envelope_ = std::move(envelope);
+  for (Asset& asset : assets) {
+    on_asset_(std::move(asset));
+    ++envelope_.assets;
+  }
+}
+
+}  // namespace qi::qualys

@@ -1,0 +1,37 @@
+// Streaming parser of a KnowledgeBase vuln list (KNOWLEDGE_BASE_VULN_LIST_OUTPUT). Owned by the kb
+// job for one response body. Emits each VULN at its end tag, so memory does not grow with the
+// number of VULNs (a details=All KB is hundreds of MB).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+
+#include "qualys/qualys_xml_document.hpp"
+#include "qualys/records.hpp"
+
+namespace qi::qualys {
+
+class KbParser final : public QualysXmlDocument {
+ public:
+  explicit KbParser(std::function<void(KbVuln&&)> on_vuln);
+
+  std::size_t vuln_count() const { return vuln_count_; }
+  // QID of the last VULN emitted (the output is sorted by QID: the next id_min window starts
+  // after it).
+  std::optional<std::int64_t> last_qid() const { return last_qid_; }
+
+ private:
+  bool on_start(Path path) override;
+  void on_text(Path path, std::string text) override;
+  void on_end(Path path) override;
+
+  std::function<void(KbVuln&&)> on_vuln_;
+  KbVuln current_;
+  bool have_qid_ = false;
+  std::size_t vuln_count_ = 0;
+  std::optional<std::int64_t> last_qid_;
+};
+
+}  // namespace qi::qualys

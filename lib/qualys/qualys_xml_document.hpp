@@ -1,0 +1,87 @@
+// Base of the Qualys API v2 XML parsers (KB, host detection, host list): owns the push parser,
+// tracks the element path, collects the text of the elements a parser asks for, and handles
+// what every v2 body may contain instead of data or beside it:
+//  - a SIMPLE_RETURN / GENERIC_RETURN / QPS ServiceResponse root → simple_return(), no data;
+//  - RESPONSE/WARNING (CODE, TEXT, URL) → warning(); CODE 1980 with a URL → next_page_url().
+// A root element that is neither the expected one nor a return shape → qi::FatalError.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "qualys/records.hpp"
+#include "qualys/simple_return.hpp"
+#include "xml/push_parser.hpp"
+#include "xml/text_collector.hpp"
+
+namespace qi::qualys {
+
+// RESPONSE/WARNING of a v2 list output. Code and text trimmed; url trimmed, CDATA content as sent.
+struct QualysWarning {
+  std::string code;
+  std::string text;
+  std::string url;
+};
+
+class QualysXmlDocument : private xml::SaxHandler {
+ public:
+  QualysXmlDocument(const QualysXmlDocument&) = delete;
+  QualysXmlDocument& operator=(const QualysXmlDocument&) = delete;
+
+  void feed(std::string_view bytes) { parser_.feed(bytes); }
+  void finish() { parser_.finish(); }
+
+  const std::optional<SimpleReturn>& simple_return() const { return simple_return_; }
+  const std::optional<QualysWarning>& warning() const { return warning_; }
+  // Set when the body carries WARNING CODE 1980 with a URL: the next page, used as given (it
+  // may carry parameters we never sent, host_list_truncated_warning_guide.xml).
+  const std::optional<std::string>& next_page_url() const { return next_page_url_; }
+
+ protected:
+  using Path = std::span<const std::string>;
+
+  // expected_root empty: any root is accepted and ignored unless it is a return shape.
+  explicit QualysXmlDocument(std::string expected_root);
+  ~QualysXmlDocument() override = default;
+
+  // Data events, only for a document with the expected root and outside RESPONSE/WARNING.
+  // path holds the open elements, root first. Return true to receive the element's text.
+  virtual bool on_start(Path path) = 0;
+  virtual void on_text(Path /*path*/, std::string /*text*/) {}
+  virtual void on_end(Path /*path*/) {}
+
+  // path == root / below... (below excludes the root, which the base has already checked).
+  static bool is(Path path, std::initializer_list<std::string_view> below_root);
+  static std::string trim(std::string_view s);
+  // A whole, trimmed decimal int64, or nullopt.
+  static std::optional<std::int64_t> to_int64(std::string_view s);
+
+ private:
+  enum class Mode { before_root, data, return_shape, ignored };
+
+  void start_element(std::string_view name, const xml::Attributes& attributes) override;
+  void end_element(std::string_view name) override;
+  void text(std::string_view data) override;
+  void cdata(std::string_view data) override;
+
+  bool start_warning(Path path);
+  void warning_text(Path path, std::string text);
+
+  std::string expected_root_;
+  xml::PushParser parser_;
+  Mode mode_ = Mode::before_root;
+  std::vector<std::string> path_;  // reused strings: no allocation per element once warm
+  std::size_t depth_ = 0;
+  xml::TextCollector collector_;
+  std::size_t collect_depth_ = 0;  // 0: not collecting
+  std::optional<SimpleReturnBuilder> return_builder_;
+  std::optional<SimpleReturn> simple_return_;
+  std::optional<QualysWarning> warning_;
+  std::optional<std::string> next_page_url_;
+};
+
+}  // namespace qi::qualys
