@@ -1,0 +1,110 @@
+#include "simulator/control.hpp"
+
+#include <sstream>
+
+namespace qi::sim {
+
+std::string Stats::to_json() const {
+  std::string out = "{\"requests\":{";
+  bool first = true;
+  for (const auto& [name, n] : requests) {
+    if (!first) out += ',';
+    first = false;
+    out += "\"" + name + "\":" + std::to_string(n);
+  }
+  out += "},\"gateway_logins_ok\":" + std::to_string(gateway_logins_ok) +
+         ",\"gateway_logins_failed\":" + std::to_string(gateway_logins_failed) +
+         ",\"basic_auth_ok\":" + std::to_string(basic_auth_ok) +
+         ",\"basic_auth_failed\":" + std::to_string(basic_auth_failed) +
+         ",\"body_bytes_sent\":" + std::to_string(body_bytes_sent) +
+         ",\"connections\":" + std::to_string(connections) +
+         ",\"faults_fired\":" + std::to_string(faults_fired) +
+         ",\"dtd_fetches\":" + std::to_string(dtd_fetches) +
+         ",\"concurrency_rejections\":" + std::to_string(concurrency_rejections) + "}\n";
+  return out;
+}
+
+// ---- gateway tokens: JWT-shaped (header.payload.signature, base64url) with an exp claim ----
+
+std::string SimulatorCore::issue_token() {
+  const auto now = std::chrono::system_clock::now();
+  const auto iat = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+  const auto exp = iat + options_.token_lifetime.count();
+  std::lock_guard lock(mu_);
+  const std::uint64_t serial = ++token_serial_;
+  const std::string header = R"({"alg":"HS256","typ":"JWT"})";
+  const std::string payload = "{\"sub\":\"" + options_.username + "\",\"iss\":\"qualys-sim\",\"iat\":" +
+                              std::to_string(iat) + ",\"exp\":" + std::to_string(exp) +
+                              ",\"jti\":\"" + std::to_string(serial) + "\"}";
+  std::string signature(32, '\0');
+  for (std::size_t i = 0; i < signature.size(); i += 8) {
+    const std::uint64_t h = mix64(serial, 77, static_cast<std::uint64_t>(iat), i);
+    for (std::size_t b = 0; b < 8; ++b) signature[i + b] = static_cast<char>(h >> (8 * b));
+  }
+  std::string token = base64_encode(header, true) + "." + base64_encode(payload, true) + "." +
+                      base64_encode(signature, true);
+  tokens_[token] = std::chrono::system_clock::time_point(std::chrono::seconds(exp));
+  return token;
+}
+
+bool SimulatorCore::token_valid(const std::string& token) {
+  std::lock_guard lock(mu_);
+  const auto it = tokens_.find(token);
+  if (it == tokens_.end()) return false;
+  if (std::chrono::system_clock::now() >= it->second) {
+    tokens_.erase(it);
+    return false;
+  }
+  return true;
+}
+
+void SimulatorCore::revoke_token(const std::string& token) {
+  std::lock_guard lock(mu_);
+  tokens_.erase(token);
+}
+
+void SimulatorCore::expire_all_tokens() {
+  std::lock_guard lock(mu_);
+  tokens_.clear();
+}
+
+// ---- /__sim/... ----
+
+asio::awaitable<void> handle_control(SimulatorCore& core, Stream& stream, const Request& request,
+                                     const std::string& path) {
+  ResponseWriter writer(stream, Latency{}, BodyFaults{}, core.bytes_counter());
+  const Headers json = plain_headers("application/json");
+  const Headers text = plain_headers("text/plain");
+  if (path == "/__sim/stats" && request.method() == http::verb::get) {
+    co_await writer.send(200, json, core.stats().to_json());
+  } else if (path == "/__sim/faults" && request.method() == http::verb::post) {
+    std::vector<FaultRule> rules;
+    std::istringstream lines(request.body());
+    std::string line;
+    std::string error;
+    try {
+      while (std::getline(lines, line)) {
+        if (line.find_first_not_of(" \t\r") == std::string::npos || line.starts_with("#")) continue;
+        rules.push_back(parse_fault_spec(line));
+      }
+    } catch (const std::invalid_argument& e) {
+      error = e.what();
+    }
+    if (!error.empty()) {
+      co_await writer.send(400, text, error + "\n");
+      co_return;
+    }
+    for (auto& rule : rules) core.add_fault(std::move(rule));
+    co_await writer.send(200, text, std::to_string(rules.size()) + " fault rule(s) added\n");
+  } else if (path == "/__sim/faults" && request.method() == http::verb::delete_) {
+    core.clear_faults();
+    co_await writer.send(200, text, "faults cleared\n");
+  } else if (path == "/__sim/expire-tokens" && request.method() == http::verb::post) {
+    core.expire_all_tokens();
+    co_await writer.send(200, text, "all gateway tokens expired\n");
+  } else {
+    co_await writer.send(404, text, "unknown control endpoint\n");
+  }
+}
+
+}  // namespace qi::sim

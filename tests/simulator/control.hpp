@@ -1,0 +1,12 @@
+// The simulator's control endpoints (/__sim/stats, /__sim/faults, /__sim/expire-tokens) used by
+// scripts and by tests that drive the qualys-sim executable.
+#pragma once
+
+#include "simulator/core.hpp"
+
+namespace qi::sim {
+
+asio::awaitable<void> handle_control(SimulatorCore& core, Stream& stream, const Request& request,
+                                     const std::string& path);
+
+}  // namespace qi::sim

@@ -1,0 +1,111 @@
+// The simulator's dataset: a pure function of (seed, index) for every record, so any page of a
+// million-record subscription is generated on the fly in O(1) memory, and the expected-CSV oracle
+// (expected_csv.hpp) sees exactly the records the endpoints serve.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace qi::sim {
+
+// Sizes and seed of one simulated subscription. All endpoints serve the same data.
+struct DataSpec {
+  std::uint64_t seed = 1;
+  std::int64_t assets = 10;
+  std::int64_t qids = 20;
+  std::int64_t hosts = 10;
+  std::int64_t detections_per_host = 3;
+};
+
+// Nested CSAM objects; `present == false` renders as JSON null (operatingSystem/hardware can be
+// null, qualys-api.md §4.3).
+struct SimNamed {
+  bool present = false;
+  std::string full_name;
+  std::string category1;
+  std::string category2;
+};
+
+// One CSAM asset (the fields assets.csv needs plus what the bulky parts are derived from).
+struct SimAsset {
+  std::int64_t asset_id = 0;  // some above 2^53 (qualys-api.md §4.2)
+  std::optional<std::int64_t> host_id;
+  std::optional<std::string> asset_uuid;
+  std::optional<std::string> address;
+  std::string asset_name;
+  std::optional<std::string> netbios_name;
+  std::optional<std::string> last_logged_on_user;
+  std::optional<std::string> bios_serial_number;
+  std::optional<std::string> bios_asset_tag;
+  SimNamed operating_system;
+  SimNamed hardware;
+  std::string last_modified_date;  // ISO-8601 with milliseconds
+  std::string created_date;
+  std::int64_t epoch_ms = 0;       // nested epoch-millisecond numbers (agent, inventory)
+  std::int64_t software_id = 0;    // negative signed 64-bit for some assets
+};
+
+struct SimCve {
+  std::string id;
+  std::string url;
+};
+
+// One KnowledgeBase VULN.
+struct SimVuln {
+  std::int64_t qid = 0;
+  std::string vuln_type;
+  int severity = 1;
+  std::string title;     // CDATA content (HTML, literal &quot;, hostile text)
+  std::string category;  // element text (escaped on output)
+  std::string last_modified;  // YYYY-MM-DDTHH:MM:SSZ
+  std::string published;
+  bool patchable = false;
+  std::vector<SimCve> cves;  // empty: no CVE_LIST element
+  bool information_gathered = false;
+};
+
+struct SimDetection {
+  std::int64_t qid = 0;
+  std::string type;  // Confirmed | Potential | Info
+  int severity = 1;
+  int port = 0;
+  std::string protocol;
+  std::string status;  // New | Active | Re-Opened | Fixed
+  bool ignored = false;
+  bool disabled = false;
+  std::string results;  // multi-line
+  std::string first_found;
+  std::string last_found;
+};
+
+// One VM host (host list and host detection).
+struct SimHost {
+  std::int64_t host_id = 0;
+  std::string ip;
+  std::string tracking_method;
+  std::optional<std::string> qg_hostid;  // only agent-tracked hosts (qualys-api.md §6.1)
+  std::string os;
+  std::string dns;
+  std::string netbios;
+  std::string last_scan;
+};
+
+// Record generators: each a pure function of (spec.seed, index), 0 <= index < count.
+std::int64_t asset_id_at(const DataSpec& spec, std::int64_t index);
+SimAsset asset_at(const DataSpec& spec, std::int64_t index);
+std::int64_t qid_at(const DataSpec& spec, std::int64_t index);
+SimVuln vuln_at(const DataSpec& spec, std::int64_t index);
+std::int64_t host_id_at(const DataSpec& spec, std::int64_t index);
+SimHost host_at(const DataSpec& spec, std::int64_t index);
+// Every detection of host `index` in document order (unfiltered; may be empty, may repeat a QID
+// on a second port).
+std::vector<SimDetection> detections_at(const DataSpec& spec, std::int64_t index);
+
+// Index lookups for the cursors (ids are strictly increasing in the index).
+std::int64_t first_asset_after(const DataSpec& spec, std::int64_t last_seen_asset_id);
+std::int64_t first_qid_index_at_least(const DataSpec& spec, std::int64_t qid);
+std::int64_t first_host_index_at_least(const DataSpec& spec, std::int64_t host_id);
+
+}  // namespace qi::sim

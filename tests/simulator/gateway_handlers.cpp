@@ -1,0 +1,174 @@
+// Gateway endpoints: POST /auth (201 + raw JWT text, qualys-api.md §2.1) and the CSAM v2 asset
+// search and count (§4), with the envelope of csam_v2_search_asset_*.json.
+#include "simulator/core.hpp"
+#include "simulator/render.hpp"
+
+namespace qi::sim {
+
+namespace {
+
+constexpr std::uint64_t kHugeBodyCap = 64ULL << 30;
+
+std::string bearer_of(const Request& request) {
+  const std::string_view value = request[http::field::authorization];
+  return value.starts_with("Bearer ") ? std::string(value.substr(7)) : std::string{};
+}
+
+Headers gateway_json_headers() {
+  Headers h = plain_headers("application/json");
+  // The gateway is rate limited too (qualys-api.md §7.3).
+  h.emplace_back("x-ratelimit-limit", "300");
+  h.emplace_back("x-ratelimit-window-sec", "3600");
+  return h;
+}
+
+// Bearer check shared by search and count; answers 401 itself.
+asio::awaitable<bool> authorized(Exchange& ex, ResponseWriter& writer) {
+  if (ex.core.token_valid(bearer_of(ex.request))) co_return true;
+  co_await writer.send(401, plain_headers("application/json"),
+                       "{\"responseCode\":\"UNAUTHORIZED\",\"responseMessage\":\"Token expired or invalid\"}");
+  co_return false;
+}
+
+bool has(const std::optional<FaultRule>& fault, FaultKind kind) { return fault && fault->kind == kind; }
+
+}  // namespace
+
+asio::awaitable<void> handle_auth(Exchange& ex) {
+  auto writer = make_writer(ex);
+  try {
+    if (co_await answer_generic_fault(ex, writer)) co_return;
+    if (ex.request.method() != http::verb::post) {
+      co_await writer.send(405, plain_headers("text/plain"), "Method Not Allowed\n");
+      co_return;
+    }
+    const auto& options = ex.core.options();
+    const auto username = param(ex.params, "username");
+    const auto password = param(ex.params, "password");
+    if (!username || !password || *username != options.username || *password != options.password) {
+      ex.core.count(&Stats::gateway_logins_failed);
+      co_await writer.send(401, plain_headers("application/json"),
+                           "{\"responseCode\":\"UNAUTHORIZED\",\"responseMessage\":\"Invalid credentials\"}");
+      co_return;
+    }
+    if (param(ex.params, "token") != "true") {
+      ex.core.count(&Stats::gateway_logins_failed);
+      co_await writer.send(400, plain_headers("text/plain"), "token=true is required\n");
+      co_return;
+    }
+    ex.core.count(&Stats::gateway_logins_ok);
+    std::string token = ex.core.issue_token();
+    if (has(ex.fault, FaultKind::malformed)) token = "<html>not a token</html>";
+    if (has(ex.fault, FaultKind::invalid_utf8)) token += "\xff\xfe";
+    // The body is the raw JWT as text, not JSON (ELA mock; qualys-api.md §2.1).
+    co_await writer.send(201, plain_headers("text/plain;charset=UTF-8"), token);
+  } catch (const BodyCut&) {
+  }
+}
+
+asio::awaitable<void> handle_count(Exchange& ex) {
+  auto writer = make_writer(ex);
+  try {
+    if (co_await answer_generic_fault(ex, writer)) co_return;
+    if (!co_await authorized(ex, writer)) co_return;
+    std::string body = count_body(ex.core.options().data.assets);
+    if (has(ex.fault, FaultKind::csam_failed)) {
+      body = "{\"responseCode\":\"FAILED\",\"responseMessage\":\"Internal error occurred, please retry\"}";
+    } else if (has(ex.fault, FaultKind::malformed)) {
+      body = "{\"count\":" + std::to_string(ex.core.options().data.assets) + ",\"responseCode\":";
+    }
+    co_await writer.send(200, gateway_json_headers(), body);
+  } catch (const BodyCut&) {
+  }
+}
+
+asio::awaitable<void> handle_search(Exchange& ex) {
+  auto writer = make_writer(ex);
+  try {
+    if (co_await answer_generic_fault(ex, writer)) co_return;
+    if (!co_await authorized(ex, writer)) co_return;
+    const DataSpec& spec = ex.core.options().data;
+    const Headers headers = gateway_json_headers();
+
+    std::int64_t page_size = 100;
+    if (const auto text = param(ex.params, "pageSize")) {
+      const auto value = parse_int(*text);
+      if (!value || *value < 1 || *value > 300) {
+        // pageSize max 300 (qualys-api.md §4.1).
+        co_await writer.send(400, headers,
+                             "{\"responseCode\":\"FAILED\",\"responseMessage\":\"pageSize must be between 1 and 300\"}");
+        co_return;
+      }
+      page_size = *value;
+    }
+    std::int64_t last_seen = 0;
+    if (const auto text = param(ex.params, "lastSeenAssetId")) {
+      const auto value = parse_int(*text);
+      if (!value || *value < 0) {
+        co_await writer.send(400, headers,
+                             "{\"responseCode\":\"FAILED\",\"responseMessage\":\"Invalid lastSeenAssetId\"}");
+        co_return;
+      }
+      last_seen = *value;
+    }
+    FieldSelection fields;
+    if (const auto include = param(ex.params, "includeFields")) fields = parse_include_fields(*include);
+
+    if (has(ex.fault, FaultKind::csam_failed)) {
+      co_await writer.send(200, headers,
+                           "{\"responseMessage\":\"Internal error occurred, please retry\",\"count\":0,"
+                           "\"responseCode\":\"FAILED\",\"lastSeenAssetId\":null,\"hasMore\":0,\"assetListData\":null}");
+      co_return;
+    }
+    if (has(ex.fault, FaultKind::csam_empty_has_more)) {
+      co_await writer.send(200, headers, search_envelope_head(0, last_seen, 1) + search_envelope_tail());
+      co_return;
+    }
+
+    const std::int64_t begin = first_asset_after(spec, last_seen);
+    const std::int64_t end = std::min(spec.assets, begin + page_size);
+    const bool use_204 = ex.core.options().csam_204_at_end;
+    if (begin >= end && !has(ex.fault, FaultKind::huge_body)) {
+      if (use_204) {
+        co_await writer.send(204, plain_headers("application/json"), "");
+      } else {
+        co_await writer.send(200, headers, search_envelope_head(0, last_seen, 0) + search_envelope_tail());
+      }
+      co_return;
+    }
+    int has_more = (end < spec.assets || use_204) ? 1 : 0;
+    std::int64_t cursor = end > begin ? asset_id_at(spec, end - 1) : last_seen;
+    if (has(ex.fault, FaultKind::csam_stuck_cursor)) {
+      cursor = last_seen;  // the cursor does not advance
+      has_more = 1;
+    }
+    co_await writer.start_chunked(200, headers);
+    co_await writer.write(search_envelope_head(end - begin, cursor, has_more));
+    std::string record;
+    if (has(ex.fault, FaultKind::huge_body)) {
+      for (std::int64_t i = 0; writer.body_bytes() < kHugeBodyCap; ++i) {
+        record.clear();
+        if (i) record += ',';
+        append_asset_json(record, asset_at(spec, spec.assets > 0 ? i % spec.assets : 0), std::nullopt);
+        co_await writer.write(record);
+      }
+    }
+    for (std::int64_t i = begin; i < end; ++i) {
+      record.clear();
+      if (i != begin) record += ',';
+      SimAsset asset = asset_at(spec, i);
+      if (i == begin && has(ex.fault, FaultKind::invalid_utf8)) asset.asset_name += "\xc3\x28\xff";
+      append_asset_json(record, asset, fields);
+      co_await writer.write(record);
+      if (i == begin && has(ex.fault, FaultKind::malformed)) {
+        co_await writer.write(",{\"assetId\":,\"assetName\":\"unterminated}");
+        break;
+      }
+    }
+    co_await writer.write(search_envelope_tail());
+    co_await writer.finish();
+  } catch (const BodyCut&) {
+  }
+}
+
+}  // namespace qi::sim
