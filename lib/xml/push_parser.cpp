@@ -49,6 +49,7 @@ struct PushParser::Impl {
   std::exception_ptr pending;       // thrown by the handler inside a libxml2 callback
   std::string error;                // first fatal error ("malformed XML at line L: …")
   std::vector<Attribute> attributes;
+  std::vector<std::string> decoded_values;  // storage for attribute values we had to rewrite
 
   int line() const {
     return (ctxt != nullptr && ctxt->input != nullptr) ? ctxt->input->line : 0;
@@ -95,7 +96,7 @@ struct PushParser::Impl {
 
   static void on_start(void* ctx, const xmlChar* localname, const xmlChar* /*prefix*/,
                        const xmlChar* /*uri*/, int /*nb_namespaces*/,
-                       const xmlChar** /*namespaces*/, int nb_attributes, int /*nb_defaulted*/,
+                       const xmlChar** /*namespaces*/, int nb_attributes, int nb_defaulted,
                        const xmlChar** attrs) {
     auto* self = static_cast<Impl*>(ctx);
     if (self->stopped) return;
@@ -107,11 +108,30 @@ struct PushParser::Impl {
     self->root_opened = true;
     self->guarded([&] {
       self->attributes.clear();
-      // SAX2 passes 5 pointers per attribute: localname, prefix, URI, value, end of value.
-      for (int i = 0; i < nb_attributes; ++i) {
+      self->decoded_values.clear();
+      // SAX2 passes 5 pointers per attribute: localname, prefix, URI, value, end of value. The
+      // last nb_defaulted ones come from ATTLIST defaults in the DOCTYPE, not from the tag:
+      // a body cannot inject values through its internal subset, so they are skipped.
+      const int given = nb_attributes - nb_defaulted;
+      self->decoded_values.reserve(static_cast<std::size_t>(given));
+      for (int i = 0; i < given; ++i) {
         const xmlChar** a = attrs + static_cast<std::ptrdiff_t>(i) * 5;
-        self->attributes.push_back(
-            {as_view(a[0]), as_view(a[3], static_cast<int>(a[4] - a[3]))});
+        std::string_view value = as_view(a[3], static_cast<int>(a[4] - a[3]));
+        // Without entity substitution libxml2 re-encodes '&' (from &amp; or &#38;) as "&#38;"
+        // in attribute values; a bare '&' cannot occur in well-formed input, so decode it back.
+        if (value.find("&#38;") != std::string_view::npos) {
+          std::string& d = self->decoded_values.emplace_back();
+          for (std::size_t pos = 0; pos < value.size();) {
+            if (value.compare(pos, 5, "&#38;") == 0) {
+              d += '&';
+              pos += 5;
+            } else {
+              d += value[pos++];
+            }
+          }
+          value = d;
+        }
+        self->attributes.push_back({as_view(a[0]), value});
       }
       self->handler.start_element(as_view(localname), Attributes(self->attributes));
     });
