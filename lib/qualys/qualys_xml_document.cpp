@@ -11,6 +11,14 @@ namespace qi::qualys {
 QualysXmlDocument::QualysXmlDocument(std::string expected_root)
     : expected_root_(std::move(expected_root)), parser_(*this) {}
 
+void QualysXmlDocument::finish() {
+  parser_.finish();
+  if (!unexpected_root_.empty()) {
+    throw FatalError("unexpected XML root element <" + unexpected_root_ + ">, expected <" +
+                     expected_root_ + ">");
+  }
+}
+
 bool QualysXmlDocument::is(Path path, std::initializer_list<std::string_view> below_root) {
   if (path.size() != below_root.size() + 1) return false;
   return std::equal(below_root.begin(), below_root.end(), path.begin() + 1);
@@ -47,8 +55,10 @@ void QualysXmlDocument::start_element(std::string_view name, const xml::Attribut
     } else if (name == expected_root_) {
       mode_ = Mode::data;
     } else {
-      throw FatalError("unexpected XML root element <" + std::string(name) + ">, expected <" +
-                       expected_root_ + ">");
+      // Not thrown here: at finish() libxml2 also reports the start tag of a body truncated
+      // inside the root's name ("<HOST_LIS"), and a truncation must stay a TransientError.
+      mode_ = Mode::ignored;
+      unexpected_root_ = name;
     }
   }
 

@@ -33,7 +33,7 @@ class QualysXmlDocument : private xml::SaxHandler {
   QualysXmlDocument& operator=(const QualysXmlDocument&) = delete;
 
   void feed(std::string_view bytes) { parser_.feed(bytes); }
-  void finish() { parser_.finish(); }
+  void finish();
 
   const std::optional<SimpleReturn>& simple_return() const { return simple_return_; }
   const std::optional<QualysWarning>& warning() const { return warning_; }
@@ -72,6 +72,7 @@ class QualysXmlDocument : private xml::SaxHandler {
   void warning_text(Path path, std::string text);
 
   std::string expected_root_;
+  std::string unexpected_root_;  // reported by finish(), once the document proved complete
   xml::PushParser parser_;
   Mode mode_ = Mode::before_root;
   std::vector<std::string> path_;  // reused strings: no allocation per element once warm

@@ -1,0 +1,101 @@
+#include "qualys/kb_parser.hpp"
+
+#include <gtest/gtest.h>
+
+#include "common/error.hpp"
+#include "parser_test_support.hpp"
+
+namespace qi::qualys {
+namespace {
+
+using testing::fixture;
+using testing::parse_kb;
+using Strings = std::vector<std::string>;
+
+TEST(KbParser, EmitsEveryVulnInDocumentOrder) {
+  const auto r = parse_kb(fixture("kb_multi_cve.xml"));
+  ASSERT_EQ(r.vulns.size(), 3u);
+  EXPECT_EQ(r.vulns[0].qid, 90001);
+  EXPECT_EQ(r.vulns[1].qid, 90002);
+  EXPECT_EQ(r.vulns[2].qid, 90003);
+  EXPECT_EQ(r.vulns[0].category, "Web server");
+  EXPECT_EQ(r.vulns[0].severity_level, "4");
+}
+
+TEST(KbParser, EmitsEveryCveOfAQid) {
+  const auto r = parse_kb(fixture("kb_multi_cve.xml"));
+  ASSERT_EQ(r.vulns.size(), 3u);
+  EXPECT_EQ(r.vulns[0].cves, (Strings{"CVE-2026-10001", "CVE-2026-10002", "CVE-2026-10003"}));
+  EXPECT_EQ(r.vulns[1].cves, Strings{});
+  EXPECT_EQ(r.vulns[2].cves, Strings{"CVE-2025-99999"});
+}
+
+TEST(KbParser, IgnoresVendorReferenceIdsAndSoftware) {
+  for (const auto& v : parse_kb(fixture("kb_multi_cve.xml")).vulns) {
+    for (const auto& c : v.cves) EXPECT_TRUE(c.starts_with("CVE-")) << c;
+  }
+}
+
+TEST(KbParser, KeepsCdataTitleVerbatim) {
+  const auto r = parse_kb(fixture("kb_multi_cve.xml"));
+  EXPECT_EQ(r.vulns.at(0).title, "Example \"Quoted\" Server, Multiple Flaws");
+}
+
+TEST(KbParser, DropsWhitespaceAroundACdataSectionButKeepsItInside) {
+  const auto r = parse_kb(fixture("kb_multi_cve.xml"));
+  EXPECT_EQ(r.vulns.at(1).title, "  Padded <B>Title</B> & more  ");
+}
+
+TEST(KbParser, DecodesEntitiesInTextOutsideCdata) {
+  const auto r = parse_kb(fixture("kb_multi_cve.xml"));
+  EXPECT_EQ(r.vulns.at(2).title, "Plain & simple title");
+}
+
+TEST(KbParser, ReportsTheLastQidAndTheCount) {
+  KbParser p([](KbVuln&&) {});
+  p.feed(fixture("kb_multi_cve.xml"));
+  p.finish();
+  EXPECT_EQ(p.vuln_count(), 3u);
+  EXPECT_EQ(p.last_qid(), 90003);
+  EXPECT_FALSE(p.simple_return());
+}
+
+TEST(KbParser, TreatsAResponseWithoutVulnListAsZeroVulns) {
+  const auto r = parse_kb(fixture("kb_empty_no_vuln_list.xml"));
+  EXPECT_TRUE(r.vulns.empty());
+  EXPECT_FALSE(r.simple_return);
+  EXPECT_FALSE(r.last_qid);
+}
+
+TEST(KbParser, EmitsEachVulnBeforeTheDocumentEnds) {
+  const std::string doc = fixture("kb_multi_cve.xml");
+  std::size_t seen = 0;
+  KbParser p([&](KbVuln&&) { ++seen; });
+  p.feed(std::string_view(doc).substr(0, doc.find("</VULN>") + 7));
+  EXPECT_EQ(seen, 1u);
+}
+
+TEST(KbParser, ReportsASimpleReturnInsteadOfData) {
+  const auto r = parse_kb(fixture("simple_return_1965.xml"));
+  EXPECT_TRUE(r.vulns.empty());
+  ASSERT_TRUE(r.simple_return);
+  EXPECT_EQ(r.simple_return->code, "1965");
+}
+
+TEST(KbParser, RejectsAnUnexpectedRootElement) {
+  EXPECT_THROW(parse_kb(fixture("hld_two_hosts.xml")), FatalError);
+}
+
+TEST(KbParser, RejectsAVulnWithoutANumericQid) {
+  EXPECT_THROW(parse_kb("<KNOWLEDGE_BASE_VULN_LIST_OUTPUT><RESPONSE><VULN_LIST><VULN><QID>x1</QID>"
+                        "</VULN></VULN_LIST></RESPONSE></KNOWLEDGE_BASE_VULN_LIST_OUTPUT>"),
+               FatalError);
+}
+
+TEST(KbParser, PropagatesAnExceptionFromTheCallback) {
+  KbParser p([](KbVuln&&) { throw std::runtime_error("disk full"); });
+  EXPECT_THROW(p.feed(fixture("kb_multi_cve.xml")), std::runtime_error);
+}
+
+}  // namespace
+}  // namespace qi::qualys
