@@ -1,6 +1,7 @@
 #include "xml/push_parser.hpp"
 
 #include <libxml/parser.h>
+#include <libxml/tree.h>
 #include <libxml/xmlerror.h>
 
 #include <algorithm>
@@ -35,7 +36,13 @@ std::string trimmed(std::string s) {
 struct PushParser::Impl {
   Impl(SaxHandler& h, ParserLimits l) : handler(h), limits(l) {}
   ~Impl() {
-    if (ctxt != nullptr) xmlFreeParserCtxt(ctxt);
+    if (ctxt == nullptr) return;
+    // "For expat compatibility in SAX mode" libxml2 2.9 stores <!ENTITY> declarations in a fake
+    // document (ctxt->myDoc, version "SAX compatibility mode document") even without an
+    // entityDecl handler. We never look entities up there (getEntity returns null and userData is
+    // not the context, so libxml2's own fallback lookup is skipped), but we must free it.
+    if (ctxt->myDoc != nullptr) xmlFreeDoc(ctxt->myDoc);
+    xmlFreeParserCtxt(ctxt);
   }
 
   SaxHandler& handler;

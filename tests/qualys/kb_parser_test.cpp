@@ -99,3 +99,31 @@ TEST(KbParser, PropagatesAnExceptionFromTheCallback) {
 
 }  // namespace
 }  // namespace qi::qualys
+
+namespace qi::qualys {
+namespace {
+
+TEST(KbParser, StreamsAManyVulnDocumentFedInNetworkSizedChunks) {
+  std::string doc = "<KNOWLEDGE_BASE_VULN_LIST_OUTPUT><RESPONSE><VULN_LIST>";
+  constexpr int kVulns = 50000;
+  for (int i = 1; i <= kVulns; ++i) {
+    doc += "<VULN><QID>" + std::to_string(i) + "</QID><TITLE><![CDATA[t" + std::to_string(i) +
+           "]]></TITLE><DIAGNOSIS><![CDATA[" + std::string(100, 'd') +
+           "]]></DIAGNOSIS><CVE_LIST><CVE><ID><![CDATA[CVE-1-" + std::to_string(i) +
+           "]]></ID></CVE></CVE_LIST></VULN>";
+  }
+  doc += "</VULN_LIST></RESPONSE></KNOWLEDGE_BASE_VULN_LIST_OUTPUT>";
+  std::int64_t expected = 0;
+  bool in_order = true;
+  KbParser p([&](KbVuln&& v) {
+    in_order = in_order && v.qid == ++expected && v.cves.size() == 1;
+  });
+  for (std::size_t i = 0; i < doc.size(); i += 16384) p.feed(std::string_view(doc).substr(i, 16384));
+  p.finish();
+  EXPECT_EQ(p.vuln_count(), static_cast<std::size_t>(kVulns));
+  EXPECT_TRUE(in_order);
+  EXPECT_EQ(p.last_qid(), kVulns);
+}
+
+}  // namespace
+}  // namespace qi::qualys

@@ -121,7 +121,8 @@ TEST(PushParser, PrintsNothingToStderrOnErrors) {
   ::testing::internal::CaptureStderr();
   for (std::string_view bad : {std::string_view("<A><B></A>"), std::string_view("<A>\xFF</A>"),
                                std::string_view("<A>&undefined;</A>"),
-                               std::string_view("<!DOCTYPE A SYSTEM \"https://x.invalid/a\"><A>&u;</A>")}) {
+                               std::string_view("<!DOCTYPE A SYSTEM \"https://x.invalid/a\"><A>&u;</A>"),
+                               std::string_view("<?xml version=\"1.0\" encoding=\"X-NOPE\"?><A/>")}) {
     RecordingHandler h;
     PushParser p(h);
     EXPECT_THROW(
