@@ -1,0 +1,176 @@
+#!/usr/bin/env bash
+# KB conversion benchmark: `qualys-insightd convert kb` against the legacy pipeline
+# (bench/legacy: xmltodict + JSON round trip + xsltproc) and against `xmllint --stream`
+# (libxml2's streaming reader doing nothing but parse: the floor for any libxml2-based
+# converter), all on the same generated file, in the same invocation, interleaved, so the
+# ratios hold on a noisy shared machine. See docs/benchmarks.md.
+#
+# usage: bench/convert_kb.sh [-r REPS] [-n QIDS] [--seed S] [--large] [--no-build] [--no-legacy]
+#   -r REPS      repetitions of each measurement; medians are reported (default 5)
+#   -n QIDS      QIDs in the main file (default 160000, ~340 MB)
+#   --large      also run convert on a 10x larger file (~3.4 GB on disk, generated once)
+#   --no-build   use build/release/daemon/qualys-insightd as it is
+#   --no-legacy  skip the legacy pipeline (slow: it needs minutes and GBs per run)
+# Generated files are cached in bench/data/ (gitignored). Exit status is non-zero when an
+# output is wrong; missed targets are reported in the table, not in the exit status.
+set -euo pipefail
+
+reps=5
+qids=160000
+seed=1
+large=0
+build=1
+legacy=1
+while (($#)); do
+  case "$1" in
+    -r) reps=$2; shift 2 ;;
+    -n) qids=$2; shift 2 ;;
+    --seed) seed=$2; shift 2 ;;
+    --large) large=1; shift ;;
+    --no-build) build=0; shift ;;
+    --no-legacy) legacy=0; shift ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    *) echo "convert_kb.sh: unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+
+bench=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$bench/.." && pwd)
+data="$bench/data"
+binary="$root/build/release/daemon/qualys-insightd"
+mkdir -p "$data"
+log() { echo "convert_kb: $*" >&2; }
+
+# GNU time gives wall time and peak RSS (%M, KiB) of a command and its waited-for children.
+if [[ ! -x /usr/bin/time ]]; then
+  log "installing GNU time (Debian package 'time')"
+  sudo_cmd=()
+  [[ $(id -u) -eq 0 ]] || sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends time
+fi
+for tool in xmllint xsltproc python3; do
+  command -v "$tool" >/dev/null || { log "$tool is missing: run scripts/install-deps.sh"; exit 1; }
+done
+
+if ((build)); then
+  log "building the release binary"
+  (cd "$root" && { [[ -f build/release/build.ninja ]] || cmake --preset release >&2; } &&
+    cmake --build --preset release --target qualys-insightd >&2)
+fi
+[[ -x "$binary" ]] || { log "$binary not found (build failed or --no-build)"; exit 1; }
+
+# Generates (once) the KB file of $1 QIDs; the .expected file holds gen_kb.py's counts.
+kb_file() {
+  local n=$1 file="$data/kb_$1_s$seed.xml"
+  if [[ ! -s "$file" || ! -s "$file.expected" ]]; then
+    log "generating $file"
+    python3 "$bench/gen_kb.py" -n "$n" -s "$seed" "$file.tmp" >"$file.expected.tmp"
+    mv "$file.tmp" "$file" && mv "$file.expected.tmp" "$file.expected"
+  fi
+  echo "$file"
+}
+
+# measure NAME CMD...: runs CMD once under GNU time, appends "wall_s rss_kib" to $data/NAME.m.
+measure() {
+  local name=$1; shift
+  local out="$data/time.out"
+  if ! /usr/bin/time -f '%e %M' -o "$out" "$@" >/dev/null 2>"$data/$name.stderr"; then
+    log "$name failed:"; cat "$data/$name.stderr" >&2; exit 1
+  fi
+  tail -n 1 "$out" >>"$data/$name.m"
+}
+
+# median COLUMN FILE: median of a column (1 wall, 2 rss) of a measurement file.
+median() {
+  sort -g -k "$1,$1" "$2" | awk -v c="$1" '{v[NR]=$c} END {
+    if (NR % 2) print v[(NR+1)/2]; else printf "%.2f\n", (v[NR/2]+v[NR/2+1])/2 }'
+}
+mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k/1024 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a/b; else print "n/a" }'; }
+spread() { sort -g -k "$1,$1" "$2" | awk -v c="$1" 'NR==1{lo=$c} {hi=$c} END {print lo "–" hi}'; }
+
+convert_once() {  # convert_once NAME FILE: one timed run into a fresh output directory
+  rm -rf "$data/out-$1" && mkdir -p "$data/out-$1"
+  measure "$1" "$binary" convert kb --input "$2" --output "$data/out-$1"
+}
+
+main_file=$(kb_file "$qids")
+small_file=$(kb_file $((qids / 10)))
+read_bytes() { du -m --apparent-size "$1" | cut -f1; }
+rm -f "$data"/*.m
+cat "$main_file" >/dev/null  # every contender starts with the file in the page cache
+
+log "$reps repetitions on $main_file ($(read_bytes "$main_file") MiB); interleaved"
+for ((r = 1; r <= reps; r++)); do
+  log "repetition $r/$reps"
+  convert_once convert "$main_file"
+  python3 "$bench/check_csv.py" "$main_file.expected" "$data/out-convert" >&2
+  measure xmllint xmllint --stream --noout "$main_file"
+  if ((legacy)); then
+    rm -rf "$data/out-legacy" && mkdir -p "$data/out-legacy"
+    measure legacy_py python3 "$bench/legacy/xmldict.py" "$main_file" "$data/out-legacy"
+    measure legacy_xslt xsltproc --nonet --output "$data/out-legacy/cve.csv" \
+      "$bench/legacy/vuln2csv.xsl" "$main_file"
+    python3 "$bench/check_csv.py" "$main_file.expected" "$data/out-legacy" >&2
+  fi
+done
+
+log "RSS scaling: convert on the 10x smaller file"
+for ((r = 1; r <= reps; r++)); do
+  convert_once small "$small_file"
+done
+python3 "$bench/check_csv.py" "$small_file.expected" "$data/out-small" >&2
+if ((large)); then
+  large_file=$(kb_file $((qids * 10)))
+  cat "$large_file" >/dev/null
+  log "RSS scaling: convert on the 10x larger file"
+  for ((r = 1; r <= reps; r++)); do
+    convert_once large "$large_file"
+  done
+  python3 "$bench/check_csv.py" "$large_file.expected" "$data/out-large" >&2
+fi
+
+# Legacy totals per repetition: the two steps run one after the other, so wall times add
+# and the peak RSS is the larger of the two.
+if ((legacy)); then
+  paste -d' ' "$data/legacy_py.m" "$data/legacy_xslt.m" |
+    awk '{ printf "%.2f %d\n", $1+$3, ($2>$4?$2:$4) }' >"$data/legacy.m"
+fi
+
+cw=$(median 1 "$data/convert.m"); cr=$(median 2 "$data/convert.m")
+xw=$(median 1 "$data/xmllint.m"); xr=$(median 2 "$data/xmllint.m")
+expected_vulns=$(sed -n 's/^vulns=//p' "$main_file.expected")
+expected_cves=$(sed -n 's/^cves=//p' "$main_file.expected")
+met() { awk -v ok="$1" 'BEGIN { print (ok ? "met" : "**missed**") }'; }
+
+echo
+echo "KB conversion, $expected_vulns QIDs / $expected_cves CVEs, $(read_bytes "$main_file") MiB," \
+  "median of $reps (min–max in brackets); $(nproc) CPUs, load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo
+echo "| run | wall s | peak RSS MiB |"
+echo "|---|---:|---:|"
+echo "| qualys-insightd convert kb | $cw [$(spread 1 "$data/convert.m")] | $(mib "$cr") |"
+echo "| xmllint --stream --noout | $xw [$(spread 1 "$data/xmllint.m")] | $(mib "$xr") |"
+if ((legacy)); then
+  lw=$(median 1 "$data/legacy.m"); lr=$(median 2 "$data/legacy.m")
+  echo "| legacy: xmldict.py (xmltodict + JSON) | $(median 1 "$data/legacy_py.m") | $(mib "$(median 2 "$data/legacy_py.m")") |"
+  echo "| legacy: xsltproc vuln2csv.xsl | $(median 1 "$data/legacy_xslt.m") | $(mib "$(median 2 "$data/legacy_xslt.m")") |"
+  echo "| legacy total | $lw [$(spread 1 "$data/legacy.m")] | $(mib "$lr") |"
+fi
+echo "| convert, 10x smaller file | $(median 1 "$data/small.m") | $(mib "$(median 2 "$data/small.m")") |"
+if ((large)); then
+  echo "| convert, 10x larger file | $(median 1 "$data/large.m") | $(mib "$(median 2 "$data/large.m")") |"
+fi
+echo
+echo "| ratio | observed | target | |"
+echo "|---|---:|---:|---|"
+if ((legacy)); then
+  s=$(ratio "$lw" "$cw")
+  echo "| legacy wall / convert wall | ${s}× | ≥ 30× | $(met "$(awk -v s="$s" 'BEGIN{print s>=30}')") |"
+fi
+x=$(ratio "$cw" "$xw")
+echo "| convert wall / xmllint --stream wall | ${x}× | ≤ 1.0× | $(met "$(awk -v s="$x" 'BEGIN{print s<=1.0}')") |"
+echo "| convert peak RSS | $(mib "$cr") MiB | ≤ 32 MiB | $(met "$(awk -v k="$cr" 'BEGIN{print k<=32768}')") |"
+echo
+echo "Outputs checked: vulnkb.csv rows = $expected_vulns, cve.csv rows = $expected_cves, byte-identical to gen_kb.py's expectation."
