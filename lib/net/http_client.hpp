@@ -79,7 +79,9 @@ class HttpClient {
   // Sends the request and streams the response into sink; returns once the body is complete.
   // Throws qi::TransientError for connection failures, timeouts and bodies that end early,
   // qi::FatalError for TLS verification failures, proxy refusals and bodies over the cap.
-  // Honours per-operation cancellation of the awaiting coroutine.
+  // Honours per-operation cancellation of the awaiting coroutine: the socket is closed and
+  // boost::system::system_error(asio::error::operation_aborted) is thrown, which is neither a
+  // TransientError nor a FatalError, so a cancelled job is never retried.
   virtual asio::awaitable<void> send(const HttpRequest& request, ResponseSink& sink) = 0;
 };
 

@@ -190,6 +190,22 @@ TEST_F(HttpsClientTest, GivesConcurrentRequestsTheirOwnConnections) {
   EXPECT_EQ(client.idle_connections(server.origin()), 2u);
 }
 
+TEST_F(HttpsClientTest, KeepsNoMoreIdleConnectionsThanTheLimit) {
+  TlsTestServer server(io_, leaf_, keep_alive_loop);
+  auto o = options();
+  o.max_idle_connections_per_origin = 1;
+  HttpsClient client(io_.get_executor(), o);
+  auto request = get(server.origin());
+  RecordingSink a;
+  RecordingSink b;
+  run(io_, [&]() -> asio::awaitable<void> {
+    using namespace asio::experimental::awaitable_operators;
+    co_await (client.send(request, a) && client.send(request, b));
+  }());
+  EXPECT_EQ(server.accepts(), 2);
+  EXPECT_EQ(client.idle_connections(server.origin()), 1u);
+}
+
 struct SinkFailure : std::runtime_error {
   using std::runtime_error::runtime_error;
 };

@@ -62,6 +62,21 @@ TEST_F(ProxyTest, ReportsAProxyRefusalAsFatalWithoutThePassword) {
   EXPECT_EQ(server.accepts(), 0);
 }
 
+TEST_F(ProxyTest, ReportsAProxyGatewayFailureAsTransient) {
+  // 502/503/504 from the proxy mean it could not reach Qualys right now: worth a retry.
+  TlsTestServer server(io_, leaf_, answer_once);
+  ConnectProxy proxy(io_, "", 502);
+  auto o = options();
+  o.proxy_url = "http://127.0.0.1:" + std::to_string(proxy.port());
+  HttpsClient client(io_.get_executor(), o);
+  RecordingSink sink;
+  auto request = get(server.origin());
+  const auto message =
+      message_of<TransientError>([&] { run(io_, client.send(request, sink)); });
+  EXPECT_NE(message.find("proxy refused CONNECT to 127.0.0.1:"), std::string::npos) << message;
+  EXPECT_EQ(proxy.record().authorization, "");
+}
+
 TEST_F(ProxyTest, ReportsWrongProxyCredentialsAsFatal) {
   TlsTestServer server(io_, leaf_, answer_once);
   ConnectProxy proxy(io_, basic_authorization("user", "right"));
