@@ -1,0 +1,88 @@
+// The CSV dialect of the output contract (DESIGN.md "Outputs") and a buffered writer for it.
+// Every field is double-quoted, '"' doubled, rows end in "\n", and each line break inside a value
+// (CRLF, lone CR, lone LF) becomes one space; all else is verbatim (no trimming, no formula
+// escaping). This is the hot path of every job (millions of rows), so fields are appended in runs
+// between special characters and rows go to the file through one 256 KiB buffer.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <initializer_list>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "output/file_descriptor.hpp"
+
+namespace qi::output {
+
+struct CsvDialect {
+  // For JVM CSV readers that treat '\' as an escape (OpenCSV defaults would turn CORP\jdoe into
+  // CORPjdoe): every '\' is written twice. Off by default (RFC 4180).
+  bool double_backslashes = false;
+};
+
+// Appends `value` as one quoted field (no delimiter) to `out`.
+void append_csv_field(std::string& out, std::string_view value, const CsvDialect& dialect);
+
+// Writes rows to a file it owns. Not thread-safe; owned by one job (usually via Publication).
+// Data reaches the file on flush(), when the buffer fills, or on sync(); the destructor only
+// closes the descriptor (unflushed rows are dropped: a job that did not finish publishes nothing).
+// Write errors throw qi::FatalError naming the file and the system's reason.
+class CsvWriter {
+ public:
+  struct Mark {
+    std::uint64_t bytes;
+    std::uint64_t rows;
+  };
+
+  static constexpr std::size_t kBufferBytes = 256 * 1024;
+
+  // Takes ownership of an open, writable, seekable descriptor positioned at its end (usually 0).
+  // `path` names the file in error messages.
+  CsvWriter(FileDescriptor fd, std::filesystem::path path, CsvDialect dialect = {});
+  // Creates or truncates `path` (mode 0644).
+  static CsvWriter create(const std::filesystem::path& path, CsvDialect dialect = {});
+
+  CsvWriter(CsvWriter&&) noexcept = default;
+  CsvWriter& operator=(CsvWriter&&) noexcept = default;
+  CsvWriter(const CsvWriter&) = delete;
+  CsvWriter& operator=(const CsvWriter&) = delete;
+  ~CsvWriter() = default;
+
+  // The header row: written like a row but not counted in rows().
+  void write_header(std::initializer_list<std::string_view> names);
+  void write_header(std::span<const std::string_view> names);
+  void write_row(std::initializer_list<std::string_view> fields);
+  void write_row(std::span<const std::string_view> fields);
+
+  std::uint64_t rows() const { return rows_; }    // data rows, header excluded
+  std::uint64_t bytes() const { return bytes_; }  // everything written, buffered or not
+
+  // A point to come back to: rollback(mark) discards every row written after it (used to retry
+  // one page after a mid-body failure without buffering the page).
+  Mark mark() const { return {bytes_, rows_}; }
+  void rollback(const Mark& mark);
+
+  void flush();  // buffer -> file
+  void sync();   // flush + fsync
+
+  const std::filesystem::path& path() const { return path_; }
+  int fd() const { return fd_.get(); }
+  const CsvDialect& dialect() const { return dialect_; }
+
+ private:
+  void append_row(const std::string_view* fields, std::size_t count);
+  void after_append();
+  [[noreturn]] void fail(const char* what, int err) const;
+
+  FileDescriptor fd_;
+  std::filesystem::path path_;
+  CsvDialect dialect_;
+  std::string buffer_;
+  std::uint64_t flushed_ = 0;  // bytes already in the file
+  std::uint64_t bytes_ = 0;
+  std::uint64_t rows_ = 0;
+};
+
+}  // namespace qi::output
