@@ -54,6 +54,28 @@ TEST_F(HttpsClientFailureTest, TimesOutWhenTheBodyStopsArriving) {
   EXPECT_EQ(sink.body(), "some");
 }
 
+TEST_F(HttpsClientFailureTest, TimesOutSendingToAServerThatStopsReading) {
+  // 32 MiB is far more than loopback socket buffers hold once the server stops reading.
+  TlsTestServer server(io_, leaf_, [](ServerConnection& c) -> asio::awaitable<void> {
+    asio::steady_timer never(co_await asio::this_coro::executor,
+                             asio::steady_timer::time_point::max());
+    co_await never.async_wait(asio::as_tuple(asio::use_awaitable));
+    (void)c;
+  });
+  auto o = options();
+  o.write_timeout = 300ms;
+  HttpsClient client(io_.get_executor(), o);
+  RecordingSink sink;
+  auto request = get(server.origin(), "/api/2.0/fo/asset/host/");
+  request.method = http::verb::post;
+  request.content_type = "application/x-www-form-urlencoded";
+  request.body.assign(32u << 20, 'x');
+  const auto message =
+      message_of<TransientError>([&] { run(io_, client.send(request, sink)); });
+  EXPECT_EQ(message, "timed out sending the request to 127.0.0.1:" +
+                         std::to_string(server.port()) + "/api/2.0/fo/asset/host/");
+}
+
 TEST_F(HttpsClientFailureTest, KeepsReadingABodyThatDripsFasterThanTheIdleTimeout) {
   // 12 bytes, one every 50 ms: 600 ms in all, twice the idle timeout, never 300 ms silent.
   TlsTestServer server(io_, leaf_, [](ServerConnection& c) -> asio::awaitable<void> {
