@@ -80,79 +80,81 @@ void read_retry(YamlReader& r, const YAML::Node& node, const std::string& path, 
 }
 
 void read_qualys(YamlReader& r, const YAML::Node& node, const std::string& path, QualysConfig& q) {
-  r.map(node, path, {
-      {"platform",
-       [&](auto& n, auto& p) {
-         std::string name;
-         if (!r.string(n, p, name) || name.empty()) return;
-         if (!platform_urls(name)) {
-           r.error(n, p, "unknown platform \"" + name.substr(0, 20) + "\" (known: " +
-                             known_platform_names() +
+  r.map(node, path,
+        {
+            {"platform",
+             [&](auto& n, auto& p) {
+               std::string name;
+               if (!r.string(n, p, name) || name.empty()) return;
+               if (!platform_urls(name)) {
+                 r.error(n, p,
+                         "unknown platform \"" + name.substr(0, 20) +
+                             "\" (known: " + known_platform_names() +
                              "; for others set qualys.api_url and qualys.gateway_url)");
-           return;
-         }
-         q.platform = name;
-       }},
-      {"api_url", [&](auto& n, auto& p) { read_https_url(r, n, p, q.api_url); }},
-      {"gateway_url", [&](auto& n, auto& p) { read_https_url(r, n, p, q.gateway_url); }},
-      {"credentials_file",
-       [&](auto& n, auto& p) {
-         std::filesystem::path value;
-         if (!r.path(n, p, value)) return;
-         if (value.empty()) {
-           r.error(n, p, "must not be empty");
-           return;
-         }
-         q.credentials_file = value;
-       }},
-      {"ca_file", [&](auto& n, auto& p) { r.path(n, p, q.ca_file); }},
-      {"proxy",
-       [&](auto& n, auto& p) {
-         std::string value;
-         if (!r.string(n, p, value)) return;
-         if (!value.empty()) {
-           if (auto problem = proxy_url_problem(value)) {
-             r.error(n, p, "\"" + redact_userinfo(value) + "\" " + *problem);
-             return;
-           }
-         }
-         q.proxy = value;
-       }},
-      {"user_agent",
-       [&](auto& n, auto& p) {
-         std::string value;
-         if (!r.string(n, p, value)) return;
-         if (value.empty() || value.find_first_of("\r\n") != std::string::npos) {
-           r.error(n, p, "must be one non-empty line");
-           return;
-         }
-         q.user_agent = value;
-       }},
-      {"requested_with",
-       [&](auto& n, auto& p) {
-         std::string value;
-         if (!r.string(n, p, value)) return;
-         // Qualys rejects API v2 calls without a non-empty X-Requested-With header.
-         if (value.empty() || value.find_first_of("\r\n") != std::string::npos) {
-           r.error(n, p, "must be one non-empty line (Qualys requires X-Requested-With)");
-           return;
-         }
-         q.requested_with = value;
-       }},
-      {"timeouts", [&](auto& n, auto& p) { read_timeouts(r, n, p, q); }},
-      {"max_body_bytes",
-       [&](auto& n, auto& p) {
-         std::int64_t value = 0;
-         if (r.integer(n, p, value, 1, std::numeric_limits<std::int64_t>::max())) {
-           q.max_body_bytes = static_cast<std::uint64_t>(value);
-         }
-       }},
-      {"max_concurrency",
-       [&](auto& n, auto& p) { r.integer_field(n, p, q.max_concurrency, 1, 10); }},
-      {"rate_limit_reserve",
-       [&](auto& n, auto& p) { r.integer_field(n, p, q.rate_limit_reserve, 0, 10000); }},
-      {"retry", [&](auto& n, auto& p) { read_retry(r, n, p, q); }},
-  });
+                 return;
+               }
+               q.platform = name;
+             }},
+            {"api_url", [&](auto& n, auto& p) { read_https_url(r, n, p, q.api_url); }},
+            {"gateway_url", [&](auto& n, auto& p) { read_https_url(r, n, p, q.gateway_url); }},
+            {"credentials_file",
+             [&](auto& n, auto& p) {
+               std::filesystem::path value;
+               if (!r.path(n, p, value)) return;
+               if (value.empty()) {
+                 r.error(n, p, "must not be empty");
+                 return;
+               }
+               q.credentials_file = value;
+             }},
+            {"ca_file", [&](auto& n, auto& p) { r.path(n, p, q.ca_file); }},
+            {"proxy",
+             [&](auto& n, auto& p) {
+               std::string value;
+               if (!r.string(n, p, value)) return;
+               if (!value.empty()) {
+                 if (auto problem = proxy_url_problem(value)) {
+                   r.error(n, p, "\"" + redact_userinfo(value) + "\" " + *problem);
+                   return;
+                 }
+               }
+               q.proxy = value;
+             }},
+            {"user_agent",
+             [&](auto& n, auto& p) {
+               std::string value;
+               if (!r.string(n, p, value)) return;
+               if (value.empty() || value.find_first_of("\r\n") != std::string::npos) {
+                 r.error(n, p, "must be one non-empty line");
+                 return;
+               }
+               q.user_agent = value;
+             }},
+            {"requested_with",
+             [&](auto& n, auto& p) {
+               std::string value;
+               if (!r.string(n, p, value)) return;
+               // Qualys rejects API v2 calls without a non-empty X-Requested-With header.
+               if (value.empty() || value.find_first_of("\r\n") != std::string::npos) {
+                 r.error(n, p, "must be one non-empty line (Qualys requires X-Requested-With)");
+                 return;
+               }
+               q.requested_with = value;
+             }},
+            {"timeouts", [&](auto& n, auto& p) { read_timeouts(r, n, p, q); }},
+            {"max_body_bytes",
+             [&](auto& n, auto& p) {
+               std::int64_t value = 0;
+               if (r.integer(n, p, value, 1, std::numeric_limits<std::int64_t>::max())) {
+                 q.max_body_bytes = static_cast<std::uint64_t>(value);
+               }
+             }},
+            {"max_concurrency",
+             [&](auto& n, auto& p) { r.integer_field(n, p, q.max_concurrency, 1, 10); }},
+            {"rate_limit_reserve",
+             [&](auto& n, auto& p) { r.integer_field(n, p, q.rate_limit_reserve, 0, 10000); }},
+            {"retry", [&](auto& n, auto& p) { read_retry(r, n, p, q); }},
+        });
 }
 
 void read_required_path(YamlReader& r, const YAML::Node& n, const std::string& p,
@@ -225,24 +227,27 @@ std::vector<ConfigError> check_config(const std::filesystem::path& file, Config*
     std::error_code ec;
     std::filesystem::path absolute = std::filesystem::absolute(file, ec);
     YamlReader r(name, (ec ? file : absolute).parent_path(), errors);
-    r.map(root, "", {
-        {"qualys", [&](auto& n, auto& p) { read_qualys(r, n, p, config.qualys); }},
-        {"output",
-         [&](auto& n, auto& p) {
-           r.map(n, p,
-                 {{"dir", [&](auto& v, auto& k) { read_required_path(r, v, k, config.output.dir); }},
-                  {"double_backslashes",
-                   [&](auto& v, auto& k) { r.boolean(v, k, config.output.double_backslashes); }}});
-         }},
-        {"state",
-         [&](auto& n, auto& p) {
-           r.map(n, p, {{"dir", [&](auto& v, auto& k) {
-                           read_required_path(r, v, k, config.state.dir);
+    r.map(root, "",
+          {
+              {"qualys", [&](auto& n, auto& p) { read_qualys(r, n, p, config.qualys); }},
+              {"output",
+               [&](auto& n, auto& p) {
+                 r.map(n, p,
+                       {{"dir",
+                         [&](auto& v, auto& k) { read_required_path(r, v, k, config.output.dir); }},
+                        {"double_backslashes", [&](auto& v, auto& k) {
+                           r.boolean(v, k, config.output.double_backslashes);
                          }}});
-         }},
-        {"logging", [&](auto& n, auto& p) { read_logging(r, n, p, config.logging); }},
-        {"jobs", [&](auto& n, auto& p) { read_jobs(r, n, p, config.jobs); }},
-    });
+               }},
+              {"state",
+               [&](auto& n, auto& p) {
+                 r.map(n, p, {{"dir", [&](auto& v, auto& k) {
+                                 read_required_path(r, v, k, config.state.dir);
+                               }}});
+               }},
+              {"logging", [&](auto& n, auto& p) { read_logging(r, n, p, config.logging); }},
+              {"jobs", [&](auto& n, auto& p) { read_jobs(r, n, p, config.jobs); }},
+          });
   }
   apply_platform(config);
   if (out != nullptr) *out = std::move(config);

@@ -17,7 +17,9 @@ namespace {
 constexpr std::size_t kMaxFileBytes = 64 * 1024;
 constexpr std::string_view kFormat = "expected one line \"LOGIN PASSWORD [REGION_URL]\"";
 
-bool is_blank(char c) { return c == ' ' || c == '\t'; }
+bool is_blank(char c) {
+  return c == ' ' || c == '\t';
+}
 
 std::vector<std::string_view> split_fields(std::string_view line) {
   std::vector<std::string_view> fields;
@@ -92,14 +94,13 @@ Credentials load_credentials(const std::filesystem::path& file) {
                             std::to_string(found_line) + "); " + std::string(kFormat));
     }
     if (fields.size() == 1) {
-      throw ConfigError(file.string(), "", where + " has a login but no password; " +
-                                               std::string(kFormat));
+      throw ConfigError(file.string(), "",
+                        where + " has a login but no password; " + std::string(kFormat));
     }
     if (fields.size() > 3) {
       throw ConfigError(file.string(), "",
-                        where + " has " + std::to_string(fields.size()) +
-                            " fields; " + std::string(kFormat) +
-                            " (a password cannot contain spaces)");
+                        where + " has " + std::to_string(fields.size()) + " fields; " +
+                            std::string(kFormat) + " (a password cannot contain spaces)");
     }
     Credentials c;
     c.username = std::string(fields[0]);
@@ -123,8 +124,9 @@ CredentialsFileCheck check_credentials_file(const std::filesystem::path& file) {
   if (check.group_or_world_accessible) {
     char mode[8];
     std::snprintf(mode, sizeof mode, "%04o", check.mode);
-    check.warning = "credentials file " + file.string() + " is accessible by group or others (mode " +
-                    mode + "); it holds a password: chmod 600 " + file.string();
+    check.warning = "credentials file " + file.string() +
+                    " is accessible by group or others (mode " + mode +
+                    "); it holds a password: chmod 600 " + file.string();
   }
   return check;
 }

@@ -25,8 +25,8 @@ Credentials load_credentials(const std::filesystem::path& file);
 // What `check` reports about the file's permissions; the file holds a password in clear.
 struct CredentialsFileCheck {
   bool group_or_world_accessible = false;  // any of the mode's 077 bits set
-  unsigned mode = 0;                        // permission bits, e.g. 0644
-  std::string warning;                      // empty when fine
+  unsigned mode = 0;                       // permission bits, e.g. 0644
+  std::string warning;                     // empty when fine
 };
 
 // Never throws; a file that cannot be stat'ed yields no warning (load_credentials reports it).

@@ -34,7 +34,9 @@ constexpr std::string_view kSyntax =
   throw std::invalid_argument(reason);
 }
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 std::int64_t checked_add_mul(std::string_view text, std::int64_t total, std::int64_t value,
                              std::int64_t unit) {

@@ -6,7 +6,9 @@
 namespace qi::config {
 namespace {
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 std::string_view trim(std::string_view text) {
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
@@ -46,8 +48,8 @@ YamlReader::Fields schedule_fields(YamlReader& r, JobSchedule& job) {
          if (!r.string(n, p, value)) return;
          // An IANA name such as Europe/Berlin; the scheduler checks that the zone exists.
          for (char c : value) {
-           bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || is_digit(c) ||
-                     c == '/' || c == '_' || c == '-' || c == '+';
+           bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || is_digit(c) || c == '/' ||
+                     c == '_' || c == '-' || c == '+';
            if (!ok || value.find("..") != std::string::npos || value.front() == '/') {
              r.error(n, p, "expected an IANA time zone name such as Europe/Berlin");
              return;
@@ -100,12 +102,10 @@ void read_kb(YamlReader& r, const YAML::Node& node, const std::string& path, KbJ
     }
     job.details = value;
   });
-  fields.emplace_back("window_size", [&](auto& n, auto& p) {
-    r.integer(n, p, job.window_size, 1, 10'000'000);
-  });
-  fields.emplace_back("max_qid", [&](auto& n, auto& p) {
-    r.integer(n, p, job.max_qid, 1, 1'000'000'000);
-  });
+  fields.emplace_back("window_size",
+                      [&](auto& n, auto& p) { r.integer(n, p, job.window_size, 1, 10'000'000); });
+  fields.emplace_back("max_qid",
+                      [&](auto& n, auto& p) { r.integer(n, p, job.max_qid, 1, 1'000'000'000); });
   r.map(node, path, fields);
 }
 
@@ -175,8 +175,7 @@ std::optional<std::string> api_version_problem(std::string_view value) {
 }
 
 std::optional<std::string> status_problem(std::string_view value, std::string& normalized) {
-  static constexpr std::array<std::string_view, 4> kStatuses{"New", "Active", "Re-Opened",
-                                                             "Fixed"};
+  static constexpr std::array<std::string_view, 4> kStatuses{"New", "Active", "Re-Opened", "Fixed"};
   normalized.clear();
   const std::string reason = "expected a comma-separated list of New, Active, Re-Opened, Fixed";
   for (std::string_view part : split_commas(value)) {

@@ -24,7 +24,9 @@ constexpr std::array<Platform, 13> kPlatforms{{
     {"KSA1", "qualysapi.qg1.apps.qualysksa.com", "gateway.qg1.apps.qualysksa.com"},
 }};
 
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+char lower(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
 
 std::string to_lower(std::string_view text) {
   std::string out(text);
@@ -60,7 +62,9 @@ std::string strip_prefix(std::string_view text, std::string_view prefix) {
 
 }  // namespace
 
-std::span<const Platform> known_platforms() { return kPlatforms; }
+std::span<const Platform> known_platforms() {
+  return kPlatforms;
+}
 
 std::string known_platform_names() {
   std::string out;
@@ -106,9 +110,9 @@ PlatformUrls resolve_endpoints(const Config& config, const Credentials& credenti
   if (!q.platform.empty()) {
     from_platform = platform_urls(q.platform);
     if (!from_platform) {
-      throw ConfigError(config.source.string(), "qualys.platform",
-                        "unknown platform \"" + q.platform + "\" (known: " +
-                            known_platform_names() + ")");
+      throw ConfigError(
+          config.source.string(), "qualys.platform",
+          "unknown platform \"" + q.platform + "\" (known: " + known_platform_names() + ")");
     }
   }
   std::optional<PlatformUrls> from_region;
@@ -121,18 +125,17 @@ PlatformUrls resolve_endpoints(const Config& config, const Credentials& credenti
     }
   }
   PlatformUrls out;
-  out.api_url = !q.api_url.empty()   ? q.api_url
-                : from_platform      ? from_platform->api_url
-                : from_region        ? from_region->api_url
-                                     : std::string();
+  out.api_url = !q.api_url.empty() ? q.api_url
+                : from_platform    ? from_platform->api_url
+                : from_region      ? from_region->api_url
+                                   : std::string();
   out.gateway_url = !q.gateway_url.empty() ? q.gateway_url
                     : from_platform        ? from_platform->gateway_url
                     : from_region          ? from_region->gateway_url
                                            : std::string();
   if (out.api_url.empty() || out.gateway_url.empty()) {
     throw ConfigError(config.source.string(), "qualys.platform",
-                      "no Qualys platform: set qualys.platform (one of " +
-                          known_platform_names() +
+                      "no Qualys platform: set qualys.platform (one of " + known_platform_names() +
                           "), or qualys.api_url and qualys.gateway_url, or a REGION_URL in the "
                           "credentials file " +
                           q.credentials_file.string());

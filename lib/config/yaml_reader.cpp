@@ -47,8 +47,9 @@ void YamlReader::error(const std::string& path, std::string reason) {
 void YamlReader::map(const YAML::Node& node, const std::string& path, const Fields& fields) {
   if (node.IsNull()) return;
   if (!node.IsMap()) {
-    error(node, path, path.empty() ? "the document must be a mapping of sections"
-                                   : "expected a mapping of keys");
+    error(
+        node, path,
+        path.empty() ? "the document must be a mapping of sections" : "expected a mapping of keys");
     return;
   }
   std::set<std::string> seen;
@@ -84,8 +85,8 @@ bool YamlReader::scalar(const YAML::Node& node, const std::string& path,
                         std::string_view expected) {
   if (node.IsNull()) return false;
   if (!node.IsScalar()) {
-    error(node, path, "expected " + std::string(expected) + ", got a " +
-                          (node.IsMap() ? "mapping" : "list"));
+    error(node, path,
+          "expected " + std::string(expected) + ", got a " + (node.IsMap() ? "mapping" : "list"));
     return false;
   }
   return true;
@@ -122,8 +123,8 @@ bool YamlReader::integer(const YAML::Node& node, const std::string& path, std::i
     return false;
   }
   if (value < min || value > max) {
-    std::string reason = "must be from " + std::to_string(min) + " to " + std::to_string(max) +
-                         ", got " + text;
+    std::string reason =
+        "must be from " + std::to_string(min) + " to " + std::to_string(max) + ", got " + text;
     if (!range_note.empty()) reason += " (" + std::string(range_note) + ")";
     error(node, path, std::move(reason));
     return false;

@@ -33,8 +33,8 @@ class YamlReader {
   // Each returns true when it stored a value (false for null or on error).
   bool string(const YAML::Node& node, const std::string& path, std::string& out);
   bool boolean(const YAML::Node& node, const std::string& path, bool& out);
-  bool integer(const YAML::Node& node, const std::string& path, std::int64_t& out,
-               std::int64_t min, std::int64_t max, std::string_view range_note = {});
+  bool integer(const YAML::Node& node, const std::string& path, std::int64_t& out, std::int64_t min,
+               std::int64_t max, std::string_view range_note = {});
   bool duration(const YAML::Node& node, const std::string& path, Duration& out);
   bool path(const YAML::Node& node, const std::string& path, std::filesystem::path& out);
 

@@ -18,7 +18,9 @@
 namespace qi::output {
 namespace {
 
-std::string error_text(int err) { return std::strerror(err); }
+std::string error_text(int err) {
+  return std::strerror(err);
+}
 
 std::string random_hex() {
   std::random_device device;
@@ -109,7 +111,9 @@ Publication::Publication(std::filesystem::path dir, std::vector<std::string> fil
   }
 }
 
-Publication::~Publication() { remove_temps(); }
+Publication::~Publication() {
+  remove_temps();
+}
 
 void Publication::remove_temps() noexcept {
   for (Entry& entry : entries_) {
@@ -150,8 +154,7 @@ void Publication::commit() {
   };
   for (Entry& entry : entries_) {
     const std::filesystem::path target = dir_ / entry.name;
-    if (::renameat2(AT_FDCWD, entry.temp.c_str(), AT_FDCWD, target.c_str(), RENAME_EXCHANGE) ==
-        0) {
+    if (::renameat2(AT_FDCWD, entry.temp.c_str(), AT_FDCWD, target.c_str(), RENAME_EXCHANGE) == 0) {
       moved.push_back(Moved::exchanged);  // the previous output now sits at entry.temp
       continue;
     }

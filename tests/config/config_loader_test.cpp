@@ -95,7 +95,9 @@ class ConfigLoaderTest : public ::testing::Test {
   }
 
   // The errors of check_config for `content`.
-  std::vector<ConfigError> errors_of(const std::string& content) { return check_config(write(content)); }
+  std::vector<ConfigError> errors_of(const std::string& content) {
+    return check_config(write(content));
+  }
 
   // The single error of `content`; fails the test when there is not exactly one.
   ConfigError only_error(const std::string& content) {
@@ -209,6 +211,56 @@ TEST_F(ConfigLoaderTest, ExampleConfigOfTheRepositoryLoads) {
   EXPECT_EQ(c.jobs.kb.window_size, 25000);
 }
 
+TEST_F(ConfigLoaderTest, ExampleConfigOfTheRepositoryShowsTheDefaults) {
+  Config example = load_config(QI_EXAMPLE_CONFIG);
+  Config d = default_config();
+  const QualysConfig& q = example.qualys;
+  EXPECT_EQ(q.credentials_file, d.qualys.credentials_file);
+  EXPECT_EQ(q.ca_file, d.qualys.ca_file);
+  EXPECT_EQ(q.proxy, d.qualys.proxy);
+  EXPECT_EQ(q.user_agent, d.qualys.user_agent);
+  EXPECT_EQ(q.requested_with, d.qualys.requested_with);
+  EXPECT_EQ(q.resolve_timeout, d.qualys.resolve_timeout);
+  EXPECT_EQ(q.connect_timeout, d.qualys.connect_timeout);
+  EXPECT_EQ(q.handshake_timeout, d.qualys.handshake_timeout);
+  EXPECT_EQ(q.write_timeout, d.qualys.write_timeout);
+  EXPECT_EQ(q.idle_read_timeout, d.qualys.idle_read_timeout);
+  EXPECT_EQ(q.max_body_bytes, d.qualys.max_body_bytes);
+  EXPECT_EQ(q.max_concurrency, d.qualys.max_concurrency);
+  EXPECT_EQ(q.rate_limit_reserve, d.qualys.rate_limit_reserve);
+  EXPECT_EQ(q.max_attempts, d.qualys.max_attempts);
+  EXPECT_EQ(q.backoff_initial, d.qualys.backoff_initial);
+  EXPECT_EQ(q.backoff_max, d.qualys.backoff_max);
+  EXPECT_EQ(q.max_server_wait, d.qualys.max_server_wait);
+  EXPECT_EQ(example.output.dir, d.output.dir);
+  EXPECT_EQ(example.output.double_backslashes, d.output.double_backslashes);
+  EXPECT_EQ(example.state.dir, d.state.dir);
+  EXPECT_EQ(example.logging.level, d.logging.level);
+  for (auto [e, def] :
+       {std::pair<const JobSchedule*, const JobSchedule*>{&example.jobs.assets, &d.jobs.assets},
+        {&example.jobs.kb, &d.jobs.kb},
+        {&example.jobs.vm, &d.jobs.vm}}) {
+    EXPECT_EQ(e->enabled, def->enabled);
+    EXPECT_EQ(e->schedule, def->schedule);
+    EXPECT_EQ(e->timeout, def->timeout);
+    EXPECT_EQ(e->time_zone, def->time_zone);
+  }
+  EXPECT_EQ(example.jobs.assets.page_size, d.jobs.assets.page_size);
+  EXPECT_EQ(example.jobs.assets.empty_page_retries, d.jobs.assets.empty_page_retries);
+  EXPECT_EQ(example.jobs.assets.filter_json, d.jobs.assets.filter_json);
+  EXPECT_EQ(example.jobs.kb.api_version, d.jobs.kb.api_version);
+  EXPECT_EQ(example.jobs.kb.details, d.jobs.kb.details);
+  EXPECT_EQ(example.jobs.kb.window_size, d.jobs.kb.window_size);
+  EXPECT_EQ(example.jobs.kb.max_qid, d.jobs.kb.max_qid);
+  EXPECT_EQ(example.jobs.vm.api_version, d.jobs.vm.api_version);
+  EXPECT_EQ(example.jobs.vm.truncation_limit, d.jobs.vm.truncation_limit);
+  EXPECT_EQ(example.jobs.vm.status, d.jobs.vm.status);
+  EXPECT_EQ(example.jobs.vm.show_igs, d.jobs.vm.show_igs);
+  EXPECT_EQ(example.jobs.vm.severities, d.jobs.vm.severities);
+  EXPECT_EQ(example.jobs.vm.include_ignored, d.jobs.vm.include_ignored);
+  EXPECT_EQ(example.jobs.vm.include_disabled, d.jobs.vm.include_disabled);
+}
+
 TEST_F(ConfigLoaderTest, NamesTheFullPathOfAnUnknownKey) {
   ConfigError e = only_error("jobs:\n  kb:\n    windw_size: 10\n");
   EXPECT_EQ(e.key(), "jobs.kb.windw_size");
@@ -239,9 +291,8 @@ TEST_F(ConfigLoaderTest, ReportsEveryProblemAtOnce) {
   std::vector<std::string> keys;
   for (const auto& e : errors) keys.push_back(e.key());
   EXPECT_EQ(keys, (std::vector<std::string>{"qualys.max_concurrency", "qualys.platform",
-                                            "output.double_backslashes",
-                                            "jobs.vm.truncation_limit", "jobs.vm.status",
-                                            "jobs.assets.page_size"}));
+                                            "output.double_backslashes", "jobs.vm.truncation_limit",
+                                            "jobs.vm.status", "jobs.assets.page_size"}));
 }
 
 TEST_F(ConfigLoaderTest, LoadThrowsTheFirstProblem) {
@@ -259,8 +310,7 @@ TEST_F(ConfigLoaderTest, RejectsOutOfRangeValues) {
   EXPECT_EQ(only_error("qualys: { max_concurrency: 11 }").key(), "qualys.max_concurrency");
   EXPECT_EQ(only_error("jobs: { vm: { truncation_limit: 1000001 } }").key(),
             "jobs.vm.truncation_limit");
-  EXPECT_EQ(only_error("qualys: { timeouts: { connect: 0s } }").key(),
-            "qualys.timeouts.connect");
+  EXPECT_EQ(only_error("qualys: { timeouts: { connect: 0s } }").key(), "qualys.timeouts.connect");
 }
 
 TEST_F(ConfigLoaderTest, RejectsAZeroTruncationLimitWithAReason) {

@@ -87,7 +87,7 @@ TEST_F(CredentialsTest, ReportsALoginWithoutPassword) {
 
 TEST_F(CredentialsTest, NeverPutsThePasswordIntoAnErrorMessage) {
   const std::string cases[] = {
-      "jdoe " + kHostilePassword + " qg1.apps.qualys.com extra\n",        // too many fields
+      "jdoe " + kHostilePassword + " qg1.apps.qualys.com extra\n",       // too many fields
       "jdoe " + kHostilePassword + "\njdoe " + kHostilePassword + "\n",  // two lines
       "jdoe " + kHostilePassword + "\x01 qg1\n",                         // control character
       "jdoe pass w0rdz with spaces\n",

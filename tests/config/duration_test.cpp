@@ -26,11 +26,13 @@ TEST(Duration, ParsesCombinedUnits) {
   EXPECT_EQ(parse_duration("1d2h3m4s5ms"), hours(26) + minutes(3) + seconds(4) + milliseconds(5));
 }
 
-TEST(Duration, ReadsABareIntegerAsSeconds) { EXPECT_EQ(parse_duration("3000"), seconds(3000)); }
+TEST(Duration, ReadsABareIntegerAsSeconds) {
+  EXPECT_EQ(parse_duration("3000"), seconds(3000));
+}
 
 TEST(Duration, RejectsMalformedText) {
-  for (const char* bad : {"", "m", "5x", "1.5h", "-5m", " 5m", "5m ", "30m1h", "1m1m",
-                          "1h30", "5 m", "99999999999999999999s"}) {
+  for (const char* bad : {"", "m", "5x", "1.5h", "-5m", " 5m", "5m ", "30m1h", "1m1m", "1h30",
+                          "5 m", "99999999999999999999s"}) {
     EXPECT_THROW(parse_duration(bad), std::invalid_argument) << bad;
   }
 }

@@ -80,21 +80,21 @@ TEST(ResolveEndpoints, ExplicitUrlsWinOverPlatformAndRegion) {
 }
 
 TEST(ResolveEndpoints, EachExplicitUrlWinsIndependently) {
-  auto urls = resolve_endpoints(config_with("EU1", "https://api.example", ""),
-                                credentials_with_region(""));
+  auto urls =
+      resolve_endpoints(config_with("EU1", "https://api.example", ""), credentials_with_region(""));
   EXPECT_EQ(urls.api_url, "https://api.example");
   EXPECT_EQ(urls.gateway_url, "https://gateway.qg1.apps.qualys.eu");
 }
 
 TEST(ResolveEndpoints, PlatformWinsOverTheCredentialsRegion) {
-  auto urls = resolve_endpoints(config_with("EU1", "", ""),
-                                credentials_with_region("qg2.apps.qualys.com"));
+  auto urls =
+      resolve_endpoints(config_with("EU1", "", ""), credentials_with_region("qg2.apps.qualys.com"));
   EXPECT_EQ(urls.api_url, "https://qualysapi.qualys.eu");
 }
 
 TEST(ResolveEndpoints, UsesTheCredentialsRegionLast) {
-  auto urls = resolve_endpoints(config_with("", "", ""),
-                                credentials_with_region("qg1.apps.qualys.com"));
+  auto urls =
+      resolve_endpoints(config_with("", "", ""), credentials_with_region("qg1.apps.qualys.com"));
   EXPECT_EQ(urls.api_url, "https://qualysapi.qualys.com");
   EXPECT_EQ(urls.gateway_url, "https://gateway.qg1.apps.qualys.com");
 }

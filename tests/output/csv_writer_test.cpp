@@ -30,7 +30,9 @@ TEST(CsvField, QuotesEveryField) {
   EXPECT_EQ(field("12345"), R"("12345")");
 }
 
-TEST(CsvField, DoublesQuotes) { EXPECT_EQ(field(R"(say "hi")"), R"("say ""hi""")"); }
+TEST(CsvField, DoublesQuotes) {
+  EXPECT_EQ(field(R"(say "hi")"), R"("say ""hi""")");
+}
 
 TEST(CsvField, KeepsCommasSpacesAndFormulaStartsVerbatim) {
   EXPECT_EQ(field(" a, b "), R"(" a, b ")");

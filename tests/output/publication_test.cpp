@@ -133,8 +133,8 @@ TEST_F(PublicationTest, SweepRemovesTempsOfDeadProcessesOnly) {
   const std::string dead = ".vm.csv.tmp-" + std::to_string(dead_pid()) + "-0123abcd";
   const std::string live = ".vm.csv.tmp-1-0123abcd";  // pid 1 always runs
   const std::string own = ".kb.csv.tmp-" + std::to_string(::getpid()) + "-0123abcd";
-  for (const auto& name : {dead, live, own, std::string(".hidden"),
-                           std::string(".vm.csv.tmp-x-1"), std::string("notes.tmp-1-2")}) {
+  for (const auto& name : {dead, live, own, std::string(".hidden"), std::string(".vm.csv.tmp-x-1"),
+                           std::string("notes.tmp-1-2")}) {
     write_file(dir() / name, "x");
   }
   EXPECT_EQ(sweep_stale_temp_files(dir()), 1u);
