@@ -55,9 +55,12 @@ class Publication {
 };
 
 // Removes ".<name>.tmp-<pid>-<random>" files left in `dir` by processes that no longer run
-// (kill(pid, 0) fails with ESRCH); files of live processes, including our own, and every other
-// file are left alone. Returns how many it removed. Call at start-up, before any job runs.
-std::size_t sweep_stale_temp_files(const std::filesystem::path& dir);
+// (kill(pid, 0) fails with ESRCH); files of live processes and every other file are left alone.
+// Our own pid's files are kept too (a job of ours may be writing them) unless `include_own_pid`:
+// pass true at start-up, before any job runs, because in a container the daemon is often pid 1
+// on every start and would otherwise never clean up after its own crash. Returns how many it
+// removed.
+std::size_t sweep_stale_temp_files(const std::filesystem::path& dir, bool include_own_pid = false);
 
 // Throws FatalError when `dir` is missing, not a directory, or we cannot create files in it
 // (checked by creating and removing a probe temp file).

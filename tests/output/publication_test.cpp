@@ -146,6 +146,14 @@ TEST_F(PublicationTest, SweepRemovesTempsOfDeadProcessesOnly) {
   EXPECT_TRUE(std::filesystem::exists(dir() / "vulnkb.csv"));
 }
 
+TEST_F(PublicationTest, SweepAtStartUpAlsoRemovesTempsCarryingOurOwnPid) {
+  const std::string own = ".vm.csv.tmp-" + std::to_string(::getpid()) + "-0123abcd";
+  write_file(dir() / own, "x");
+  EXPECT_EQ(sweep_stale_temp_files(dir(), /*include_own_pid=*/true), 1u);
+  EXPECT_FALSE(std::filesystem::exists(dir() / own));
+  EXPECT_TRUE(std::filesystem::exists(dir() / "vulnkb.csv"));
+}
+
 TEST_F(PublicationTest, CheckOutputDirAcceptsAWritableDirectory) {
   EXPECT_NO_THROW(check_output_dir(dir()));
   EXPECT_EQ(names_in(dir()).size(), 2u);  // the probe is gone
