@@ -70,41 +70,53 @@ void SimulatorCore::expire_all_tokens() {
 
 // ---- /__sim/... ----
 
-asio::awaitable<void> handle_control(SimulatorCore& core, Stream& stream, const Request& request,
-                                     const std::string& path) {
-  ResponseWriter writer(stream, Latency{}, BodyFaults{}, core.bytes_counter());
-  const Headers json = plain_headers("application/json");
-  const Headers text = plain_headers("text/plain");
+namespace {
+
+struct ControlAnswer {
+  unsigned status = 200;
+  std::string content_type = "text/plain";
+  std::string body;
+};
+
+// Plain (non-coroutine) so that no branch-local state lives in the coroutine frame.
+ControlAnswer control_answer(SimulatorCore& core, const Request& request, const std::string& path) {
   if (path == "/__sim/stats" && request.method() == http::verb::get) {
-    co_await writer.send(200, json, core.stats().to_json());
-  } else if (path == "/__sim/faults" && request.method() == http::verb::post) {
+    return {200, "application/json", core.stats().to_json()};
+  }
+  if (path == "/__sim/faults" && request.method() == http::verb::post) {
     std::vector<FaultRule> rules;
     std::istringstream lines(request.body());
-    std::string line;
-    std::string error;
     try {
-      while (std::getline(lines, line)) {
+      for (std::string line; std::getline(lines, line);) {
         if (line.find_first_not_of(" \t\r") == std::string::npos || line.starts_with("#")) continue;
         rules.push_back(parse_fault_spec(line));
       }
     } catch (const std::invalid_argument& e) {
-      error = e.what();
-    }
-    if (!error.empty()) {
-      co_await writer.send(400, text, error + "\n");
-      co_return;
+      return {400, "text/plain", std::string(e.what()) + "\n"};
     }
     for (auto& rule : rules) core.add_fault(std::move(rule));
-    co_await writer.send(200, text, std::to_string(rules.size()) + " fault rule(s) added\n");
-  } else if (path == "/__sim/faults" && request.method() == http::verb::delete_) {
-    core.clear_faults();
-    co_await writer.send(200, text, "faults cleared\n");
-  } else if (path == "/__sim/expire-tokens" && request.method() == http::verb::post) {
-    core.expire_all_tokens();
-    co_await writer.send(200, text, "all gateway tokens expired\n");
-  } else {
-    co_await writer.send(404, text, "unknown control endpoint\n");
+    return {200, "text/plain", std::to_string(rules.size()) + " fault rule(s) added\n"};
   }
+  if (path == "/__sim/faults" && request.method() == http::verb::delete_) {
+    core.clear_faults();
+    return {200, "text/plain", "faults cleared\n"};
+  }
+  if (path == "/__sim/expire-tokens" && request.method() == http::verb::post) {
+    core.expire_all_tokens();
+    return {200, "text/plain", "all gateway tokens expired\n"};
+  }
+  return {404, "text/plain", "unknown control endpoint\n"};
+}
+
+}  // namespace
+
+asio::awaitable<void> handle_control(SimulatorCore& core, Stream& stream, const Request& request,
+                                     const std::string& path) {
+  const ControlAnswer answer = control_answer(core, request, path);
+  const Headers headers = plain_headers(answer.content_type);
+  ResponseWriter writer(stream, Latency{}, BodyFaults{}, core.bytes_counter());
+  writer.set_keep_alive(request.keep_alive());
+  co_await writer.send(answer.status, headers, answer.body);
 }
 
 }  // namespace qi::sim

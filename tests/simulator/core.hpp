@@ -53,6 +53,8 @@ class ResponseWriter {
   asio::awaitable<void> send(unsigned status, const Headers& headers, std::string_view body);
 
   std::uint64_t body_bytes() const { return body_sent_; }
+  // When the client asked for Connection: close, the head says so (the session then closes).
+  void set_keep_alive(bool keep_alive) { keep_alive_ = keep_alive; }
 
  private:
   asio::awaitable<void> write_head(unsigned status, const Headers& headers, const std::string& framing);
@@ -68,6 +70,7 @@ class ResponseWriter {
   std::string pending_;
   std::uint64_t body_sent_ = 0;
   std::uint64_t wire_sent_ = 0;
+  bool keep_alive_ = true;
   std::chrono::steady_clock::time_point started_;
 };
 

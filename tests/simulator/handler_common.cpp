@@ -27,8 +27,10 @@ BodyFaults body_faults_of(const std::optional<FaultRule>& fault) {
 }
 
 ResponseWriter make_writer(Exchange& ex) {
-  return ResponseWriter(ex.stream, ex.core.options().latency, body_faults_of(ex.fault),
+  ResponseWriter writer(ex.stream, ex.core.options().latency, body_faults_of(ex.fault),
                         ex.core.bytes_counter());
+  writer.set_keep_alive(ex.request.keep_alive());
+  return writer;
 }
 
 namespace {

@@ -43,7 +43,11 @@ void named(std::string& out, const SimNamed& n, bool os) {
     return;
   }
   out += "{";
-  if (os) out += "\"osName\":\"" + std::string("OS") + "\",";
+  if (os) {
+    out += "\"osName\":";
+    str(out, n.full_name);
+    out += ',';
+  }
   out += "\"fullName\":";
   str(out, n.full_name);
   out += ",\"category\":";

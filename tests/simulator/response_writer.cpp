@@ -58,7 +58,12 @@ asio::awaitable<void> ResponseWriter::write_head(unsigned status, const Headers&
   }
   std::string head = "HTTP/1.1 " + std::to_string(status) + " " +
                      std::string(http::obsolete_reason(static_cast<http::status>(status))) + "\r\n";
-  for (const auto& [name, value] : headers) head += name + ": " + value + "\r\n";
+  for (const auto& [name, value] : headers) {
+    const bool connection = name == "Connection" || name == "Keep-Alive";
+    if (connection && !keep_alive_) continue;
+    head += name + ": " + value + "\r\n";
+  }
+  if (!keep_alive_) head += "Connection: close\r\n";
   head += framing;
   head += "\r\n";
   started_ = std::chrono::steady_clock::now();

@@ -6,6 +6,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/ssl/stream_base.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -59,7 +60,12 @@ asio::awaitable<void> SimulatorCore::accept_loop() {
   for (;;) {
     auto [ec, socket] = co_await acceptor_.async_accept(asio::as_tuple(asio::use_awaitable));
     if (ec == asio::error::operation_aborted || !acceptor_.is_open()) co_return;
-    if (ec) continue;  // e.g. EMFILE under a connection storm: keep serving the others
+    if (ec) {
+      // e.g. EMFILE under a connection storm: pause briefly, keep serving the others.
+      asio::steady_timer pause(executor_, std::chrono::milliseconds(50));
+      co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
+      continue;
+    }
     asio::co_spawn(executor_, session(std::move(socket)), asio::detached);
   }
 }

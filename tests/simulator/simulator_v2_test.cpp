@@ -292,5 +292,33 @@ TEST_F(SimulatorServer, RecordsRequestsSoTestsCanCheckWhatTheClientSent) {
   EXPECT_EQ(requests[0].body, "action=list&ids=1");
 }
 
+TEST_F(SimulatorServer, ServesManyConcurrentConnections) {
+  SimulatorOptions options;
+  options.concurrency_limit = 0;
+  start(options);
+  ClientRequest request;
+  request.target = kKb;
+  request.body = "action=list&ids=10000-10200";
+  request.headers = {{"Authorization", SimClient::basic_auth("sim-user", "sim-password")}, {"X-Requested-With", "t"}};
+  const auto responses = client().parallel(std::vector<ClientRequest>(60, request));
+  for (const auto& r : responses) {
+    EXPECT_EQ(r.status, 200u);
+    EXPECT_TRUE(r.complete);
+  }
+  EXPECT_EQ(sim().stats().connections, 60u);
+}
+
+TEST_F(SimulatorServer, SaysConnectionCloseWhenTheClientAskedForIt) {
+  ClientRequest request;
+  request.target = kKb;
+  request.body = "action=list&ids=1";
+  request.headers = {{"Authorization", SimClient::basic_auth("sim-user", "sim-password")},
+                     {"X-Requested-With", "t"},
+                     {"Connection", "close"}};
+  const auto response = client().send(request);
+  EXPECT_EQ(response.status, 200u);
+  EXPECT_EQ(response.header("Connection"), "close");
+}
+
 }  // namespace
 }  // namespace qi::sim::testing
