@@ -50,7 +50,7 @@ void read_https_url(YamlReader& r, const YAML::Node& n, const std::string& p, st
   if (!r.string(n, p, value) || value.empty()) return;
   while (value.size() > 8 && value.back() == '/') value.pop_back();
   if (auto problem = https_url_problem(value)) {
-    r.error(n, p, "\"" + redact_userinfo(value) + "\" " + *problem);
+    r.error(n, p, "\"" + redact_userinfo(value) + "\": " + *problem);
     return;
   }
   out = value;
@@ -114,7 +114,7 @@ void read_qualys(YamlReader& r, const YAML::Node& node, const std::string& path,
                if (!r.string(n, p, value)) return;
                if (!value.empty()) {
                  if (auto problem = proxy_url_problem(value)) {
-                   r.error(n, p, "\"" + redact_userinfo(value) + "\" " + *problem);
+                   r.error(n, p, "\"" + redact_userinfo(value) + "\": " + *problem);
                    return;
                  }
                }
