@@ -25,8 +25,9 @@ int check_command(const CommandLine& line) {
   }
   auto loaded = load_everything(line.config);
   int warnings = 0;
-  if (auto warning = config::credentials_permission_warning(loaded.config.qualys.credentials_file)) {
-    std::cout << "warning: " << *warning << "\n";
+  if (auto check = config::check_credentials_file(loaded.config.qualys.credentials_file);
+      !check.warning.empty()) {
+    std::cout << "warning: " << check.warning << "\n";
     ++warnings;
   }
   try {

@@ -219,7 +219,8 @@ void Service::launch(const schedule::Firing& firing) {
 
 asio::awaitable<void> Service::run_job(jobs::JobKind kind, schedule::Firing firing,
                                        std::shared_ptr<Generation> generation,
-                                       state::JobLock lock, std::string run_id) {
+                                       [[maybe_unused]] state::JobLock lock,  // held for the run
+                                       std::string run_id) {
   const std::string name(jobs::job_name(kind));
   jobs::RunOutcome outcome;
   try {
