@@ -90,6 +90,14 @@ constexpr std::array<std::string_view, 4> kResults = {
     "Vulnerable version: 2.4.48\r\nFixed in: 2.4.49",
     "HKLM\\Software\\Vendor\\Key = 1"};
 
+// What a detection needs of its KB entry, without building the VULN's strings (host detection
+// is the bulk of a benchmark).
+struct VulnTraits {
+  std::int64_t qid = 0;
+  int severity = 1;
+  bool information_gathered = false;
+};
+
 }  // namespace
 
 std::int64_t asset_id_at(const DataSpec& spec, std::int64_t index) {
@@ -146,13 +154,21 @@ std::int64_t qid_at(const DataSpec& spec, std::int64_t index) {
   return 10000 + 7 * index + static_cast<std::int64_t>(hash_of(spec, kVuln, index, 1) % 7);
 }
 
+namespace {
+VulnTraits vuln_traits_at(const DataSpec& spec, std::int64_t i) {
+  const std::uint64_t h = hash_of(spec, kVuln, i);
+  return {qid_at(spec, i), static_cast<int>((h >> 8) % 5) + 1, h % 6 == 0};
+}
+}  // namespace
+
 SimVuln vuln_at(const DataSpec& spec, std::int64_t i) {
   const std::uint64_t h = hash_of(spec, kVuln, i);
+  const VulnTraits traits = vuln_traits_at(spec, i);
   SimVuln v;
-  v.qid = qid_at(spec, i);
-  v.information_gathered = (h % 6 == 0);
+  v.qid = traits.qid;
+  v.information_gathered = traits.information_gathered;
   v.vuln_type = v.information_gathered ? "Information Gathered" : std::string(pick(kVulnTypes, h >> 4));
-  v.severity = static_cast<int>((h >> 8) % 5) + 1;
+  v.severity = traits.severity;
   v.title = std::string(pick(kTitles, h >> 12)) + " #" + std::to_string(v.qid);
   v.category = std::string(pick(kCategories, h >> 16));
   const std::int64_t published = 1262304000 + static_cast<std::int64_t>((h >> 20) % (3000LL * 86400));
@@ -199,11 +215,11 @@ std::vector<SimDetection> detections_at(const DataSpec& spec, std::int64_t j) {
   const std::uint64_t h = hash_of(spec, kHost, j);
   if (h % 6 == 5 || spec.detections_per_host <= 0) return out;  // host without detections
   out.reserve(static_cast<std::size_t>(spec.detections_per_host));
-  std::optional<SimVuln> previous;
+  std::optional<VulnTraits> previous;
   for (std::int64_t k = 0; k < spec.detections_per_host; ++k) {
     const std::uint64_t hk = hash_of(spec, kDetection, j, static_cast<std::uint64_t>(k));
     SimDetection d;
-    std::optional<SimVuln> vuln;
+    std::optional<VulnTraits> vuln;
     if (k > 0 && hk % 5 == 0) {
       d.qid = out.back().qid;  // same QID on a second port: the client must dedupe
       vuln = previous;
@@ -211,7 +227,7 @@ std::vector<SimDetection> detections_at(const DataSpec& spec, std::int64_t j) {
       d.qid = 2000000000 + static_cast<std::int64_t>(hk % 1000);  // QID missing from the KB
     } else {
       const auto index = static_cast<std::int64_t>((hk >> 8) % static_cast<std::uint64_t>(spec.qids));
-      vuln = vuln_at(spec, index);
+      vuln = vuln_traits_at(spec, index);
       d.qid = vuln->qid;
     }
     previous = vuln;

@@ -1,4 +1,5 @@
-// Every fault kind of the fault matrix triggers, on the request it names.
+// Every fault kind of the fault matrix triggers, on the request it names; the latency knobs slow
+// responses down as configured.
 #include <rapidjson/document.h>
 
 #include <boost/beast/http/error.hpp>
@@ -10,6 +11,7 @@ namespace qi::sim::testing {
 namespace {
 
 using SimulatorFaults = SimFixture;
+using SimulatorLatency = SimFixture;
 
 constexpr const char* kKb = "/api/4.0/fo/knowledge_base/vuln/";
 constexpr const char* kHld = "/api/5.0/fo/asset/host/vm/detection/";
@@ -243,6 +245,40 @@ TEST_F(SimulatorFaults, StatsEndpointReportsCountsAsJson) {
   EXPECT_EQ(doc["requests"]["kb"].GetUint64(), 1u);
   EXPECT_EQ(doc["basic_auth_ok"].GetUint64(), 1u);
   EXPECT_GT(doc["body_bytes_sent"].GetUint64(), 0u);
+}
+
+TEST_F(SimulatorFaults, ExpireTokensFaultRejectsTheRequestAndEveryEarlierToken) {
+  const std::string token = client().login();
+  sim().add_fault(parse_fault_spec("search:expire-tokens,nth=2"));
+  EXPECT_EQ(client().gateway(kSearch, token).status, 200u);
+  EXPECT_EQ(client().gateway(kSearch, token).status, 401u);
+  EXPECT_EQ(client().gateway(kSearch, token).status, 401u);
+  EXPECT_EQ(client().gateway(kSearch, client().login()).status, 200u);
+}
+
+TEST_F(SimulatorLatency, TimeToFirstByteDelaysEveryResponse) {
+  SimulatorOptions options;
+  options.latency.time_to_first_byte = std::chrono::milliseconds(200);
+  start(options);
+  EXPECT_GE(client().v2(kKb, "action=list&ids=1").elapsed.count(), 200);
+}
+
+TEST_F(SimulatorLatency, BandwidthLimitsTheBodyRate) {
+  SimulatorOptions options;
+  options.latency.bandwidth = 100000;  // bytes per second
+  start(options);
+  const auto response = client().v2(kKb, "action=list&ids=10000-10150");
+  ASSERT_GT(response.body.size(), 30000u);
+  EXPECT_GE(response.elapsed.count(), static_cast<long>(response.body.size() * 1000 / 100000));
+}
+
+TEST_F(SimulatorFaults, CountsAClientThatFetchesTheDtd) {
+  const XmlDoc doc(client().v2(kKb, "action=list&ids=1").body);
+  ClientRequest dtd;
+  dtd.method = boost::beast::http::verb::get;
+  dtd.target = "/api/2.0/fo/knowledge_base/vuln/knowledge_base_vuln_list_output.dtd";
+  EXPECT_EQ(client().send(dtd).status, 404u);
+  EXPECT_EQ(sim().stats().dtd_fetches, 1u);
 }
 
 }  // namespace

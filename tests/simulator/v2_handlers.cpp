@@ -204,7 +204,8 @@ asio::awaitable<void> handle_kb(Exchange& ex, ResponseWriter& writer, const Head
     }
     if (emitted == 0 && has(ex.fault, FaultKind::invalid_utf8)) vuln.title += " \xff\xfe\xc3";
     append_kb_vuln(record, vuln, details != "None");
-    if (++emitted % 50 == 0) record += keep_alive_comment("KNOWLEDGE_BASE_VULN_LIST_OUTPUT");
+    // Keep-alive comments between VULNs too: after the third, then every 50th.
+    if (++emitted == 3 || emitted % 50 == 0) record += keep_alive_comment("KNOWLEDGE_BASE_VULN_LIST_OUTPUT");
     co_await writer.write(record);
     if (has(ex.fault, FaultKind::malformed)) {
       co_await writer.write("  <VULN>\n    <QID>1</QID>\n  </VULN_LIST>\n<<not xml>>\n");
