@@ -39,6 +39,22 @@ class XmlDoc {
 
   std::size_t count(const std::string& xpath) const { return texts(xpath).size(); }
 
+  // Element names of the nodes the expression selects.
+  std::vector<std::string> names(const std::string& xpath) const {
+    std::vector<std::string> out;
+    if (!doc_) return out;
+    std::unique_ptr<xmlXPathContext, decltype(&xmlXPathFreeContext)> context(xmlXPathNewContext(doc_.get()),
+                                                                              &xmlXPathFreeContext);
+    std::unique_ptr<xmlXPathObject, decltype(&xmlXPathFreeObject)> result(
+        xmlXPathEvalExpression(reinterpret_cast<const xmlChar*>(xpath.c_str()), context.get()),
+        &xmlXPathFreeObject);
+    if (!result || !result->nodesetval) return out;
+    for (int i = 0; i < result->nodesetval->nodeNr; ++i) {
+      out.emplace_back(reinterpret_cast<const char*>(result->nodesetval->nodeTab[i]->name));
+    }
+    return out;
+  }
+
   std::string text(const std::string& xpath) const {
     const auto all = texts(xpath);
     return all.empty() ? std::string{} : all.front();
