@@ -31,9 +31,10 @@ Network and TLS:
                               (default localhost,127.0.0.1)
 Credentials:
   --username U                API user (default sim-user)
-  --password-file F           read the password from F's first line; a legacy auth.conf line
-                              "LOGIN PASSWORD [REGION]" sets the user too (default password:
-                              sim-password). The password is never taken from argv.
+  --password-file F           the password is F's whole first line (default: sim-password);
+                              the password is never taken from argv
+  --credentials-file F        user and password from a legacy auth.conf line
+                              "LOGIN PASSWORD [REGION_URL]" (the daemon's credentials file)
   --token-lifetime D          gateway JWT lifetime: 3600, 90s, 15m, 4h (default 4h)
 Dataset (deterministic from the seed):
   --seed S                    (default 1)
@@ -56,10 +57,11 @@ Control endpoints while running (no auth): GET /__sim/stats, POST /__sim/faults 
 line), DELETE /__sim/faults, POST /__sim/expire-tokens.
 )";
 
-std::string trimmed(std::string s) {
-  const auto first = s.find_first_not_of(" \t\r\n");
-  const auto last = s.find_last_not_of(" \t\r\n");
-  return first == std::string::npos ? std::string{} : s.substr(first, last - first + 1);
+std::vector<std::string> split_words(const std::string& line) {
+  std::vector<std::string> out;
+  std::istringstream in(line);
+  for (std::string word; in >> word;) out.push_back(word);
+  return out;
 }
 
 std::int64_t number(const std::string& flag, const std::string& text) {
@@ -102,7 +104,7 @@ void write_atomically(const std::filesystem::path& path, const std::string& cont
 
 int run(int argc, char** argv) {
   qi::sim::SimulatorOptions options;
-  std::string port_file, ca_out, write_expected, expected_params, password_file;
+  std::string port_file, ca_out, write_expected, expected_params, password_file, credentials_file;
   std::vector<std::string> cert_names = {"localhost", "127.0.0.1"};
   std::vector<qi::sim::FaultRule> faults;
   bool username_given = false;
@@ -127,6 +129,7 @@ int run(int argc, char** argv) {
     else if (flag == "--cert-names") cert_names = split(value, ',');
     else if (flag == "--username") options.username = value, username_given = true;
     else if (flag == "--password-file") password_file = value;
+    else if (flag == "--credentials-file") credentials_file = value;
     else if (flag == "--token-lifetime") options.token_lifetime = duration(value);
     else if (flag == "--seed") options.data.seed = static_cast<std::uint64_t>(number(flag, value));
     else if (flag == "--assets") options.data.assets = number(flag, value);
@@ -151,17 +154,23 @@ int run(int argc, char** argv) {
   }
 
   if (!password_file.empty()) {
+    // The whole first line is the password (spaces included); only the line end is dropped.
     std::ifstream in(password_file);
     std::string line;
     if (!in || !std::getline(in, line)) throw std::invalid_argument("--password-file: cannot read " + password_file);
-    const auto words = split(trimmed(line), ' ');
-    if (words.size() >= 2) {  // legacy auth.conf: LOGIN PASSWORD [REGION_URL]
-      if (!username_given) options.username = words[0];
-      options.password = words[1];
-    } else {
-      options.password = trimmed(line);
-    }
-    if (options.password.empty()) throw std::invalid_argument("--password-file: empty password");
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty()) throw std::invalid_argument("--password-file: empty password");
+    options.password = line;
+  }
+  if (!credentials_file.empty()) {
+    // The legacy auth.conf the daemon reads: "LOGIN PASSWORD [REGION_URL]".
+    std::ifstream in(credentials_file);
+    std::string line;
+    if (!in || !std::getline(in, line)) throw std::invalid_argument("--credentials-file: cannot read " + credentials_file);
+    const auto words = split_words(line);
+    if (words.size() < 2) throw std::invalid_argument("--credentials-file: expected LOGIN PASSWORD [REGION_URL]");
+    if (!username_given) options.username = words[0];
+    options.password = words[1];
   }
 
   const auto pki = qi::testing::TestPki::create("qualys-sim CA");

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Black-box check of the qualys-sim executable: starts it with a password file, waits for the
+# Black-box check of the qualys-sim executable: starts it with a legacy auth.conf, waits for the
 # port file, logs in with curl over verified TLS, adds a fault through the control endpoint,
 # reads the stats, and stops it with SIGTERM (exit 0).
 set -euo pipefail
@@ -10,7 +10,7 @@ cleanup() { [[ -n $pid ]] && kill "$pid" 2>/dev/null; rm -rf "$dir"; }
 trap cleanup EXIT
 
 printf 'smoke-user S3cr&t=pass\n' >"$dir/auth.conf"
-"$sim" --port-file "$dir/port" --ca-out "$dir/ca.pem" --password-file "$dir/auth.conf" \
+"$sim" --port-file "$dir/port" --ca-out "$dir/ca.pem" --credentials-file "$dir/auth.conf" \
   --assets 7 >"$dir/log" 2>&1 &
 pid=$!
 for _ in $(seq 200); do [[ -s $dir/port ]] && break; sleep 0.05; done
