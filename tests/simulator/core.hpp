@@ -96,6 +96,7 @@ class SimulatorCore : public std::enable_shared_from_this<SimulatorCore> {
   const SimulatorOptions& options() const { return options_; }
   std::uint16_t port() const { return port_; }
   void start();
+  asio::awaitable<void> run() { return accept_loop(); }
   void stop();
 
   // --- state, all guarded by mu_ ---

@@ -259,6 +259,7 @@ Simulator::Simulator(boost::asio::any_io_executor executor, SimulatorOptions opt
 Simulator::~Simulator() { core_->stop(); }
 
 void Simulator::start() { core_->start(); }
+boost::asio::awaitable<void> Simulator::run() { co_await core_->run(); }
 void Simulator::stop() { core_->stop(); }
 std::uint16_t Simulator::port() const { return core_->port(); }
 const SimulatorOptions& Simulator::options() const { return core_->options(); }

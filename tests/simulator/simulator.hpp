@@ -5,6 +5,7 @@
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -79,6 +80,8 @@ class Simulator {
   Simulator& operator=(const Simulator&) = delete;
 
   void start();  // spawns the accept loop on the executor
+  // Alternatively, serve inside the caller's coroutine until stop() (use one or the other).
+  boost::asio::awaitable<void> run();
   void stop();   // closes the listener and every connection (thread-safe)
 
   std::uint16_t port() const;

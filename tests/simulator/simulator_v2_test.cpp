@@ -1,5 +1,6 @@
 // The API v2 side of the simulator: Basic auth, X-Requested-With, parameters, KB, host
 // detection with WARNING paging, host list, concurrency limit, keep-alive.
+#include <boost/asio/co_spawn.hpp>
 #include <set>
 
 #include "simulator/detection_filter.hpp"
@@ -318,6 +319,21 @@ TEST_F(SimulatorServer, SaysConnectionCloseWhenTheClientAskedForIt) {
   const auto response = client().send(request);
   EXPECT_EQ(response.status, 200u);
   EXPECT_EQ(response.header("Connection"), "close");
+}
+
+TEST(SimulatorRun, ServesInsideTheCallersCoroutineUntilStopped) {
+  boost::asio::io_context io;
+  const auto pki = qi::testing::TestPki::create();
+  Simulator simulator(io.get_executor(), {}, pki.issue({"localhost"}));
+  bool finished = false;
+  boost::asio::co_spawn(io, simulator.run(), [&](std::exception_ptr) { finished = true; });
+  SimClient client(io, simulator.port(), pki.ca().cert_pem);
+  EXPECT_EQ(client.v2(kKb, "action=list&ids=1").status, 200u);
+  simulator.stop();
+  io.restart();
+  while (!finished && io.run_one_for(std::chrono::seconds(5)) > 0) {
+  }
+  EXPECT_TRUE(finished);
 }
 
 }  // namespace
