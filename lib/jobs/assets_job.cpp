@@ -70,10 +70,12 @@ asio::awaitable<JobResult> run_assets_job(JobEnvironment& env) {
     qualys::CsamEnvelope envelope;
     unsigned status = 0;
     std::optional<std::int64_t> highest;
+    // Named, not a temporary inside the co_await: GCC 12 mis-destroys temporaries of a
+    // conditional expression that live across a suspension point.
+    std::string description = "CSAM asset page " + std::to_string(page);
+    if (cursor) description += " after asset " + std::to_string(*cursor);
     co_await qualys::run_with_retries(
-        env.context, session.retry_policy(),
-        "CSAM asset page " + std::to_string(page) +
-            (cursor ? " after asset " + std::to_string(*cursor) : std::string()),
+        env.context, session.retry_policy(), description,
         [&](int) -> asio::awaitable<void> {
           writer.rollback(mark);
           highest.reset();
@@ -111,7 +113,9 @@ asio::awaitable<JobResult> run_assets_job(JobEnvironment& env) {
         });
     result.pages = page;
     if (status == 204 || envelope.assets == 0) break;
-    const auto next = std::max(envelope.last_seen_asset_id.value_or(*highest), *highest);
+    // The cursor Qualys hands back is the one to send next; one that stays put would make us
+    // read the same page forever (or, worse, skip assets if we guessed past it).
+    const auto next = envelope.last_seen_asset_id.value_or(*highest);
     if (cursor && next <= *cursor) {
       throw FatalError("CSAM asset search: the lastSeenAssetId cursor did not advance past " +
                        std::to_string(*cursor) + "; not publishing");

@@ -40,6 +40,21 @@ std::string make_run_id(JobKind kind, system_clock::time_point when) {
   return std::string(job_name(kind)) + "-" + stamp + "-" + suffix;
 }
 
+namespace {
+
+asio::awaitable<std::pair<std::optional<JobResult>, std::exception_ptr>> guarded_run_job(
+    JobKind kind, JobEnvironment& env) {
+  std::pair<std::optional<JobResult>, std::exception_ptr> outcome;
+  try {
+    outcome.first = co_await run_job(kind, env);
+  } catch (...) {
+    outcome.second = std::current_exception();
+  }
+  co_return outcome;
+}
+
+}  // namespace
+
 asio::awaitable<RunOutcome> run_job_with_deadline(
     JobKind kind, qualys::QualysSession& session, const config::Config& config,
     std::string run_id, std::function<void(const JobProgress&)> on_progress) {
@@ -62,10 +77,14 @@ asio::awaitable<RunOutcome> run_job_with_deadline(
                duration_cast<seconds>(timeout).count());
   asio::steady_timer deadline(co_await asio::this_coro::executor, timeout);
   try {
-    auto which = co_await (run_job(kind, env) || deadline.async_wait(asio::use_awaitable));
+    // `||` waits for the first branch to *succeed*: a job that throws would otherwise sit until
+    // the deadline. So the job branch never throws; it hands its exception over instead.
+    auto which = co_await (guarded_run_job(kind, env) || deadline.async_wait(asio::use_awaitable));
     if (which.index() == 0) {
+      auto& [result, error] = std::get<0>(which);
+      if (error) std::rethrow_exception(error);
       outcome.status = RunStatus::succeeded;
-      outcome.result = std::move(std::get<0>(which));
+      outcome.result = std::move(result);
     } else {
       outcome.status = RunStatus::timed_out;
       outcome.error = "did not finish within its timeout of " +

@@ -113,7 +113,9 @@ asio::awaitable<std::string> GatewayAuth::token() {
         }
       } done{*this};
       co_await login();
-      continue;
+      // Hand out what we just got even if it is already near its end (clock skew, a very short
+      // lifetime): re-checking here could log in again and again.
+      co_return token_;
     }
     auto timer = std::make_shared<asio::steady_timer>(executor_, steady_clock::time_point::max());
     struct Unlist {
@@ -172,12 +174,16 @@ asio::awaitable<void> GatewayAuth::login() {
   issued_ = now;
   expires_ = now + kDefaultLifetime;
   if (auto exp = jwt_expiry(token)) {
-    const auto at = system_clock::time_point(seconds(*exp));
-    if (at > now) expires_ = at;
+    expires_ = system_clock::time_point(seconds(*exp));
+    if (expires_ <= now) {
+      spdlog::warn("gateway: the new token's exp claim is already past; is this machine's clock "
+                   "right? Renewing it before every call until it is.");
+    }
   }
   token_ = std::move(token);
   spdlog::info("gateway: logged in to {} as {}; token valid for {} s", gateway_.host,
-               credentials_.username, duration_cast<seconds>(expires_ - now).count());
+               credentials_.username,
+               std::max<long long>(0, duration_cast<seconds>(expires_ - now).count()));
 }
 
 }  // namespace qi::qualys

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/algorithm/string/predicate.hpp>
+#include <fstream>
 
 #include "jobs/columns.hpp"
 #include "simulated_qualys.hpp"
@@ -82,7 +83,7 @@ const std::vector<FaultCase>& fault_cases() {
       {"KbMalformedXmlForever", JobKind::kb, {"kb:malformed,times=forever"}, Expect::failed,
        "malformed"},
       {"SearchHttp400", JobKind::assets, {"search:status:400"}, Expect::failed, "HTTP 400"},
-      {"DetectionBodyOverTheSizeCap", JobKind::vm, {"detection:huge-body"}, Expect::failed,
+      {"SearchBodyOverTheSizeCap", JobKind::assets, {"search:huge-body"}, Expect::failed,
        "exceeds",
        [](config::Config& c) { c.qualys.max_body_bytes = 1 << 20; }},
       {"KbSilentServerOutlivesTheDeadline", JobKind::kb, {"kb:hang,times=forever"},
