@@ -86,7 +86,7 @@ asio::awaitable<void> Service::run() {
   const auto& config = current_->loaded.config;
   set_log_level(config.logging.level);
   output::check_output_dir(config.output.dir);
-  if (auto swept = output::sweep_stale_temp_files(config.output.dir); swept > 0) {
+  if (auto swept = output::sweep_stale_temp_files(config.output.dir, true); swept > 0) {
     spdlog::info("removed {} temp files left by an interrupted earlier run", swept);
   }
   scheduler_.set_jobs(scheduled_jobs(config));
