@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 cmake --preset release >/dev/null
 cmake --build --preset release -j "$(nproc)" --target qualys-insightd qualys-sim
 
-bin=$PWD/build/release
+bin=${QI_BUILD_DIR:-$PWD/build/release}
 demo=${DEMO_DIR:-$PWD/demo}
 rm -rf "$demo"
 mkdir -p "$demo/output" "$demo/state" "$demo/expected"
