@@ -1,5 +1,7 @@
 #include "loaded_config.hpp"
 
+#include <date/tz.h>
+
 #include "config/config_loader.hpp"
 #include "config/credentials.hpp"
 #include "config/platforms.hpp"
@@ -19,6 +21,15 @@ void check_schedules(const config::Config& config, std::vector<ConfigError>& pro
     } catch (const std::exception& error) {
       problems.emplace_back(config.source.string(), std::string("jobs.") + name + ".schedule",
                             error.what());
+    }
+    if (!job->time_zone.empty()) {
+      try {
+        date::locate_zone(job->time_zone);
+      } catch (const std::exception&) {
+        problems.emplace_back(config.source.string(), std::string("jobs.") + name + ".time_zone",
+                              "unknown time zone '" + job->time_zone +
+                                  "' (see /usr/share/zoneinfo; e.g. Europe/Berlin)");
+      }
     }
   }
 }

@@ -83,8 +83,10 @@ struct AssetsJobConfig : JobSchedule {
 struct KbJobConfig : JobSchedule {
   std::string api_version = "/api/4.0";
   std::string details = "Basic";
-  std::int64_t window_size = 25000;  // QIDs per id_min/id_max request
-  std::int64_t max_qid = 2000000;    // last window ends here (QIDs are below ~10^6 today)
+  std::int64_t window_size = 50000;  // QIDs per id_min/id_max request
+  // The last bounded window ends here; one open-ended window (id_min only) follows, so QIDs
+  // above it are still pulled.
+  std::int64_t max_qid = 1000000;
 };
 
 struct VmJobConfig : JobSchedule {

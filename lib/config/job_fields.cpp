@@ -42,6 +42,8 @@ YamlReader::Fields schedule_fields(YamlReader& r, JobSchedule& job) {
          job.schedule = value;
        }},
       {"timeout", [&](auto& n, auto& p) { r.duration(n, p, job.timeout); }},
+      {"catch_up_window", [&](auto& n, auto& p) { r.duration(n, p, job.catch_up_window); }},
+      {"jitter", [&](auto& n, auto& p) { r.duration(n, p, job.jitter, true); }},
       {"time_zone",
        [&](auto& n, auto& p) {
          std::string value;

@@ -133,11 +133,12 @@ bool YamlReader::integer(const YAML::Node& node, const std::string& path, std::i
   return true;
 }
 
-bool YamlReader::duration(const YAML::Node& node, const std::string& path, Duration& out) {
+bool YamlReader::duration(const YAML::Node& node, const std::string& path, Duration& out,
+                          bool allow_zero) {
   if (!scalar(node, path, "a duration")) return false;
   try {
     Duration value = parse_duration(node.Scalar());
-    if (value <= Duration::zero()) {
+    if (value < Duration::zero() || (value == Duration::zero() && !allow_zero)) {
       error(node, path, "must be longer than zero");
       return false;
     }

@@ -35,7 +35,9 @@ class YamlReader {
   bool boolean(const YAML::Node& node, const std::string& path, bool& out);
   bool integer(const YAML::Node& node, const std::string& path, std::int64_t& out, std::int64_t min,
                std::int64_t max, std::string_view range_note = {});
-  bool duration(const YAML::Node& node, const std::string& path, Duration& out);
+  // allow_zero: "0s" is accepted (e.g. jitter: none); otherwise a duration must be positive.
+  bool duration(const YAML::Node& node, const std::string& path, Duration& out,
+                bool allow_zero = false);
   bool path(const YAML::Node& node, const std::string& path, std::filesystem::path& out);
 
   // Narrowing helper for int fields of config.hpp.

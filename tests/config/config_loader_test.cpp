@@ -208,7 +208,7 @@ TEST_F(ConfigLoaderTest, FillsTheUrlsOfTheConfiguredPlatform) {
 TEST_F(ConfigLoaderTest, ExampleConfigOfTheRepositoryLoads) {
   Config c = load_config(QI_EXAMPLE_CONFIG);
   EXPECT_EQ(c.qualys.platform, "US1");
-  EXPECT_EQ(c.jobs.kb.window_size, 25000);
+  EXPECT_EQ(c.jobs.kb.window_size, 50000);
 }
 
 TEST_F(ConfigLoaderTest, ExampleConfigOfTheRepositoryShowsTheDefaults) {
