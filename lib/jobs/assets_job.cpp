@@ -1,7 +1,8 @@
 // assets: CSAM v2 asset search, paged by the lastSeenAssetId cursor (qualys-api.md §4).
-#include <spdlog/spdlog.h>
+#include <fmt/format.h>
 
 #include "common/error.hpp"
+#include "common/log.hpp"
 #include "jobs/columns.hpp"
 #include "jobs/job.hpp"
 #include "jobs/job_support.hpp"
@@ -41,7 +42,7 @@ asio::awaitable<JobResult> run_assets_job(JobEnvironment& env) {
       env.context, session.retry_policy(), "CSAM asset count",
       [&](int) -> asio::awaitable<void> {
         BufferedBody buffer;
-        CountingConsumer counting(buffer, result);
+        CountingConsumer counting(buffer, result, env.progress);
         const auto status = co_await session.post_gateway("/rest/2.0/count/am/asset", body, counting);
         if (status == 204) {
           total = 0;
@@ -55,7 +56,9 @@ asio::awaitable<JobResult> run_assets_job(JobEnvironment& env) {
         }
         total = count.count;
       });
-  spdlog::info("{}: CSAM reports {} assets", env.context.job, total.value_or(0));
+  log::info(fmt::format("{}: CSAM reports {} assets", env.context.job, total.value_or(0)),
+            {{"JOB", env.context.job}, {"RUN_ID", env.context.run_id},
+             {"CSAM_COUNT", std::to_string(total.value_or(0))}});
 
   output::Publication publication(env.config.output.dir, {std::string(kAssetsFile)},
                                   dialect_of(env.config));
@@ -90,7 +93,7 @@ asio::awaitable<JobResult> run_assets_job(JobEnvironment& env) {
             write_asset_row(writer, asset);
           });
           qualys::ParserConsumer consumer(parser);
-          CountingConsumer counting(consumer, result);
+          CountingConsumer counting(consumer, result, env.progress);
           status = co_await session.post_gateway(search_target(job_config.page_size, cursor), body,
                                                  counting);
           if (status == 204) co_return;
@@ -121,7 +124,7 @@ asio::awaitable<JobResult> run_assets_job(JobEnvironment& env) {
                        std::to_string(*cursor) + "; not publishing");
     }
     cursor = next;
-    progress.update(writer.rows(), "page " + std::to_string(page), result.api_bytes);
+    progress.update(writer.rows(), "page " + std::to_string(page));
     if (envelope.has_more && *envelope.has_more == 0) break;
   }
 

@@ -51,8 +51,9 @@ struct JobResult {
 struct JobEnvironment {
   qualys::QualysSession& session;
   const config::Config& config;
-  qualys::CallContext context;  // job name for logs, deadline
+  qualys::CallContext context;  // job name and run id for logs, deadline
   std::function<void(const JobProgress&)> on_progress = [](const JobProgress&) {};
+  JobProgress progress = {};  // live figures, also read by the runner's 30 s progress log
 };
 
 asio::awaitable<JobResult> run_assets_job(JobEnvironment& env);

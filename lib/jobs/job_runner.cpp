@@ -1,6 +1,6 @@
 #include "jobs/job_runner.hpp"
 
-#include <spdlog/spdlog.h>
+#include <fmt/format.h>
 
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -9,6 +9,7 @@
 #include <random>
 
 #include "common/error.hpp"
+#include "common/log.hpp"
 
 namespace qi::jobs {
 
@@ -55,9 +56,28 @@ asio::awaitable<std::pair<std::optional<JobResult>, std::exception_ptr>> guarded
 
 }  // namespace
 
+// Logs the live progress every `interval` until cancelled (it never finishes by itself), so a
+// run that waits minutes for one Qualys response still shows it is alive.
+asio::awaitable<void> log_progress_every(std::chrono::seconds interval, JobEnvironment& env) {
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  for (;;) {
+    timer.expires_after(interval);
+    co_await timer.async_wait(asio::use_awaitable);
+    const auto& p = env.progress;
+    log::info(fmt::format("{}: run {} in progress: {} pages, {} rows, {} bytes received{}",
+                          env.context.job, env.context.run_id, p.pages, p.rows, p.bytes,
+                          p.stage.empty() ? std::string() : "; last done: " + p.stage),
+              {{"JOB", env.context.job}, {"RUN_ID", env.context.run_id},
+               {"MESSAGE_ID", std::string(log::kRunProgress)}, {"PAGE", std::to_string(p.pages)},
+               {"ROWS", std::to_string(p.rows)}, {"BYTES", std::to_string(p.bytes)}});
+    env.on_progress(p);
+  }
+}
+
 asio::awaitable<RunOutcome> run_job_with_deadline(
     JobKind kind, qualys::QualysSession& session, const config::Config& config,
-    std::string run_id, std::function<void(const JobProgress&)> on_progress) {
+    std::string run_id, std::function<void(const JobProgress&)> on_progress,
+    std::chrono::seconds progress_interval) {
   using namespace boost::asio::experimental::awaitable_operators;
   RunOutcome outcome;
   outcome.kind = kind;
@@ -70,16 +90,22 @@ asio::awaitable<RunOutcome> run_job_with_deadline(
   const auto timeout = schedule->timeout;
   const std::string label = std::string(job_name(kind));
 
-  JobEnvironment env{session, config, qualys::CallContext{label, steady_clock::now() + timeout}};
+  JobEnvironment env{session, config,
+                     qualys::CallContext{label, steady_clock::now() + timeout, outcome.run_id}};
   if (on_progress) env.on_progress = on_progress;
 
-  spdlog::info("{}: run {} started (timeout {} s)", label, outcome.run_id,
-               duration_cast<seconds>(timeout).count());
+  log::info(fmt::format("{}: run {} started (timeout {} s)", label, outcome.run_id,
+                        duration_cast<seconds>(timeout).count()),
+            {{"JOB", label}, {"RUN_ID", outcome.run_id},
+             {"MESSAGE_ID", std::string(log::kRunStarted)}});
   asio::steady_timer deadline(co_await asio::this_coro::executor, timeout);
   try {
     // `||` waits for the first branch to *succeed*: a job that throws would otherwise sit until
-    // the deadline. So the job branch never throws; it hands its exception over instead.
-    auto which = co_await (guarded_run_job(kind, env) || deadline.async_wait(asio::use_awaitable));
+    // the deadline. So the job branch never throws; it hands its exception over instead. The
+    // progress logger never succeeds: it only ends when the others are done.
+    auto which = co_await (guarded_run_job(kind, env) ||
+                           deadline.async_wait(asio::use_awaitable) ||
+                           log_progress_every(progress_interval, env));
     if (which.index() == 0) {
       auto& [result, error] = std::get<0>(which);
       if (error) std::rethrow_exception(error);
@@ -107,12 +133,21 @@ asio::awaitable<RunOutcome> run_job_with_deadline(
   outcome.finished = system_clock::now();
   const auto elapsed = duration<double>(outcome.finished - outcome.started).count();
   if (outcome.status == RunStatus::succeeded) {
-    spdlog::info("{}: run {} succeeded in {:.1f} s: {}; {} API calls, {} bytes", label,
-                 outcome.run_id, elapsed, outcome.result->summary, outcome.result->api_calls,
-                 outcome.result->api_bytes);
+    std::uint64_t rows = 0;
+    for (const auto& file : outcome.result->files) rows += file.rows;
+    log::info(fmt::format("{}: run {} succeeded in {:.1f} s: {}; {} API calls, {} bytes", label,
+                          outcome.run_id, elapsed, outcome.result->summary,
+                          outcome.result->api_calls, outcome.result->api_bytes),
+              {{"JOB", label}, {"RUN_ID", outcome.run_id},
+               {"MESSAGE_ID", std::string(log::kRunSucceeded)}, {"ROWS", std::to_string(rows)},
+               {"PAGE", std::to_string(outcome.result->pages)}});
   } else {
-    spdlog::error("{}: run {} {} after {:.1f} s: {}", label, outcome.run_id,
-                  run_status_name(outcome.status), elapsed, outcome.error);
+    log::error(fmt::format("{}: run {} {} after {:.1f} s: {}", label, outcome.run_id,
+                           run_status_name(outcome.status), elapsed, outcome.error),
+               {{"JOB", label}, {"RUN_ID", outcome.run_id},
+                {"MESSAGE_ID", std::string(log::kRunFailed)},
+                {"RESULT", std::string(run_status_name(outcome.status))},
+                {"QUALYS_CODE", outcome.qualys_code}});
   }
   co_return outcome;
 }

@@ -30,8 +30,10 @@ struct RunOutcome {
 // A short unique identifier for one run, e.g. "kb-20261128T020000Z-3f2a".
 std::string make_run_id(JobKind kind, std::chrono::system_clock::time_point when);
 
+// Logs progress every `progress_interval` while the job runs (DESIGN.md: at least every 30 s).
 asio::awaitable<RunOutcome> run_job_with_deadline(
     JobKind kind, qualys::QualysSession& session, const config::Config& config,
-    std::string run_id, std::function<void(const JobProgress&)> on_progress = {});
+    std::string run_id, std::function<void(const JobProgress&)> on_progress = {},
+    std::chrono::seconds progress_interval = std::chrono::seconds(30));
 
 }  // namespace qi::jobs

@@ -1,7 +1,5 @@
 #include "jobs/job_support.hpp"
 
-#include <spdlog/spdlog.h>
-
 #include "common/error.hpp"
 
 namespace qi::jobs {
@@ -19,21 +17,11 @@ void BufferedBody::feed(std::string_view bytes) {
   text_.append(bytes);
 }
 
-ProgressReporter::ProgressReporter(JobEnvironment& env, std::chrono::seconds interval)
-    : env_(env), interval_(interval), last_log_(std::chrono::steady_clock::now()) {}
-
-void ProgressReporter::update(std::uint64_t rows, std::string stage, std::uint64_t bytes) {
-  ++progress_.pages;
-  progress_.rows = rows;
-  progress_.bytes = bytes;
-  progress_.stage = std::move(stage);
-  env_.on_progress(progress_);
-  const auto now = std::chrono::steady_clock::now();
-  if (now - last_log_ >= interval_) {
-    last_log_ = now;
-    spdlog::info("{}: progress: {} pages, {} rows, {} bytes received; at {}", env_.context.job,
-                 progress_.pages, progress_.rows, progress_.bytes, progress_.stage);
-  }
+void ProgressReporter::update(std::uint64_t rows, std::string stage) {
+  ++env_.progress.pages;
+  env_.progress.rows = rows;
+  env_.progress.stage = std::move(stage);
+  env_.on_progress(env_.progress);
 }
 
 PublishedFile describe_file(std::string_view name, const output::CsvWriter& writer) {

@@ -33,27 +33,27 @@ class BufferedBody final : public qualys::BodyConsumer {
   std::string text_;
 };
 
-// Logs progress at most every `interval` and passes every update to the job's listener.
+// Records a finished page or window in the job's live progress and tells the listener (systemd
+// STATUS=). The runner logs the live progress every 30 s, also while a page is slow to come.
 class ProgressReporter {
  public:
-  ProgressReporter(JobEnvironment& env, std::chrono::seconds interval = std::chrono::seconds(30));
-  void update(std::uint64_t rows, std::string stage, std::uint64_t bytes);
+  explicit ProgressReporter(JobEnvironment& env) : env_(env) {}
+  void update(std::uint64_t rows, std::string stage);
 
  private:
   JobEnvironment& env_;
-  std::chrono::seconds interval_;
-  std::chrono::steady_clock::time_point last_log_;
-  JobProgress progress_;
 };
 
 // Counts one job's API calls and body bytes (the session's own counters mix concurrent jobs).
 class CountingConsumer final : public qualys::BodyConsumer {
  public:
-  CountingConsumer(qualys::BodyConsumer& inner, JobResult& result) : inner_(inner), result_(result) {
+  CountingConsumer(qualys::BodyConsumer& inner, JobResult& result, JobProgress& progress)
+      : inner_(inner), result_(result), progress_(progress) {
     ++result_.api_calls;
   }
   void feed(std::string_view bytes) override {
     result_.api_bytes += bytes.size();
+    progress_.bytes += bytes.size();
     inner_.feed(bytes);
   }
   void finish() override { inner_.finish(); }
@@ -64,6 +64,7 @@ class CountingConsumer final : public qualys::BodyConsumer {
  private:
   qualys::BodyConsumer& inner_;
   JobResult& result_;
+  JobProgress& progress_;
 };
 
 PublishedFile describe_file(std::string_view name, const output::CsvWriter& writer);

@@ -1,7 +1,5 @@
 // kb: KnowledgeBase vuln list in id_min/id_max windows (qualys-api.md §5: no truncation_limit,
 // no WARNING paging; the client chunks by QID itself).
-#include <spdlog/spdlog.h>
-
 #include "common/error.hpp"
 #include "jobs/columns.hpp"
 #include "jobs/job.hpp"
@@ -78,11 +76,11 @@ asio::awaitable<JobResult> run_kb_job(JobEnvironment& env) {
             write_kb_rows(vulnkb, cve, vuln);
           });
           qualys::ParserConsumer consumer(parser);
-          CountingConsumer counting(consumer, result);
+          CountingConsumer counting(consumer, result, env.progress);
           co_await session.post_v2(target, form_body, counting);
         });
     ++result.pages;
-    progress.update(vulnkb.rows(), "QID window " + window.text(), result.api_bytes);
+    progress.update(vulnkb.rows(), "QID window " + window.text());
   }
 
   publication.commit();

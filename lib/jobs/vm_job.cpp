@@ -1,7 +1,5 @@
 // vm: host detections, paged by truncation_limit and the WARNING 1980 next-page URL
 // (qualys-api.md §6). The pull ends only on a page without WARNING.
-#include <spdlog/spdlog.h>
-
 #include "common/error.hpp"
 #include "jobs/columns.hpp"
 #include "jobs/job.hpp"
@@ -57,12 +55,12 @@ asio::awaitable<JobResult> run_vm_job(JobEnvironment& env) {
           qualys::DetectionParser parser(
               [&](qualys::DetectionHost&& host) { rows.write(host); });
           qualys::ParserConsumer consumer(parser);
-          CountingConsumer counting(consumer, result);
+          CountingConsumer counting(consumer, result, env.progress);
           co_await session.post_v2(target, form_body, counting);
           next_url = parser.next_page_url();
         });
     result.pages = page;
-    progress.update(vm.rows(), "page " + std::to_string(page), result.api_bytes);
+    progress.update(vm.rows(), "page " + std::to_string(page));
     if (!next_url) break;
     // Follow the URL as Qualys gave it (it echoes our parameters and adds id_min), but only to
     // our own API host: anything else would receive our credentials.

@@ -1,6 +1,6 @@
 #include "qualys/retry.hpp"
 
-#include <spdlog/spdlog.h>
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <boost/asio/steady_timer.hpp>
@@ -8,6 +8,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "common/error.hpp"
+#include "common/log.hpp"
 
 namespace qi::qualys {
 
@@ -58,8 +59,9 @@ asio::awaitable<void> run_with_retries(const CallContext& context, const RetryPo
       throw FatalError(description + ": no time left before the job's deadline to retry; " +
                        "last error: " + failure);
     }
-    spdlog::warn("{}: {}: attempt {}/{} failed: {}; retrying in {:.1f} s", context.job,
-                 description, n, max_attempts, failure, duration<double>(delay).count());
+    log::warn(fmt::format("{}: {}: attempt {}/{} failed: {}; retrying in {:.1f} s", context.job,
+                          description, n, max_attempts, failure, duration<double>(delay).count()),
+              {{"JOB", context.job}, {"RUN_ID", context.run_id}, {"ATTEMPT", std::to_string(n)}});
     asio::steady_timer timer(co_await asio::this_coro::executor, delay);
     co_await timer.async_wait(asio::use_awaitable);
   }

@@ -28,6 +28,7 @@ struct RetryPolicy {
 struct CallContext {
   std::string job;
   std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
+  std::string run_id;
 };
 
 // The delay before attempt number `attempt` (2 = first retry): a random value in

@@ -23,6 +23,10 @@ RetryPolicy fast_policy(int attempts = 4) {
   return policy;
 }
 
+CallContext no_deadline() {
+  return CallContext{"kb", std::chrono::steady_clock::time_point::max(), "run-1"};
+}
+
 // Runs the retry loop to completion and returns its exception, if any.
 std::exception_ptr run(const CallContext& context, const RetryPolicy& policy,
                        std::function<asio::awaitable<void>(int)> attempt) {
@@ -45,7 +49,7 @@ std::string message_of(std::exception_ptr failure) {
 
 TEST(Retry, RepeatsTheAttemptAfterTransientErrorsUntilItSucceeds) {
   int attempts = 0;
-  auto failure = run({"kb"}, fast_policy(), [&](int n) -> asio::awaitable<void> {
+  auto failure = run(no_deadline(), fast_policy(), [&](int n) -> asio::awaitable<void> {
     attempts = n;
     if (n < 3) throw TransientError("connection reset");
     co_return;
@@ -56,7 +60,7 @@ TEST(Retry, RepeatsTheAttemptAfterTransientErrorsUntilItSucceeds) {
 
 TEST(Retry, FailsWithTheLastErrorOnceAttemptsRunOut) {
   int attempts = 0;
-  auto failure = run({"kb"}, fast_policy(3), [&](int n) -> asio::awaitable<void> {
+  auto failure = run(no_deadline(), fast_policy(3), [&](int n) -> asio::awaitable<void> {
     attempts = n;
     throw TransientError("HTTP 503");
     co_return;
@@ -72,7 +76,7 @@ TEST(Retry, FailsWithTheLastErrorOnceAttemptsRunOut) {
 
 TEST(Retry, DoesNotRetryFatalErrors) {
   int attempts = 0;
-  auto failure = run({"kb"}, fast_policy(), [&](int n) -> asio::awaitable<void> {
+  auto failure = run(no_deadline(), fast_policy(), [&](int n) -> asio::awaitable<void> {
     attempts = n;
     throw FatalError("CODE 2001", "2001");
     co_return;
@@ -83,7 +87,7 @@ TEST(Retry, DoesNotRetryFatalErrors) {
 
 TEST(Retry, WaitsAtLeastAsLongAsTheServerAsks) {
   const auto start = std::chrono::steady_clock::now();
-  auto failure = run({"kb"}, fast_policy(), [&](int n) -> asio::awaitable<void> {
+  auto failure = run(no_deadline(), fast_policy(), [&](int n) -> asio::awaitable<void> {
     if (n == 1) throw TransientError("HTTP 429", 60ms);
     co_return;
   });
@@ -93,7 +97,7 @@ TEST(Retry, WaitsAtLeastAsLongAsTheServerAsks) {
 
 TEST(Retry, FailsAtOnceWhenTheServerAsksForAnUnreasonableWait) {
   int attempts = 0;
-  auto failure = run({"kb"}, fast_policy(), [&](int n) -> asio::awaitable<void> {
+  auto failure = run(no_deadline(), fast_policy(), [&](int n) -> asio::awaitable<void> {
     attempts = n;
     throw TransientError("rate limit, CODE 1965", std::chrono::hours(19));
     co_return;
@@ -104,7 +108,7 @@ TEST(Retry, FailsAtOnceWhenTheServerAsksForAnUnreasonableWait) {
 }
 
 TEST(Retry, GivesUpWhenTheNextAttemptWouldMissTheDeadline) {
-  CallContext context{"kb", std::chrono::steady_clock::now() + 20ms};
+  CallContext context{"kb", std::chrono::steady_clock::now() + 20ms, "run-1"};
   int attempts = 0;
   auto failure = run(context, fast_policy(10), [&](int n) -> asio::awaitable<void> {
     attempts = n;

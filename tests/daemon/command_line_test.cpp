@@ -1,0 +1,70 @@
+#include "command_line.hpp"
+
+#include <gtest/gtest.h>
+
+#include <stdexcept>
+
+namespace qi::daemon {
+namespace {
+
+CommandLine parse(std::vector<const char*> args) {
+  args.insert(args.begin(), "qualys-insightd");
+  return parse_command_line(static_cast<int>(args.size()), args.data());
+}
+
+TEST(CommandLine, RunsTheDaemonWithTheDefaultConfigWhenGivenNothing) {
+  auto line = parse({});
+  EXPECT_EQ(line.command, Command::daemon);
+  EXPECT_EQ(line.config, "/etc/qualys-insight/config.yaml");
+}
+
+TEST(CommandLine, ExpandsAllToEveryJobOnce) {
+  auto line = parse({"--config", "/tmp/c.yaml", "run", "kb", "all"});
+  EXPECT_EQ(line.command, Command::run);
+  EXPECT_EQ(line.config, "/tmp/c.yaml");
+  EXPECT_EQ(line.jobs, (std::vector<std::string>{"assets", "kb", "vm"}));
+}
+
+TEST(CommandLine, AcceptsTheConfigOptionAfterTheCommand) {
+  auto line = parse({"check", "--config=/x.yaml"});
+  EXPECT_EQ(line.command, Command::check);
+  EXPECT_EQ(line.config, "/x.yaml");
+}
+
+TEST(CommandLine, RejectsUnknownJobsAndCommands) {
+  EXPECT_THROW(parse({"run", "kbb"}), std::invalid_argument);
+  EXPECT_THROW(parse({"run"}), std::invalid_argument);
+  EXPECT_THROW(parse({"frobnicate"}), std::invalid_argument);
+}
+
+TEST(CommandLine, ReadsNextCount) {
+  EXPECT_EQ(parse({"next", "--count", "7"}).count, 7);
+  EXPECT_THROW(parse({"next", "--count", "0"}), std::invalid_argument);
+  EXPECT_THROW(parse({"next", "--count", "x"}), std::invalid_argument);
+}
+
+TEST(CommandLine, TakesSeveralInputsForConvert) {
+  auto line = parse({"convert", "vm", "--input", "p1.xml", "p2.xml", "--output", "out"});
+  EXPECT_EQ(line.command, Command::convert);
+  EXPECT_EQ(line.convert_kind, "vm");
+  ASSERT_EQ(line.inputs.size(), 2u);
+  EXPECT_EQ(line.inputs[1], "p2.xml");
+  EXPECT_EQ(line.output, "out");
+  EXPECT_THROW(parse({"convert", "vm", "--output", "out"}), std::invalid_argument);
+  EXPECT_THROW(parse({"convert", "--input", "a", "--output", "out"}), std::invalid_argument);
+}
+
+TEST(CommandLine, HelpAndVersionWinOverEverythingElse) {
+  EXPECT_EQ(parse({"run", "kb", "--help"}).command, Command::help);
+  EXPECT_EQ(parse({"--version"}).command, Command::version);
+}
+
+TEST(CommandLine, UsageListsEveryCommandAndExitCode) {
+  const auto text = usage_text();
+  for (auto word : {"run JOB", "check", "next", "status", "convert", "Exit codes"}) {
+    EXPECT_NE(text.find(word), std::string::npos) << word;
+  }
+}
+
+}  // namespace
+}  // namespace qi::daemon
