@@ -1,0 +1,64 @@
+#include "jobs/record_writers.hpp"
+
+#include <gtest/gtest.h>
+
+#include "common/error.hpp"
+#include "simulated_qualys.hpp"
+
+namespace qi::jobs {
+namespace {
+
+using testing::read_file;
+using testing::TempDir;
+
+TEST(DetectionRowWriter, WritesEachQidOfAHostOnceInFirstSeenOrder) {
+  TempDir dir;
+  {
+    auto csv = output::CsvWriter::create(dir.path() / "vm.csv");
+    DetectionRowWriter rows(csv);
+    rows.write({10, "guid", {5, 3, 5, 7, 3}});
+    rows.write({11, "", {5}});
+    csv.flush();
+  }
+  EXPECT_EQ(read_file(dir.path() / "vm.csv"),
+            "\"10\",\"guid\",\"5\"\n\"10\",\"guid\",\"3\"\n\"10\",\"guid\",\"7\"\n"
+            "\"11\",\"\",\"5\"\n");
+}
+
+TEST(DetectionRowWriter, RefusesHostsOutOfOrderInsteadOfWritingDuplicates) {
+  TempDir dir;
+  auto csv = output::CsvWriter::create(dir.path() / "vm.csv");
+  DetectionRowWriter rows(csv);
+  rows.write({20, "", {1}});
+  EXPECT_THROW(rows.write({20, "", {2}}), TransientError);
+  EXPECT_THROW(rows.write({19, "", {2}}), TransientError);
+  rows.reset_last_host_id(std::nullopt);  // what a page retry does
+  EXPECT_NO_THROW(rows.write({19, "", {2}}));
+}
+
+TEST(DetectionRowWriter, WritesNothingForAHostWithoutDetections) {
+  TempDir dir;
+  auto csv = output::CsvWriter::create(dir.path() / "vm.csv");
+  DetectionRowWriter rows(csv);
+  rows.write({30, "", {}});
+  EXPECT_EQ(csv.rows(), 0u);
+  EXPECT_EQ(rows.hosts(), 1u);
+}
+
+TEST(KbRows, WritesOneCveRowPerCveAndNoneForAQidWithout) {
+  TempDir dir;
+  {
+    auto vulnkb = output::CsvWriter::create(dir.path() / "vulnkb.csv");
+    auto cve = output::CsvWriter::create(dir.path() / "cve.csv");
+    write_kb_rows(vulnkb, cve, {1, "T", "C", "5", {"CVE-1", "CVE-2"}});
+    write_kb_rows(vulnkb, cve, {2, "U", "D", "1", {}});
+    EXPECT_EQ(vulnkb.rows(), 2u);
+    EXPECT_EQ(cve.rows(), 2u);
+    vulnkb.flush();
+    cve.flush();
+  }
+  EXPECT_EQ(read_file(dir.path() / "cve.csv"), "\"1\",\"CVE-1\"\n\"1\",\"CVE-2\"\n");
+}
+
+}  // namespace
+}  // namespace qi::jobs
