@@ -20,7 +20,9 @@ them atomically as CSV files for Jira Insight (Assets) imports.
 
 Commands:
   (none)                 run as a daemon in the foreground: fire the jobs on their schedules
-  run JOB...             run assets, kb, vm (or all) once, now; exit 0 only if every job published
+  run [--force] JOB...   run assets, kb, vm (or all) once, now; exit 0 only if every job published;
+                         --force publishes even if a file shrank below min_ratio or the asset
+                         count is off (once, after you checked the drop is real)
   check                  validate the configuration and the credentials file, print each problem
   next [--count N]       print the next run times of each job (default 5)
   status                 print what each job did last and when it runs next (from state.dir)
@@ -80,7 +82,9 @@ CommandLine parse_command_line(int argc, const char* const argv[]) {
     }
     switch (line.command) {
       case Command::run:
-        if (arg == "all") {
+        if (arg == "--force") {
+          line.force = true;
+        } else if (arg == "all") {
           for (auto job : {"assets", "kb", "vm"}) line.jobs.emplace_back(job);
         } else if (is_job(arg)) {
           line.jobs.emplace_back(arg);

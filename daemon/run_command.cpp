@@ -63,7 +63,8 @@ int run_command(const CommandLine& line) {
     asio::co_spawn(
         io,
         jobs::run_job_with_deadline(kind, session, loaded.config,
-                                    jobs::make_run_id(kind, std::chrono::system_clock::now())),
+                                    jobs::make_run_id(kind, std::chrono::system_clock::now()), {},
+                                    std::chrono::seconds(30), line.force),
         asio::bind_cancellation_slot(
             cancels.back()->slot(),
             [&, i, kind](std::exception_ptr error, jobs::RunOutcome outcome) {

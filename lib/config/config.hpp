@@ -72,11 +72,17 @@ struct JobSchedule {
   Duration catch_up_window = 6h;
   // Delay every firing by a stable per-job amount in [0, jitter) to spread load; 0 = none.
   Duration jitter = 0s;
+  // Shrink guard: a file whose new row count is below this fraction of the published one's is
+  // not published (a half-empty file would make Insight delete CIs). 0 turns the guard off.
+  double min_ratio = 0.5;
 };
 
 struct AssetsJobConfig : JobSchedule {
   int page_size = 300;  // CSAM maximum
   int empty_page_retries = 3;  // hasMore=1 with no assets
+  // Count check: the assets written may differ from the CSAM count taken at the start by at most
+  // this fraction (assets appear and disappear during a run).
+  double count_tolerance = 0.02;
   std::string filter_json;     // optional CSAM filter body, e.g. {"filters":[...]}
 };
 

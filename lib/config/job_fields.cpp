@@ -44,6 +44,7 @@ YamlReader::Fields schedule_fields(YamlReader& r, JobSchedule& job) {
       {"timeout", [&](auto& n, auto& p) { r.duration(n, p, job.timeout); }},
       {"catch_up_window", [&](auto& n, auto& p) { r.duration(n, p, job.catch_up_window); }},
       {"jitter", [&](auto& n, auto& p) { r.duration(n, p, job.jitter, true); }},
+      {"min_ratio", [&](auto& n, auto& p) { r.fraction(n, p, job.min_ratio); }},
       {"time_zone",
        [&](auto& n, auto& p) {
          std::string value;
@@ -68,6 +69,8 @@ void read_assets(YamlReader& r, const YAML::Node& node, const std::string& path,
   fields.emplace_back("page_size", [&](auto& n, auto& p) {
     r.integer_field(n, p, job.page_size, 1, 300, "the CSAM maximum is 300");
   });
+  fields.emplace_back("count_tolerance",
+                      [&](auto& n, auto& p) { r.fraction(n, p, job.count_tolerance); });
   fields.emplace_back("empty_page_retries", [&](auto& n, auto& p) {
     r.integer_field(n, p, job.empty_page_retries, 0, 100);
   });

@@ -133,6 +133,29 @@ bool YamlReader::integer(const YAML::Node& node, const std::string& path, std::i
   return true;
 }
 
+bool YamlReader::fraction(const YAML::Node& node, const std::string& path, double& out) {
+  if (!scalar(node, path, "a fraction")) return false;
+  std::string text = node.Scalar();
+  double scale = 1.0;
+  if (!text.empty() && text.back() == '%') {
+    text.pop_back();
+    scale = 100.0;
+  }
+  double value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc{} || end != text.data() + text.size()) {
+    error(node, path, "expected a fraction such as 0.5 or 50%, got " + echo_value(node.Scalar()));
+    return false;
+  }
+  value /= scale;
+  if (value < 0.0 || value > 1.0) {
+    error(node, path, "must be from 0 to 1 (0% to 100%), got " + node.Scalar());
+    return false;
+  }
+  out = value;
+  return true;
+}
+
 bool YamlReader::duration(const YAML::Node& node, const std::string& path, Duration& out,
                           bool allow_zero) {
   if (!scalar(node, path, "a duration")) return false;

@@ -39,6 +39,8 @@ class YamlReader {
   bool duration(const YAML::Node& node, const std::string& path, Duration& out,
                 bool allow_zero = false);
   bool path(const YAML::Node& node, const std::string& path, std::filesystem::path& out);
+  // A fraction from 0 to 1, written as 0.5 or 50%.
+  bool fraction(const YAML::Node& node, const std::string& path, double& out);
 
   // Narrowing helper for int fields of config.hpp.
   template <typename Int>

@@ -6,6 +6,7 @@
 #include "jobs/columns.hpp"
 #include "jobs/job.hpp"
 #include "jobs/job_support.hpp"
+#include "jobs/publish_step.hpp"
 #include "jobs/record_writers.hpp"
 #include "net/form_encoding.hpp"
 #include "qualys/csam_count.hpp"
@@ -68,11 +69,14 @@ asio::awaitable<JobResult> run_assets_job(JobEnvironment& env) {
   ProgressReporter progress(env);
   std::optional<std::int64_t> cursor;
   int empty_pages = 0;
+  // hostIds of the published assets, for the reference check against vm.csv (8 bytes each).
+  std::vector<std::int64_t> host_ids;
   for (std::uint64_t page = 1;; ++page) {
     const auto mark = writer.mark();
     qualys::CsamEnvelope envelope;
     unsigned status = 0;
     std::optional<std::int64_t> highest;
+    std::vector<std::int64_t> page_host_ids;
     // Named, not a temporary inside the co_await: GCC 12 mis-destroys temporaries of a
     // conditional expression that live across a suspension point.
     std::string description = "CSAM asset page " + std::to_string(page);
@@ -82,6 +86,7 @@ asio::awaitable<JobResult> run_assets_job(JobEnvironment& env) {
         [&](int) -> asio::awaitable<void> {
           writer.rollback(mark);
           highest.reset();
+          page_host_ids.clear();
           qualys::CsamPageParser parser([&](qualys::Asset&& asset) {
             const auto floor = highest ? highest : cursor;
             if (floor && asset.asset_id <= *floor) {
@@ -90,6 +95,7 @@ asio::awaitable<JobResult> run_assets_job(JobEnvironment& env) {
                                    " (IDs must ascend)");
             }
             highest = asset.asset_id;
+            if (asset.host_id) page_host_ids.push_back(*asset.host_id);
             write_asset_row(writer, asset);
           });
           qualys::ParserConsumer consumer(parser);
@@ -115,6 +121,7 @@ asio::awaitable<JobResult> run_assets_job(JobEnvironment& env) {
           }
         });
     result.pages = page;
+    host_ids.insert(host_ids.end(), page_host_ids.begin(), page_host_ids.end());
     if (status == 204 || envelope.assets == 0) break;
     // The cursor Qualys hands back is the one to send next; one that stays put would make us
     // read the same page forever (or, worse, skip assets if we guessed past it).
@@ -128,8 +135,23 @@ asio::awaitable<JobResult> run_assets_job(JobEnvironment& env) {
     if (envelope.has_more && *envelope.has_more == 0) break;
   }
 
-  publication.commit();
+  // Count check: the inventory changes during a run, but not by much; a large gap means pages
+  // went missing (or the count endpoint and the search disagree).
+  if (total && !env.force) {
+    const auto written = static_cast<std::int64_t>(writer.rows());
+    const auto allowed =
+        static_cast<std::int64_t>(static_cast<double>(*total) * job_config.count_tolerance);
+    if (std::llabs(written - *total) > allowed) {
+      throw FatalError(fmt::format(
+          "wrote {} assets but CSAM counted {} at the start of the run (tolerance {}, "
+          "jobs.assets.count_tolerance {}); not publishing. If the inventory really changed that "
+          "much during the run, run `qualys-insightd run --force assets`",
+          written, *total, allowed, job_config.count_tolerance));
+    }
+  }
   result.files.push_back(describe_file(kAssetsFile, writer));
+  publish_checked(env, publication, result.files, result);
+  save_asset_host_ids(env.config.state.dir, std::move(host_ids));
   result.summary = std::to_string(writer.rows()) + " assets in " + std::to_string(result.pages) +
                    " pages (CSAM count " + std::to_string(total.value_or(0)) + ")";
   co_return result;

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "config/config.hpp"
+#include "output/manifest.hpp"
 #include "qualys/qualys_session.hpp"
 
 namespace qi::jobs {
@@ -46,6 +47,7 @@ struct JobResult {
   std::uint64_t api_calls = 0;
   std::uint64_t api_bytes = 0;
   std::string summary;  // one line for the log, e.g. "1234 assets (CSAM count 1234)"
+  std::map<std::string, output::ReferenceCheck> references;  // cross-file checks after publishing
 };
 
 struct JobEnvironment {
@@ -54,6 +56,7 @@ struct JobEnvironment {
   qualys::CallContext context;  // job name and run id for logs, deadline
   std::function<void(const JobProgress&)> on_progress = [](const JobProgress&) {};
   JobProgress progress = {};  // live figures, also read by the runner's 30 s progress log
+  bool force = false;         // `run --force`: skip the shrink guard and the count check once
 };
 
 asio::awaitable<JobResult> run_assets_job(JobEnvironment& env);

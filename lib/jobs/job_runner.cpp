@@ -77,7 +77,7 @@ asio::awaitable<void> log_progress_every(std::chrono::seconds interval, JobEnvir
 asio::awaitable<RunOutcome> run_job_with_deadline(
     JobKind kind, qualys::QualysSession& session, const config::Config& config,
     std::string run_id, std::function<void(const JobProgress&)> on_progress,
-    std::chrono::seconds progress_interval) {
+    std::chrono::seconds progress_interval, bool force) {
   using namespace boost::asio::experimental::awaitable_operators;
   RunOutcome outcome;
   outcome.kind = kind;
@@ -93,6 +93,7 @@ asio::awaitable<RunOutcome> run_job_with_deadline(
   JobEnvironment env{session, config,
                      qualys::CallContext{label, steady_clock::now() + timeout, outcome.run_id}};
   if (on_progress) env.on_progress = on_progress;
+  env.force = force;
 
   log::info(fmt::format("{}: run {} started (timeout {} s)", label, outcome.run_id,
                         duration_cast<seconds>(timeout).count()),

@@ -34,6 +34,6 @@ std::string make_run_id(JobKind kind, std::chrono::system_clock::time_point when
 asio::awaitable<RunOutcome> run_job_with_deadline(
     JobKind kind, qualys::QualysSession& session, const config::Config& config,
     std::string run_id, std::function<void(const JobProgress&)> on_progress = {},
-    std::chrono::seconds progress_interval = std::chrono::seconds(30));
+    std::chrono::seconds progress_interval = std::chrono::seconds(30), bool force = false);
 
 }  // namespace qi::jobs

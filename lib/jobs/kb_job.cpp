@@ -4,6 +4,7 @@
 #include "jobs/columns.hpp"
 #include "jobs/job.hpp"
 #include "jobs/job_support.hpp"
+#include "jobs/publish_step.hpp"
 #include "jobs/record_writers.hpp"
 #include "net/form_encoding.hpp"
 #include "qualys/kb_parser.hpp"
@@ -83,9 +84,9 @@ asio::awaitable<JobResult> run_kb_job(JobEnvironment& env) {
     progress.update(vulnkb.rows(), "QID window " + window.text());
   }
 
-  publication.commit();
   result.files.push_back(describe_file(kVulnKbFile, vulnkb));
   result.files.push_back(describe_file(kCveFile, cve));
+  publish_checked(env, publication, result.files, result);
   result.summary = std::to_string(vulnkb.rows()) + " QIDs and " + std::to_string(cve.rows()) +
                    " QID-CVE pairs in " + std::to_string(result.pages) + " windows";
   co_return result;

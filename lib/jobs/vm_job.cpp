@@ -4,6 +4,7 @@
 #include "jobs/columns.hpp"
 #include "jobs/job.hpp"
 #include "jobs/job_support.hpp"
+#include "jobs/publish_step.hpp"
 #include "jobs/record_writers.hpp"
 #include "net/form_encoding.hpp"
 #include "qualys/detection_parser.hpp"
@@ -79,8 +80,8 @@ asio::awaitable<JobResult> run_vm_job(JobEnvironment& env) {
     form_body.clear();
   }
 
-  publication.commit();
   result.files.push_back(describe_file(kVmFile, vm));
+  publish_checked(env, publication, result.files, result);
   result.summary = std::to_string(vm.rows()) + " host-QID pairs from " +
                    std::to_string(rows.hosts()) + " hosts in " + std::to_string(result.pages) +
                    " pages";

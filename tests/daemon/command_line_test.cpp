@@ -25,6 +25,13 @@ TEST(CommandLine, ExpandsAllToEveryJobOnce) {
   EXPECT_EQ(line.jobs, (std::vector<std::string>{"assets", "kb", "vm"}));
 }
 
+TEST(CommandLine, ReadsForceForRun) {
+  auto line = parse({"run", "--force", "vm"});
+  EXPECT_TRUE(line.force);
+  EXPECT_EQ(line.jobs, (std::vector<std::string>{"vm"}));
+  EXPECT_FALSE(parse({"run", "vm"}).force);
+}
+
 TEST(CommandLine, AcceptsTheConfigOptionAfterTheCommand) {
   auto line = parse({"check", "--config=/x.yaml"});
   EXPECT_EQ(line.command, Command::check);
@@ -61,7 +68,7 @@ TEST(CommandLine, HelpAndVersionWinOverEverythingElse) {
 
 TEST(CommandLine, UsageListsEveryCommandAndExitCode) {
   const auto text = usage_text();
-  for (auto word : {"run JOB", "check", "next", "status", "convert", "Exit codes"}) {
+  for (auto word : {"run [--force] JOB", "check", "next", "status", "convert", "Exit codes"}) {
     EXPECT_NE(text.find(word), std::string::npos) << word;
   }
 }

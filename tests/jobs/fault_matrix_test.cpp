@@ -147,12 +147,14 @@ TEST_P(FaultMatrix, EndsInTheExactResultOrACleanFailure) {
           << file << " was touched by a failed run";
     }
   }
-  std::size_t entries = 0;
+  std::size_t csv_files = 0;
   for (const auto& entry : std::filesystem::directory_iterator(config.output.dir)) {
-    ++entries;
     EXPECT_NE(entry.path().filename().string().front(), '.') << "temp file left: " << entry.path();
+    if (entry.path().extension() == ".csv") ++csv_files;
   }
-  EXPECT_EQ(entries, files_of(c.job).size());
+  EXPECT_EQ(csv_files, files_of(c.job).size());
+  // The manifest describes a publication: there is one exactly when the run published.
+  EXPECT_EQ(std::filesystem::exists(config.output.dir / "manifest.json"), c.expect == Expect::exact);
   EXPECT_EQ(logs.text().find(std::string(kHostilePassword)), std::string::npos);
   EXPECT_EQ(logs.text().find("Bearer"), std::string::npos);
   EXPECT_EQ(logs.text().find("eyJ"), std::string::npos) << "a JWT reached the log";

@@ -142,14 +142,16 @@ TEST_F(JobsAgainstSimulator, ATokenThatExpiresMidPullIsRenewedOnce) {
 TEST_F(JobsAgainstSimulator, AShortLivedTokenIsRenewedBeforeItExpires) {
   SimulatedQualys short_tokens([] {
     auto options = small_subscription();
-    options.token_lifetime = std::chrono::seconds(1);
-    options.latency.time_to_first_byte = std::chrono::milliseconds(300);
+    // The simulator's exp is whole seconds, so a 3 s token lives 2 to 3 s.
+    options.token_lifetime = std::chrono::seconds(3);
+    options.latency.time_to_first_byte = std::chrono::milliseconds(400);
     return options;
   }());
   auto short_config = test_config(short_tokens, dir.path());
+  short_config.jobs.assets.page_size = 3;
   auto outcome = run_one_job(JobKind::assets, short_config, good_credentials(short_tokens));
   ASSERT_EQ(outcome.status, RunStatus::succeeded) << outcome.error;
-  // 3 search pages + 1 count at >= 300 ms each outlive a 1 s token at least once.
+  // 9 search pages + 1 count at >= 400 ms each outlive a 3 s token at least once.
   EXPECT_GE(short_tokens.simulator().stats().gateway_logins_ok, 2u);
 }
 

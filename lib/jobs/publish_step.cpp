@@ -1,0 +1,212 @@
+#include "jobs/publish_step.hpp"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <charconv>
+#include <fstream>
+#include <set>
+
+#include "common/error.hpp"
+#include "common/log.hpp"
+#include "jobs/columns.hpp"
+
+namespace qi::jobs {
+
+namespace {
+
+constexpr std::size_t kFirstFew = 5;
+constexpr std::string_view kAssetHostIdsFile = "asset-host-ids";
+
+std::string now_iso() {
+  const auto t = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&t, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return text;
+}
+
+const config::JobSchedule& schedule_of(const config::Config& config, JobKind kind) {
+  if (kind == JobKind::kb) return config.jobs.kb;
+  if (kind == JobKind::vm) return config.jobs.vm;
+  return config.jobs.assets;
+}
+
+// The rows the previous publication of `name` had: from the manifest when it still describes the
+// file on disk, else counted.
+std::uint64_t previous_rows(const output::Manifest& manifest, const std::filesystem::path& dir,
+                            const std::string& name) {
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(dir / name, ec);
+  if (ec) return 0;
+  if (auto it = manifest.files.find(name); it != manifest.files.end() && it->second.bytes == size) {
+    return it->second.rows;
+  }
+  return output::count_csv_rows(dir / name);
+}
+
+// Splits one line of our own CSV dialect (every field quoted, quotes doubled) into fields.
+std::vector<std::string> split_line(std::string_view line) {
+  std::vector<std::string> fields;
+  std::size_t i = 0;
+  while (i < line.size()) {
+    std::string field;
+    if (line[i] == '"') {
+      ++i;
+      while (i < line.size()) {
+        if (line[i] == '"') {
+          if (i + 1 < line.size() && line[i + 1] == '"') {
+            field += '"';
+            i += 2;
+            continue;
+          }
+          ++i;
+          break;
+        }
+        field += line[i++];
+      }
+    } else {
+      while (i < line.size() && line[i] != ',') field += line[i++];
+    }
+    fields.push_back(std::move(field));
+    if (i < line.size() && line[i] == ',') ++i;
+  }
+  return fields;
+}
+
+std::optional<std::int64_t> to_int(std::string_view text) {
+  std::int64_t value = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc{} || ptr != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+// The integer first column of a published CSV (QIDs of vulnkb.csv), sorted.
+std::optional<std::vector<std::int64_t>> first_column_ids(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  if (!in) return std::nullopt;
+  std::vector<std::int64_t> ids;
+  std::string line;
+  std::getline(in, line);  // header
+  while (std::getline(in, line)) {
+    auto fields = split_line(line);
+    if (!fields.empty()) {
+      if (auto id = to_int(fields[0])) ids.push_back(*id);
+    }
+  }
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
+std::optional<std::vector<std::int64_t>> read_asset_host_ids(const std::filesystem::path& state_dir) {
+  std::ifstream in(state_dir / kAssetHostIdsFile);
+  if (!in) return std::nullopt;
+  std::vector<std::int64_t> ids;
+  for (std::int64_t id = 0; in >> id;) ids.push_back(id);
+  return ids;  // written sorted
+}
+
+void note(output::ReferenceCheck& check, std::int64_t id) {
+  ++check.count;
+  if (check.first.size() < kFirstFew) check.first.push_back(std::to_string(id));
+}
+
+}  // namespace
+
+void save_asset_host_ids(const std::filesystem::path& state_dir, std::vector<std::int64_t> ids) {
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  std::error_code ec;
+  std::filesystem::create_directories(state_dir, ec);
+  const auto target = state_dir / kAssetHostIdsFile;
+  auto temp = target;
+  temp += ".tmp-" + std::to_string(::getpid());
+  {
+    std::ofstream out(temp, std::ios::trunc);
+    for (auto id : ids) out << id << '\n';
+    out.flush();
+    if (!out) throw FatalError("cannot write " + temp.string());
+  }
+  std::filesystem::rename(temp, target);
+}
+
+std::map<std::string, output::ReferenceCheck> check_references(
+    const std::filesystem::path& output_dir, const std::filesystem::path& state_dir) {
+  std::map<std::string, output::ReferenceCheck> checks;
+  std::ifstream vm(output_dir / kVmFile);
+  if (!vm) return checks;
+  const auto qids = first_column_ids(output_dir / kVulnKbFile);
+  const auto hosts = read_asset_host_ids(state_dir);
+  if (!qids && !hosts) return checks;
+
+  output::ReferenceCheck missing_qids;
+  output::ReferenceCheck missing_hosts;
+  std::set<std::int64_t> qids_seen_missing;
+  std::optional<std::int64_t> last_host;
+  std::string line;
+  std::getline(vm, line);  // header
+  while (std::getline(vm, line)) {
+    auto fields = split_line(line);
+    if (fields.size() < 3) continue;
+    auto host = to_int(fields[0]);
+    auto qid = to_int(fields[2]);
+    if (!host || !qid) continue;
+    if (hosts && host != last_host &&
+        !std::binary_search(hosts->begin(), hosts->end(), *host)) {
+      note(missing_hosts, *host);
+    }
+    last_host = host;
+    if (qids && !std::binary_search(qids->begin(), qids->end(), *qid) &&
+        qids_seen_missing.insert(*qid).second) {
+      note(missing_qids, *qid);
+    }
+  }
+  if (qids) checks["vm_qids_missing_from_vulnkb"] = std::move(missing_qids);
+  if (hosts) checks["vm_hosts_missing_from_assets"] = std::move(missing_hosts);
+  return checks;
+}
+
+void publish_checked(JobEnvironment& env, output::Publication& publication,
+                     const std::vector<PublishedFile>& files, JobResult& result) {
+  const auto& dir = env.config.output.dir;
+  const auto& job = env.context.job;
+  auto manifest = output::read_manifest(dir);
+  const double min_ratio = schedule_of(env.config, result.kind).min_ratio;
+  if (!env.force && min_ratio > 0) {
+    for (const auto& file : files) {
+      const auto before = previous_rows(manifest, dir, file.name);
+      if (before > 0 && static_cast<double>(file.rows) < min_ratio * static_cast<double>(before)) {
+        throw FatalError(fmt::format(
+            "{} would shrink from {} to {} rows, below jobs.{}.min_ratio ({}); not publishing, "
+            "the previous files stay. If the drop is real, run `qualys-insightd run --force {}` "
+            "once, or lower jobs.{}.min_ratio",
+            file.name, before, file.rows, job, min_ratio, job, job));
+      }
+    }
+  }
+
+  publication.commit();
+
+  const auto published_at = now_iso();
+  for (const auto& file : files) {
+    manifest.files[file.name] = {file.rows, file.bytes, output::sha256_of_file(dir / file.name),
+                                 job, env.context.run_id, published_at};
+  }
+  manifest.references = check_references(dir, env.config.state.dir);
+  output::write_manifest(dir, manifest);
+
+  for (const auto& [name, check] : manifest.references) {
+    if (check.count == 0) continue;
+    std::string first;
+    for (const auto& id : check.first) first += (first.empty() ? "" : ", ") + id;
+    log::warn(fmt::format("{}: reference check {}: {} (first: {})", job, name, check.count, first),
+              {{"JOB", job}, {"RUN_ID", env.context.run_id}, {"CHECK", name},
+               {"COUNT", std::to_string(check.count)}});
+  }
+  result.references = manifest.references;
+}
+
+}  // namespace qi::jobs

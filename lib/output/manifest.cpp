@@ -1,0 +1,216 @@
+#include "output/manifest.hpp"
+
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <sys/stat.h>
+#include <rapidjson/document.h>
+#include <rapidjson/prettywriter.h>
+#include <rapidjson/stringbuffer.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <memory>
+#include <random>
+
+#include "common/error.hpp"
+#include "output/file_descriptor.hpp"
+
+namespace qi::output {
+
+namespace {
+
+constexpr std::size_t kReadBlock = 1 << 20;
+
+std::string member_string(const rapidjson::Value& object, const char* key) {
+  auto it = object.FindMember(key);
+  return it != object.MemberEnd() && it->value.IsString() ? it->value.GetString() : "";
+}
+
+std::uint64_t member_number(const rapidjson::Value& object, const char* key) {
+  auto it = object.FindMember(key);
+  return it != object.MemberEnd() && it->value.IsUint64() ? it->value.GetUint64() : 0;
+}
+
+// Calls `block` with successive pieces of the file.
+template <class Block>
+void read_blocks(const std::filesystem::path& file, Block block) {
+  const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw FatalError("cannot open " + file.string() + ": " + std::strerror(errno));
+  FileDescriptor owner(fd);
+  auto buffer = std::make_unique<char[]>(kReadBlock);
+  for (;;) {
+    const auto n = ::read(fd, buffer.get(), kReadBlock);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw FatalError("cannot read " + file.string() + ": " + std::strerror(errno));
+    }
+    if (n == 0) return;
+    block(std::string_view(buffer.get(), static_cast<std::size_t>(n)));
+  }
+}
+
+void write_all(int fd, std::string_view data, const std::filesystem::path& path) {
+  while (!data.empty()) {
+    const auto n = ::write(fd, data.data(), data.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw FatalError("cannot write " + path.string() + ": " + std::strerror(errno));
+    }
+    data.remove_prefix(static_cast<std::size_t>(n));
+  }
+}
+
+}  // namespace
+
+Manifest read_manifest(const std::filesystem::path& dir) {
+  Manifest manifest;
+  std::string text;
+  try {
+    read_blocks(dir / kManifestFile, [&](std::string_view piece) { text.append(piece); });
+  } catch (const FatalError&) {
+    return manifest;
+  }
+  rapidjson::Document doc;
+  doc.Parse(text.c_str(), text.size());
+  if (doc.HasParseError() || !doc.IsObject()) return manifest;
+  if (auto files = doc.FindMember("files"); files != doc.MemberEnd() && files->value.IsObject()) {
+    for (const auto& [name, value] : files->value.GetObject()) {
+      if (!value.IsObject()) continue;
+      manifest.files[name.GetString()] = {member_number(value, "rows"),
+                                          member_number(value, "bytes"),
+                                          member_string(value, "sha256"),
+                                          member_string(value, "job"),
+                                          member_string(value, "run_id"),
+                                          member_string(value, "published_at")};
+    }
+  }
+  if (auto refs = doc.FindMember("references"); refs != doc.MemberEnd() && refs->value.IsObject()) {
+    for (const auto& [name, value] : refs->value.GetObject()) {
+      if (!value.IsObject()) continue;
+      ReferenceCheck check;
+      check.count = member_number(value, "count");
+      if (auto first = value.FindMember("first"); first != value.MemberEnd() && first->value.IsArray()) {
+        for (const auto& id : first->value.GetArray()) {
+          if (id.IsString()) check.first.emplace_back(id.GetString());
+        }
+      }
+      manifest.references[name.GetString()] = std::move(check);
+    }
+  }
+  return manifest;
+}
+
+void write_manifest(const std::filesystem::path& dir, const Manifest& manifest) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::PrettyWriter<rapidjson::StringBuffer> w(buffer);
+  w.StartObject();
+  w.Key("files");
+  w.StartObject();
+  for (const auto& [name, f] : manifest.files) {
+    w.Key(name.c_str());
+    w.StartObject();
+    w.Key("rows");
+    w.Uint64(f.rows);
+    w.Key("bytes");
+    w.Uint64(f.bytes);
+    w.Key("sha256");
+    w.String(f.sha256.c_str());
+    w.Key("job");
+    w.String(f.job.c_str());
+    w.Key("run_id");
+    w.String(f.run_id.c_str());
+    w.Key("published_at");
+    w.String(f.published_at.c_str());
+    w.EndObject();
+  }
+  w.EndObject();
+  w.Key("references");
+  w.StartObject();
+  for (const auto& [name, check] : manifest.references) {
+    w.Key(name.c_str());
+    w.StartObject();
+    w.Key("count");
+    w.Uint64(check.count);
+    w.Key("first");
+    w.StartArray();
+    for (const auto& id : check.first) w.String(id.c_str());
+    w.EndArray();
+    w.EndObject();
+  }
+  w.EndObject();
+  w.EndObject();
+  std::string text(buffer.GetString(), buffer.GetSize());
+  text += '\n';
+
+  // A dot-file named like the CSV temp files, so a crash leaves nothing the start-up sweep
+  // would not remove.
+  std::mt19937_64 rng(std::random_device{}());
+  char suffix[20];
+  std::snprintf(suffix, sizeof suffix, "%016llx", static_cast<unsigned long long>(rng()));
+  const auto temp = dir / ("." + std::string(kManifestFile) + ".tmp-" + std::to_string(::getpid()) +
+                           "-" + suffix);
+  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) throw FatalError("cannot create " + temp.string() + ": " + std::strerror(errno));
+  {
+    FileDescriptor owner(fd);
+    try {
+      ::fchmod(fd, 0644);
+      write_all(fd, text, temp);
+      if (::fsync(fd) != 0) {
+        throw FatalError("cannot fsync " + temp.string() + ": " + std::strerror(errno));
+      }
+    } catch (...) {
+      ::unlink(temp.c_str());
+      throw;
+    }
+  }
+  const auto target = dir / kManifestFile;
+  if (::rename(temp.c_str(), target.c_str()) != 0) {
+    const int error = errno;
+    ::unlink(temp.c_str());
+    throw FatalError("cannot replace " + target.string() + ": " + std::strerror(error));
+  }
+  const int dir_fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir_fd >= 0) {
+    ::fsync(dir_fd);
+    ::close(dir_fd);
+  }
+}
+
+std::string sha256_of_file(const std::filesystem::path& file) {
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context(EVP_MD_CTX_new(),
+                                                                  &EVP_MD_CTX_free);
+  if (!context || EVP_DigestInit_ex(context.get(), EVP_sha256(), nullptr) != 1) {
+    throw FatalError("cannot start SHA-256");
+  }
+  read_blocks(file, [&](std::string_view piece) {
+    EVP_DigestUpdate(context.get(), piece.data(), piece.size());
+  });
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_DigestFinal_ex(context.get(), digest, &length);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hex;
+  hex.reserve(length * 2);
+  for (unsigned int i = 0; i < length; ++i) {
+    hex.push_back(kHex[digest[i] >> 4]);
+    hex.push_back(kHex[digest[i] & 15]);
+  }
+  return hex;
+}
+
+std::uint64_t count_csv_rows(const std::filesystem::path& file) {
+  std::error_code ec;
+  if (!std::filesystem::exists(file, ec)) return 0;
+  std::uint64_t lines = 0;
+  read_blocks(file, [&](std::string_view piece) {
+    for (const char* p = piece.data(), *end = p + piece.size();
+         (p = static_cast<const char*>(std::memchr(p, '\n', end - p))) != nullptr; ++p) {
+      ++lines;
+    }
+  });
+  return lines > 0 ? lines - 1 : 0;
+}
+
+}  // namespace qi::output

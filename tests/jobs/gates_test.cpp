@@ -1,0 +1,137 @@
+// The gates before publication (shrink guard), the manifest after it, and the cross-file
+// reference checks.
+#include <gtest/gtest.h>
+#include <openssl/sha.h>
+#include <set>
+#include <sstream>
+#include <rapidjson/document.h>
+
+#include "jobs/publish_step.hpp"
+#include "output/manifest.hpp"
+#include "simulated_qualys.hpp"
+#include "simulator/expected_csv.hpp"
+
+namespace qi::testing {
+namespace {
+
+using jobs::JobKind;
+using jobs::RunStatus;
+
+sim::SimulatorOptions subscription(std::int64_t hosts) {
+  sim::SimulatorOptions options;
+  options.data = {11, 25, 40, hosts, 4};
+  return options;
+}
+
+config::Credentials credentials_of(const SimulatedQualys& simulated) {
+  return {simulated.options().username, simulated.options().password, ""};
+}
+
+std::string sha256_hex(const std::string& data) {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
+  std::string hex;
+  for (auto byte : digest) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    hex += kHex[byte >> 4];
+    hex += kHex[byte & 15];
+  }
+  return hex;
+}
+
+TEST(ShrinkGuard, RefusesToPublishAFileThatShrankBelowMinRatio) {
+  TempDir dir;
+  std::string before;
+  {
+    SimulatedQualys big(subscription(40));
+    auto config = test_config(big, dir.path());
+    ASSERT_EQ(run_one_job(JobKind::vm, config, credentials_of(big)).status, RunStatus::succeeded);
+    before = read_file(config.output.dir / "vm.csv");
+  }
+  SimulatedQualys small(subscription(4));
+  auto config = test_config(small, dir.path());
+  auto outcome = run_one_job(JobKind::vm, config, credentials_of(small));
+  EXPECT_EQ(outcome.status, RunStatus::failed);
+  EXPECT_NE(outcome.error.find("would shrink"), std::string::npos) << outcome.error;
+  EXPECT_NE(outcome.error.find("run --force vm"), std::string::npos) << outcome.error;
+  EXPECT_EQ(read_file(config.output.dir / "vm.csv"), before);
+}
+
+TEST(ShrinkGuard, PublishesTheSmallerFileWhenForcedOrTurnedOff) {
+  TempDir dir;
+  {
+    SimulatedQualys big(subscription(40));
+    auto config = test_config(big, dir.path());
+    ASSERT_EQ(run_one_job(JobKind::vm, config, credentials_of(big)).status, RunStatus::succeeded);
+  }
+  SimulatedQualys small(subscription(4));
+  auto config = test_config(small, dir.path());
+  config.jobs.vm.min_ratio = 0;
+  auto outcome = run_one_job(JobKind::vm, config, credentials_of(small));
+  EXPECT_EQ(outcome.status, RunStatus::succeeded) << outcome.error;
+  TempDir expected;
+  sim::write_expected_csv(small.options().data, expected.path());
+  EXPECT_EQ(read_file(config.output.dir / "vm.csv"), read_file(expected.path() / "vm.csv"));
+}
+
+TEST(Manifest, DescribesEveryPublishedFileWithRowsBytesAndSha256) {
+  SimulatedQualys simulated(subscription(12));
+  TempDir dir;
+  auto config = test_config(simulated, dir.path());
+  for (auto kind : jobs::kAllJobs) {
+    ASSERT_EQ(run_one_job(kind, config, credentials_of(simulated)).status, RunStatus::succeeded);
+  }
+  auto manifest = output::read_manifest(config.output.dir);
+  ASSERT_EQ(manifest.files.size(), 4u);
+  for (const auto& [name, file] : manifest.files) {
+    const auto data = read_file(config.output.dir / name);
+    EXPECT_EQ(file.bytes, data.size()) << name;
+    EXPECT_EQ(file.sha256, sha256_hex(data)) << name;
+    EXPECT_EQ(file.rows, static_cast<std::uint64_t>(std::count(data.begin(), data.end(), '\n') - 1))
+        << name;
+    EXPECT_EQ(file.run_id, "test-run");
+    EXPECT_FALSE(file.published_at.empty());
+  }
+  EXPECT_EQ(manifest.files["vulnkb.csv"].job, "kb");
+  rapidjson::Document doc;
+  doc.Parse(read_file(config.output.dir / "manifest.json").c_str());
+  EXPECT_FALSE(doc.HasParseError());
+}
+
+TEST(ReferenceChecks, CountDetectionsWhoseQidOrHostIsUnknown) {
+  SimulatedQualys simulated(subscription(12));
+  TempDir dir;
+  auto config = test_config(simulated, dir.path());
+  for (auto kind : {JobKind::assets, JobKind::kb, JobKind::vm}) {
+    ASSERT_EQ(run_one_job(kind, config, credentials_of(simulated)).status, RunStatus::succeeded);
+  }
+  // Computed independently from the published files.
+  std::set<std::string> qids, hosts, missing_qids, missing_hosts;
+  {
+    std::istringstream kb(read_file(config.output.dir / "vulnkb.csv"));
+    std::string line;
+    std::getline(kb, line);
+    while (std::getline(kb, line)) qids.insert(line.substr(1, line.find('"', 1) - 1));
+    std::istringstream ids(read_file(config.state.dir / "asset-host-ids"));
+    while (std::getline(ids, line)) hosts.insert(line);
+    std::istringstream vm(read_file(config.output.dir / "vm.csv"));
+    std::getline(vm, line);
+    while (std::getline(vm, line)) {
+      const auto host = line.substr(1, line.find('"', 1) - 1);
+      const auto qid = line.substr(line.rfind(",\"") + 2, line.size() - line.rfind(",\"") - 3);
+      if (!qids.contains(qid)) missing_qids.insert(qid);
+      if (!hosts.contains(host)) missing_hosts.insert(host);
+    }
+  }
+  ASSERT_FALSE(missing_qids.empty()) << "the simulator always has detections of unknown QIDs";
+  auto checks = jobs::check_references(config.output.dir, config.state.dir);
+  EXPECT_EQ(checks["vm_qids_missing_from_vulnkb"].count, missing_qids.size());
+  EXPECT_EQ(checks["vm_hosts_missing_from_assets"].count, missing_hosts.size());
+  EXPECT_LE(checks["vm_qids_missing_from_vulnkb"].first.size(), 5u);
+  EXPECT_TRUE(missing_qids.contains(checks["vm_qids_missing_from_vulnkb"].first.at(0)));
+  auto manifest = output::read_manifest(config.output.dir);
+  EXPECT_EQ(manifest.references["vm_qids_missing_from_vulnkb"].count, missing_qids.size());
+}
+
+}  // namespace
+}  // namespace qi::testing
