@@ -2,6 +2,8 @@
 
 #include <date/tz.h>
 
+#include <spdlog/spdlog.h>
+
 #include "config/config_loader.hpp"
 #include "config/credentials.hpp"
 #include "config/platforms.hpp"
@@ -58,6 +60,11 @@ LoadedConfig load_everything(const std::filesystem::path& config_file) {
   loaded.credentials = config::load_credentials(loaded.config.qualys.credentials_file);
   loaded.endpoints = endpoints_of(loaded.config, loaded.credentials);
   return loaded;
+}
+
+void warn_about_credentials_permissions(const config::Config& config) {
+  auto check = config::check_credentials_file(config.qualys.credentials_file);
+  if (!check.warning.empty()) spdlog::warn("{}", check.warning);
 }
 
 std::vector<ConfigError> find_problems(const std::filesystem::path& config_file) {

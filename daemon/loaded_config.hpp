@@ -21,6 +21,9 @@ struct LoadedConfig {
 // Throws qi::ConfigError naming file, key and reason.
 LoadedConfig load_everything(const std::filesystem::path& config_file);
 
+// Logs a warning when the credentials file is readable by group or others.
+void warn_about_credentials_permissions(const config::Config& config);
+
 // Every problem of the configuration (config, credentials, schedules, endpoints), for `check`.
 std::vector<ConfigError> find_problems(const std::filesystem::path& config_file);
 

@@ -23,6 +23,7 @@ namespace asio = boost::asio;
 int run_command(const CommandLine& line) {
   auto loaded = load_everything(line.config);
   set_log_level(loaded.config.logging.level);
+  warn_about_credentials_permissions(loaded.config);
   output::check_output_dir(loaded.config.output.dir);
   if (auto swept = output::sweep_stale_temp_files(loaded.config.output.dir, true); swept > 0) {
     spdlog::info("removed {} temp files left by an interrupted earlier run", swept);

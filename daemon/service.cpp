@@ -85,6 +85,7 @@ std::vector<schedule::ScheduledJob> Service::scheduled_jobs(const config::Config
 asio::awaitable<void> Service::run() {
   const auto& config = current_->loaded.config;
   set_log_level(config.logging.level);
+  warn_about_credentials_permissions(config);
   output::check_output_dir(config.output.dir);
   if (auto swept = output::sweep_stale_temp_files(config.output.dir, true); swept > 0) {
     spdlog::info("removed {} temp files left by an interrupted earlier run", swept);

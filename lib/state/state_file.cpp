@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -20,11 +21,19 @@ namespace qi::state {
 std::string format_time(Time time) { return date::format("%Y-%m-%dT%H:%M:%SZ", time); }
 
 std::optional<Time> parse_time(std::string_view text) {
-  std::istringstream in{std::string(text)};
-  Time time;
-  in >> date::parse("%Y-%m-%dT%H:%M:%SZ", time);
-  if (in.fail()) return std::nullopt;
-  return time;
+  // sscanf rather than date::parse: the latter trips GCC 12's -Wmaybe-uninitialized at -O2.
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0, consumed = 0;
+  const std::string copy(text);
+  if (std::sscanf(copy.c_str(), "%4d-%2d-%2dT%2d:%2d:%2dZ%n", &y, &mo, &d, &h, &mi, &sec,
+                  &consumed) != 6 ||
+      consumed != static_cast<int>(copy.size())) {
+    return std::nullopt;
+  }
+  const date::year_month_day day{date::year{y}, date::month{static_cast<unsigned>(mo)},
+                                 date::day{static_cast<unsigned>(d)}};
+  if (!day.ok() || h > 23 || mi > 59 || sec > 60) return std::nullopt;
+  return Time(date::sys_days{day}) + std::chrono::hours(h) + std::chrono::minutes(mi) +
+         std::chrono::seconds(sec);
 }
 
 namespace {
