@@ -1,6 +1,12 @@
 // kb: KnowledgeBase vuln list in id_min/id_max windows (qualys-api.md §5: no truncation_limit,
 // no WARNING paging; the client chunks by QID itself).
+#include <fmt/format.h>
+
+#include <fstream>
+#include <map>
+
 #include "common/error.hpp"
+#include "common/log.hpp"
 #include "jobs/columns.hpp"
 #include "jobs/job.hpp"
 #include "jobs/job_support.hpp"
@@ -21,6 +27,31 @@ struct QidWindow {
     return std::to_string(min) + "-" + (max ? std::to_string(*max) : std::string());
   }
 };
+
+constexpr std::string_view kWindowRowsFile = "kb-window-rows";
+
+// QIDs per window of the last publication, to notice a window that suddenly comes back empty.
+std::map<std::string, std::uint64_t> read_window_rows(const std::filesystem::path& state_dir) {
+  std::map<std::string, std::uint64_t> rows;
+  std::ifstream in(state_dir / kWindowRowsFile);
+  std::string window;
+  std::uint64_t count = 0;
+  while (in >> window >> count) rows[window] = count;
+  return rows;
+}
+
+void save_window_rows(const std::filesystem::path& state_dir,
+                      const std::vector<std::pair<std::string, std::uint64_t>>& rows) {
+  std::error_code ec;
+  std::filesystem::create_directories(state_dir, ec);
+  auto temp = state_dir / kWindowRowsFile;
+  temp += ".tmp";
+  {
+    std::ofstream out(temp, std::ios::trunc);
+    for (const auto& [window, count] : rows) out << window << ' ' << count << '\n';
+  }
+  std::filesystem::rename(temp, state_dir / kWindowRowsFile, ec);
+}
 
 std::vector<QidWindow> qid_windows(const config::KbJobConfig& config) {
   std::vector<QidWindow> windows;
@@ -50,6 +81,9 @@ asio::awaitable<JobResult> run_kb_job(JobEnvironment& env) {
   write_header(cve, kCveHeader);
 
   const std::string target = job_config.api_version + "/fo/knowledge_base/vuln/";
+  const auto previous_windows = read_window_rows(env.config.state.dir);
+  std::vector<std::pair<std::string, std::uint64_t>> window_rows;
+  std::map<std::string, output::ReferenceCheck> emptied;
   ProgressReporter progress(env);
   std::optional<std::int64_t> last_qid;
   for (const auto& window : qid_windows(job_config)) {
@@ -61,8 +95,9 @@ asio::awaitable<JobResult> run_kb_job(JobEnvironment& env) {
     if (window.max) form.emplace_back("id_max", std::to_string(*window.max));
     const auto form_body = net::form_encode(form);
 
+    const std::string description = "KB window " + window.text();
     co_await qualys::run_with_retries(
-        env.context, session.retry_policy(), "KB window " + window.text(),
+        env.context, session.retry_policy(), description,
         [&](int) -> asio::awaitable<void> {
           vulnkb.rollback(vulnkb_mark);
           cve.rollback(cve_mark);
@@ -82,11 +117,26 @@ asio::awaitable<JobResult> run_kb_job(JobEnvironment& env) {
         });
     ++result.pages;
     progress.update(vulnkb.rows(), "QID window " + window.text());
+    const auto rows = vulnkb.rows() - vulnkb_mark.rows;
+    window_rows.emplace_back(window.text(), rows);
+    if (auto before = previous_windows.find(window.text());
+        rows == 0 && before != previous_windows.end() && before->second > 0) {
+      // Not an error (QIDs can be retired), but worth a look: an empty window where the last
+      // publication had QIDs can also be a Qualys-side problem.
+      log::warn(fmt::format("kb: window {} returned no QIDs; the last publication had {}",
+                            window.text(), before->second),
+                {{"JOB", "kb"}, {"RUN_ID", env.context.run_id}});
+      auto& check = emptied["kb_windows_now_empty"];
+      ++check.count;
+      if (check.first.size() < 5) check.first.push_back(window.text());
+    }
   }
 
   result.files.push_back(describe_file(kVulnKbFile, vulnkb));
   result.files.push_back(describe_file(kCveFile, cve));
   publish_checked(env, publication, result.files, result);
+  result.references.insert(emptied.begin(), emptied.end());
+  save_window_rows(env.config.state.dir, window_rows);
   result.summary = std::to_string(vulnkb.rows()) + " QIDs and " + std::to_string(cve.rows()) +
                    " QID-CVE pairs in " + std::to_string(result.pages) + " windows";
   co_return result;

@@ -48,8 +48,9 @@ asio::awaitable<JobResult> run_vm_job(JobEnvironment& env) {
     const auto mark = vm.mark();
     const auto last_host = rows.last_host_id();
     std::optional<std::string> next_url;
+    const std::string description = "host detection page " + std::to_string(page);
     co_await qualys::run_with_retries(
-        env.context, session.retry_policy(), "host detection page " + std::to_string(page),
+        env.context, session.retry_policy(), description,
         [&](int) -> asio::awaitable<void> {
           vm.rollback(mark);
           rows.reset_last_host_id(last_host);

@@ -135,3 +135,32 @@ TEST(ReferenceChecks, CountDetectionsWhoseQidOrHostIsUnknown) {
 
 }  // namespace
 }  // namespace qi::testing
+
+namespace qi::testing {
+namespace {
+
+TEST(KbWindows, ReportsAWindowThatComesBackEmptyAfterHoldingQids) {
+  TempDir dir;
+  {
+    SimulatedQualys simulated(subscription(4));  // 40 QIDs: both data windows hold some
+    auto config = test_config(simulated, dir.path());
+    auto first = run_one_job(JobKind::kb, config, credentials_of(simulated));
+    ASSERT_EQ(first.status, RunStatus::succeeded) << first.error;
+    EXPECT_FALSE(first.result->references.contains("kb_windows_now_empty"));
+  }
+  auto fewer = subscription(4);
+  fewer.data.qids = 10;  // QIDs 10000..10070: the window 10101-20200 is empty now
+  SimulatedQualys simulated(fewer);
+  auto config = test_config(simulated, dir.path());
+  config.jobs.kb.min_ratio = 0;
+  LogCapture logs;
+  auto second = run_one_job(JobKind::kb, config, credentials_of(simulated));
+  ASSERT_EQ(second.status, RunStatus::succeeded) << second.error;
+  const auto& check = second.result->references.at("kb_windows_now_empty");
+  EXPECT_EQ(check.count, 1u);
+  EXPECT_EQ(check.first.at(0), "10101-20200");
+  EXPECT_NE(logs.text().find("window 10101-20200 returned no QIDs"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace qi::testing
