@@ -1,6 +1,7 @@
+# shellcheck shell=bash
 # Shared helpers of the packaging tests (sourced). Exit 77 is ctest's SKIP_RETURN_CODE here.
 set -euo pipefail
-export LC_ALL=C SYSTEMD_COLORS=0 SYSTEMD_PAGER= DEBIAN_FRONTEND=noninteractive
+export LC_ALL=C SYSTEMD_COLORS=0 SYSTEMD_PAGER='' DEBIAN_FRONTEND=noninteractive
 
 fail() {
   echo "FAIL: $*" >&2
