@@ -1,0 +1,157 @@
+#!/usr/bin/env python3
+"""Crash safety: SIGKILL `qualys-insightd run all` at random moments, 100 times, and check after
+each kill that every output file is a complete publication (byte-identical to one of the two
+datasets the runs alternate between), that manifest.json (when present) parses and names only
+complete versions, and that the next start sweeps the temp files the killed run left.
+
+Environment: QI_DAEMON, QI_SIM (paths of the built binaries); QI_KILL_RUNS (default 100).
+"""
+import hashlib
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+FILES = ("assets.csv", "vulnkb.csv", "cve.csv", "vm.csv")
+DAEMON = os.environ["QI_DAEMON"]
+SIM = os.environ["QI_SIM"]
+RUNS = int(os.environ.get("QI_KILL_RUNS", "100"))
+SIZES = ["--assets", "400", "--qids", "600", "--hosts", "300", "--detections-per-host", "8"]
+
+
+def wait_for(predicate, what, timeout=30.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.02)
+    raise AssertionError("timed out waiting for " + what)
+
+
+def sha256(path):
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+class Simulator:
+    def __init__(self, root, name, seed):
+        self.dir = os.path.join(root, name)
+        os.makedirs(self.dir)
+        password_file = os.path.join(root, "password")
+        port_file = os.path.join(self.dir, "port")
+        self.ca = os.path.join(self.dir, "ca.pem")
+        # Slowed down (time to first byte, bandwidth) so that a run lasts long enough to be
+        # killed at every stage: mid-page, between pages, during publication.
+        self.process = subprocess.Popen(
+            [SIM, "--port-file", port_file, "--ca-out", self.ca, "--password-file", password_file,
+             "--seed", str(seed), "--ttfb-ms", "15", "--bandwidth", "4000000"] + SIZES,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_for(lambda: os.path.exists(port_file) and os.path.getsize(port_file) > 0,
+                 "the simulator's port file")
+        with open(port_file) as f:
+            self.port = int(f.read().strip())
+        expected = os.path.join(self.dir, "expected")
+        subprocess.run([SIM, "--seed", str(seed), "--write-expected", expected] + SIZES,
+                       check=True, stdout=subprocess.DEVNULL)
+        self.digests = {name: sha256(os.path.join(expected, name)) for name in FILES}
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+def write_config(root, simulator):
+    path = os.path.join(root, "config.yaml")
+    with open(path, "w") as f:
+        f.write(f"""qualys:
+  api_url: https://localhost:{simulator.port}
+  gateway_url: https://localhost:{simulator.port}
+  credentials_file: {root}/auth.conf
+  ca_file: {simulator.ca}
+  retry: {{ backoff_initial: 10ms, backoff_max: 100ms }}
+output:
+  dir: {root}/output
+state:
+  dir: {root}/state
+jobs:
+  assets: {{ page_size: 50 }}
+  kb: {{ window_size: 1500, max_qid: 15000 }}
+  vm: {{ truncation_limit: 40 }}
+""")
+    return path
+
+
+def check_outputs(output, simulators):
+    names = sorted(os.listdir(output))
+    complete = {name: {s.digests[name] for s in simulators} for name in FILES}
+    for name in names:
+        path = os.path.join(output, name)
+        if name.startswith("."):
+            continue  # a killed run's temp file: swept by the next start
+        if name == "manifest.json":
+            with open(path) as f:
+                manifest = json.load(f)  # never half-written
+            for listed, entry in manifest["files"].items():
+                assert entry["sha256"] in complete[listed], f"manifest names an unknown {listed}"
+            continue
+        assert name in FILES, f"unexpected file {name} in the output directory"
+        assert sha256(path) in complete[name], f"{name} is not a complete publication"
+
+
+def main():
+    random.seed(int(os.environ.get("QI_KILL_SEED", "20261128")))
+    with tempfile.TemporaryDirectory(prefix="qi-kill9-") as root:
+        with open(os.path.join(root, "password"), "w") as f:
+            f.write("Kill&9+pass%word\n")
+        with open(os.path.join(root, "auth.conf"), "w") as f:
+            f.write("sim-user Kill&9+pass%word localhost\n")
+        os.chmod(os.path.join(root, "auth.conf"), 0o600)
+        os.makedirs(os.path.join(root, "output"))
+        output = os.path.join(root, "output")
+        simulators = [Simulator(root, "a", 101), Simulator(root, "b", 202)]
+        try:
+            kills = completed = 0
+            for run in range(RUNS):
+                config = write_config(root, simulators[run % 2])
+                log = open(os.path.join(root, "daemon.log"), "ab")
+                started = time.monotonic()
+                daemon = subprocess.Popen([DAEMON, "--config", config, "run", "--force", "all"],
+                                          stdout=log, stderr=log)
+                delay = random.uniform(0.0, 1.5)
+                try:
+                    daemon.wait(timeout=delay)
+                    completed += 1
+                    assert daemon.returncode == 0, f"run {run} failed: see {root}/daemon.log"
+                except subprocess.TimeoutExpired:
+                    daemon.send_signal(signal.SIGKILL)
+                    daemon.wait()
+                    kills += 1
+                log.close()
+                check_outputs(output, simulators)
+                if os.environ.get("QI_KILL_VERBOSE"):
+                    print(f"run {run}: {time.monotonic() - started:.2f} s", flush=True)
+            # A last run to completion: it must sweep every temp file the killed runs left.
+            config = write_config(root, simulators[0])
+            subprocess.run([DAEMON, "--config", config, "run", "--force", "all"], check=True,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            leftovers = [n for n in os.listdir(output) if n.startswith(".")]
+            assert not leftovers, f"temp files not swept: {leftovers}"
+            for name in FILES:
+                assert sha256(os.path.join(output, name)) == simulators[0].digests[name]
+            print(f"{RUNS} runs: {kills} killed at random points, {completed} completed; "
+                  "every output file was a complete publication after each")
+        finally:
+            for s in simulators:
+                s.stop()
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except AssertionError as error:
+        print(f"FAILED: {error}", file=sys.stderr)
+        sys.exit(1)
