@@ -10,6 +10,7 @@
 #   -n QIDS      QIDs in the main file (default 160000, ~340 MB)
 #   --large      also run convert on a 10x larger file (~3.4 GB on disk, generated once)
 #   --no-build   use build/release/daemon/qualys-insightd as it is
+#   --binary P   benchmark the qualys-insightd at P instead (implies --no-build)
 #   --no-legacy  skip the legacy pipeline (slow: it needs minutes and GBs per run)
 # Generated files are cached in bench/data/ (gitignored). Exit status is non-zero when an
 # output is wrong; missed targets are reported in the table, not in the exit status.
@@ -20,6 +21,7 @@ qids=160000
 seed=1
 large=0
 build=1
+binary=""
 legacy=1
 while (($#)); do
   case "$1" in
@@ -29,7 +31,8 @@ while (($#)); do
     --large) large=1; shift ;;
     --no-build) build=0; shift ;;
     --no-legacy) legacy=0; shift ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    --binary) binary=$(realpath "$2"); build=0; shift 2 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) echo "convert_kb.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -37,7 +40,7 @@ done
 bench=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$bench/.." && pwd)
 data="$bench/data"
-binary="$root/build/release/daemon/qualys-insightd"
+[[ -n "$binary" ]] || binary="$root/build/release/daemon/qualys-insightd"
 mkdir -p "$data"
 log() { echo "convert_kb: $*" >&2; }
 
@@ -71,17 +74,18 @@ kb_file() {
   echo "$file"
 }
 
-# measure NAME CMD...: runs CMD once under GNU time, appends "wall_s rss_kib" to $data/NAME.m.
+# measure NAME CMD...: runs CMD once under GNU time, appends "wall_s rss_kib cpu_s" to
+# $data/NAME.m (cpu = user + system: less sensitive than wall time to other processes' load).
 measure() {
   local name=$1; shift
   local out="$data/time.out"
-  if ! /usr/bin/time -f '%e %M' -o "$out" "$@" >/dev/null 2>"$data/$name.stderr"; then
+  if ! /usr/bin/time -f '%e %M %U %S' -o "$out" "$@" >/dev/null 2>"$data/$name.stderr"; then
     log "$name failed:"; cat "$data/$name.stderr" >&2; exit 1
   fi
-  tail -n 1 "$out" >>"$data/$name.m"
+  tail -n 1 "$out" | awk '{ printf "%s %s %.2f\n", $1, $2, $3 + $4 }' >>"$data/$name.m"
 }
 
-# median COLUMN FILE: median of a column (1 wall, 2 rss) of a measurement file.
+# median COLUMN FILE: median of a column (1 wall, 2 rss, 3 cpu) of a measurement file.
 median() {
   sort -g -k "$1,$1" "$2" | awk -v c="$1" '{v[NR]=$c} END {
     if (NR % 2) print v[(NR+1)/2]; else printf "%.2f\n", (v[NR/2]+v[NR/2+1])/2 }'
@@ -99,6 +103,7 @@ main_file=$(kb_file "$qids")
 small_file=$(kb_file $((qids / 10)))
 read_bytes() { du -m --apparent-size "$1" | cut -f1; }
 rm -f "$data"/*.m
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 cat "$main_file" >/dev/null  # every contender starts with the file in the page cache
 
 log "$reps repetitions on $main_file ($(read_bytes "$main_file") MiB); interleaved"
@@ -135,7 +140,7 @@ fi
 # and the peak RSS is the larger of the two.
 if ((legacy)); then
   paste -d' ' "$data/legacy_py.m" "$data/legacy_xslt.m" |
-    awk '{ printf "%.2f %d\n", $1+$3, ($2>$4?$2:$4) }' >"$data/legacy.m"
+    awk '{ printf "%.2f %d %.2f\n", $1+$4, ($2>$5?$2:$5), $3+$6 }' >"$data/legacy.m"
 fi
 
 cw=$(median 1 "$data/convert.m"); cr=$(median 2 "$data/convert.m")
@@ -146,31 +151,40 @@ met() { awk -v ok="$1" 'BEGIN { print (ok ? "met" : "**missed**") }'; }
 
 echo
 echo "KB conversion, $expected_vulns QIDs / $expected_cves CVEs, $(read_bytes "$main_file") MiB," \
-  "median of $reps (min–max in brackets); $(nproc) CPUs, load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+  "median of $reps (min–max in brackets); $(nproc) CPUs, load average before: $load_before, after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-echo "| run | wall s | peak RSS MiB |"
-echo "|---|---:|---:|"
-echo "| qualys-insightd convert kb | $cw [$(spread 1 "$data/convert.m")] | $(mib "$cr") |"
-echo "| xmllint --stream --noout | $xw [$(spread 1 "$data/xmllint.m")] | $(mib "$xr") |"
+row() {  # row LABEL NAME: one table row from $data/NAME.m
+  echo "| $1 | $(median 1 "$data/$2.m") [$(spread 1 "$data/$2.m")] | $(median 3 "$data/$2.m") | $(mib "$(median 2 "$data/$2.m")") |"
+}
+echo "| run | wall s [min–max] | CPU s (user+sys) | peak RSS MiB |"
+echo "|---|---:|---:|---:|"
+row "qualys-insightd convert kb" convert
+row "xmllint --stream --noout" xmllint
 if ((legacy)); then
   lw=$(median 1 "$data/legacy.m"); lr=$(median 2 "$data/legacy.m")
-  echo "| legacy: xmldict.py (xmltodict + JSON) | $(median 1 "$data/legacy_py.m") | $(mib "$(median 2 "$data/legacy_py.m")") |"
-  echo "| legacy: xsltproc vuln2csv.xsl | $(median 1 "$data/legacy_xslt.m") | $(mib "$(median 2 "$data/legacy_xslt.m")") |"
-  echo "| legacy total | $lw [$(spread 1 "$data/legacy.m")] | $(mib "$lr") |"
+  row "legacy: xmldict.py (xmltodict + JSON)" legacy_py
+  row "legacy: xsltproc vuln2csv.xsl" legacy_xslt
+  row "legacy total" legacy
 fi
-echo "| convert, 10x smaller file | $(median 1 "$data/small.m") | $(mib "$(median 2 "$data/small.m")") |"
+row "convert, 10x smaller file ($((qids / 10)) QIDs)" small
 if ((large)); then
-  echo "| convert, 10x larger file | $(median 1 "$data/large.m") | $(mib "$(median 2 "$data/large.m")") |"
+  row "convert, 10x larger file ($((qids * 10)) QIDs)" large
 fi
 echo
 echo "| ratio | observed | target | |"
 echo "|---|---:|---:|---|"
 if ((legacy)); then
   s=$(ratio "$lw" "$cw")
-  echo "| legacy wall / convert wall | ${s}× | ≥ 30× | $(met "$(awk -v s="$s" 'BEGIN{print s>=30}')") |"
+  echo "| legacy wall / convert wall | ${s}× | ≥ 30× | $(met "$(awk -v s="$s" 'BEGIN{print (s>=30)}')") |"
+fi
+if ((legacy)); then
+  s=$(ratio "$(median 3 "$data/legacy.m")" "$(median 3 "$data/convert.m")")
+  echo "| legacy CPU / convert CPU | ${s}× | (≥ 30×) | $(met "$(awk -v s="$s" 'BEGIN{print (s>=30)}')") |"
 fi
 x=$(ratio "$cw" "$xw")
-echo "| convert wall / xmllint --stream wall | ${x}× | ≤ 1.0× | $(met "$(awk -v s="$x" 'BEGIN{print s<=1.0}')") |"
-echo "| convert peak RSS | $(mib "$cr") MiB | ≤ 32 MiB | $(met "$(awk -v k="$cr" 'BEGIN{print k<=32768}')") |"
+echo "| convert wall / xmllint --stream wall | ${x}× | ≤ 1.0× | $(met "$(awk -v s="$x" 'BEGIN{print (s<=1.0)}')") |"
+x=$(ratio "$(median 3 "$data/convert.m")" "$(median 3 "$data/xmllint.m")")
+echo "| convert CPU / xmllint --stream CPU | ${x}× | (≤ 1.0×) | $(met "$(awk -v s="$x" 'BEGIN{print (s<=1.0)}')") |"
+echo "| convert peak RSS | $(mib "$cr") MiB | ≤ 32 MiB | $(met "$(awk -v k="$cr" 'BEGIN{print (k<=32768)}')") |"
 echo
 echo "Outputs checked: vulnkb.csv rows = $expected_vulns, cve.csv rows = $expected_cves, byte-identical to gen_kb.py's expectation."
