@@ -1,0 +1,102 @@
+"""`qualys-insightd run`: one-shot runs against the simulator (success, a Qualys error, a wrong
+password)."""
+
+import os
+
+import harness
+from harness import CSV_FILES, PASSWORD, E2ETestCase, Simulator, run_insightd
+
+
+class RunAll(E2ETestCase):
+    def test_publishes_the_four_csv_files_exactly_as_the_oracle(self):
+        sim = self.start(Simulator(self.ws))
+        self.ws.write_credentials(PASSWORD)
+        config = self.ws.write_config(sim)
+        result = run_insightd("run", "all", config=config)
+        self.assertEqual(result.returncode, 0, result.stderr)
+
+        self.assert_same_files(self.ws.output, self.expected(), CSV_FILES)
+        self.assert_no_temp_files(self.ws.output)
+        names = set(os.listdir(self.ws.output))
+        self.assertTrue(set(CSV_FILES) <= names, names)
+        self.assertTrue(names <= set(CSV_FILES) | {"manifest.json"}, names)
+        self.assert_secret_absent(PASSWORD, result.stdout, result.stderr)
+        # Several pages of each kind were really fetched (the dataset is sized for it).
+        stats = sim.stats()
+        requests = stats["requests"]
+        self.assertGreaterEqual(requests.get("search", 0), 4, stats)
+        self.assertGreaterEqual(requests.get("kb", 0), 3, stats)
+        self.assertGreaterEqual(requests.get("detection", 0), 3, stats)
+        self.assertEqual(stats["dtd_fetches"], 0, stats)
+
+    def test_a_qualys_error_fails_the_run_and_keeps_the_previous_files(self):
+        sim = self.start(Simulator(self.ws))
+        self.ws.write_credentials(PASSWORD)
+        config = self.ws.write_config(sim)
+        first = run_insightd("run", "all", config=config)
+        self.assertEqual(first.returncode, 0, first.stderr)
+        before = harness.snapshot(self.ws.output)
+
+        sim.add_faults("kb:2001,times=forever")
+        result = run_insightd("run", "kb", config=config)
+        self.assertEqual(result.returncode, 1, result.stderr)
+        self.assertIn("2001", result.stderr)
+        self.assertEqual(harness.snapshot(self.ws.output), before)
+        self.assert_no_temp_files(self.ws.output)
+        self.assert_secret_absent(PASSWORD, result.stdout, result.stderr)
+
+    def test_a_failing_job_does_not_stop_the_others_of_run_all(self):
+        sim = self.start(Simulator(self.ws))
+        self.ws.write_credentials(PASSWORD)
+        config = self.ws.write_config(sim)
+        sim.add_faults("detection:2001,times=forever")
+        result = run_insightd("run", "all", config=config)
+        self.assertEqual(result.returncode, 1, result.stderr)
+        self.assertIn("2001", result.stderr)
+        expected = self.expected()
+        self.assert_same_files(self.ws.output, expected, ("assets.csv", "vulnkb.csv", "cve.csv"))
+        self.assertFalse(os.path.exists(os.path.join(self.ws.output, "vm.csv")))
+        self.assert_no_temp_files(self.ws.output)
+
+
+class WrongPassword(E2ETestCase):
+    def setUp(self):
+        super().setUp()
+        self.sim = self.start(Simulator(self.ws))
+        self.wrong = "Wr0ng&Pass=word%"
+        self.ws.write_credentials(self.wrong)
+        self.config = self.ws.write_config(self.sim)
+
+    def check_failed_run(self, result):
+        self.assertEqual(result.returncode, 1, result.stderr)
+        self.assert_secret_absent(self.wrong, result.stdout, result.stderr)
+        self.assert_secret_absent(PASSWORD, result.stdout, result.stderr)
+        self.assertEqual(os.listdir(self.ws.output), [])
+
+    def test_api_v2_job_makes_exactly_one_basic_auth_attempt(self):
+        result = run_insightd("run", "kb", config=self.config)
+        self.check_failed_run(result)
+        stats = self.sim.stats()
+        self.assertEqual(stats["basic_auth_failed"], 1, stats)
+        self.assertEqual(stats["basic_auth_ok"], 0, stats)
+        self.assertEqual(stats["gateway_logins_failed"], 0, stats)
+
+    def test_gateway_job_makes_exactly_one_login_attempt(self):
+        result = run_insightd("run", "assets", config=self.config)
+        self.check_failed_run(result)
+        stats = self.sim.stats()
+        self.assertEqual(stats["gateway_logins_failed"], 1, stats)
+        self.assertEqual(stats["gateway_logins_ok"], 0, stats)
+
+    def test_run_all_tries_the_credentials_once_per_kind_of_login(self):
+        result = run_insightd("run", "all", config=self.config)
+        self.check_failed_run(result)
+        stats = self.sim.stats()
+        self.assertEqual(stats["gateway_logins_failed"], 1, stats)
+        # kb and vm start at the same moment and share the session: at most one request each
+        # is in flight before the first 401 comes back; none is sent after it.
+        self.assertIn(stats["basic_auth_failed"], (1, 2), stats)
+
+
+if __name__ == "__main__":
+    harness.main()
