@@ -97,12 +97,10 @@ asio::awaitable<void> Service::run() {
   spdlog::info("started with {} (API {}, gateway {})", config_file_.string(),
                current_->loaded.endpoints.api.host, current_->loaded.endpoints.gateway.host);
 
-  asio::cancellation_signal stop_scheduler;
   asio::co_spawn(io_, scheduler_.run([this](const schedule::Firing& f) { launch(f); }),
-                 asio::bind_cancellation_slot(stop_scheduler.slot(), asio::detached));
-  asio::cancellation_signal stop_watchdog;
+                 asio::bind_cancellation_slot(stop_scheduler_.slot(), asio::detached));
   asio::co_spawn(io_, watchdog_loop(),
-                 asio::bind_cancellation_slot(stop_watchdog.slot(), asio::detached));
+                 asio::bind_cancellation_slot(stop_watchdog_.slot(), asio::detached));
 
   asio::signal_set signals(io_, SIGHUP, SIGTERM, SIGINT);
   for (;;) {
@@ -118,16 +116,16 @@ asio::awaitable<void> Service::run() {
 
   stopping_ = true;
   notifier_.stopping();
-  stop_scheduler.emit(asio::cancellation_type::terminal);
+  stop_scheduler_.emit(asio::cancellation_type::terminal);
   for (auto& [name, job] : running_) {
     spdlog::info("{}: cancelling run {}", name, job.run_id);
-    job.cancel->emit(asio::cancellation_type::terminal);
+    job_cancel_[name].emit(asio::cancellation_type::terminal);
   }
   while (!running_.empty()) {
     all_stopped_.expires_after(seconds(1));
     co_await all_stopped_.async_wait(asio::as_tuple(asio::use_awaitable));
   }
-  stop_watchdog.emit(asio::cancellation_type::terminal);
+  stop_watchdog_.emit(asio::cancellation_type::terminal);
   save_state();
   spdlog::info("stopped");
 }
@@ -209,13 +207,11 @@ void Service::launch(const schedule::Firing& firing) {
   job_state.finished.reset();
   job_state.result = "running";
   job_state.error.clear();
-  auto& running = running_[firing.job];
-  running.run_id = run_id;
-  running.cancel = std::make_unique<asio::cancellation_signal>();
+  running_[firing.job] = RunningJob{run_id, {}};
   save_state();
   publish_status();
   asio::co_spawn(io_, run_job(kind, firing, current_, std::move(*lock), run_id),
-                 asio::bind_cancellation_slot(running.cancel->slot(), asio::detached));
+                 asio::bind_cancellation_slot(job_cancel_[firing.job].slot(), asio::detached));
 }
 
 asio::awaitable<void> Service::run_job(jobs::JobKind kind, schedule::Firing firing,
@@ -230,13 +226,16 @@ asio::awaitable<void> Service::run_job(jobs::JobKind kind, schedule::Firing firi
       asio::steady_timer timer(io_, delay);
       co_await timer.async_wait(asio::use_awaitable);
     }
-    outcome = co_await jobs::run_job_with_deadline(
-        kind, *generation->session, config, run_id, [this, name](const jobs::JobProgress& p) {
+    // Named, not a temporary inside the co_await: GCC 12 destroys such temporaries wrongly.
+    std::function<void(const jobs::JobProgress&)> on_progress =
+        [this, name](const jobs::JobProgress& p) {
           if (auto it = running_.find(name); it != running_.end()) {
             it->second.progress = p.stage + ", " + std::to_string(p.rows) + " rows";
             publish_status();
           }
-        });
+        };
+    outcome = co_await jobs::run_job_with_deadline(kind, *generation->session, config, run_id,
+                                                   on_progress);
   } catch (const std::exception& error) {
     outcome.status = jobs::RunStatus::cancelled;
     outcome.error = error.what();
@@ -252,6 +251,10 @@ asio::awaitable<void> Service::run_job(jobs::JobKind kind, schedule::Firing firi
     job_state.api_calls = outcome.result->api_calls;
     job_state.api_bytes = outcome.result->api_bytes;
     job_state.last_success = job_state.finished;
+    job_state.references.clear();
+    for (const auto& [check, figures] : outcome.result->references) {
+      job_state.references[check] = {figures.count, figures.first};
+    }
   }
   running_.erase(name);
   if (running_.empty()) all_stopped_.cancel();

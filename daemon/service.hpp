@@ -40,7 +40,6 @@ class Service {
   };
   struct RunningJob {
     std::string run_id;
-    std::unique_ptr<asio::cancellation_signal> cancel;
     std::string progress;
   };
 
@@ -64,6 +63,12 @@ class Service {
   SystemdNotifier notifier_;
   state::DaemonState state_;
   std::map<std::string, RunningJob> running_;
+  // Cancellation signals live as long as the Service: a coroutine bound to one touches it until
+  // its very end, after the code that would erase it has run (one per job; a job never overlaps
+  // itself, so a signal is reused only after the previous run completed).
+  std::map<std::string, asio::cancellation_signal> job_cancel_;
+  asio::cancellation_signal stop_scheduler_;
+  asio::cancellation_signal stop_watchdog_;
   asio::steady_timer all_stopped_;
   bool stopping_ = false;
 };

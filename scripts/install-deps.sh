@@ -9,6 +9,7 @@ packages=(
   rapidjson-dev libxml2-dev libspdlog-dev libyaml-cpp-dev libsystemd-dev
   libgtest-dev libgmock-dev libhowardhinnant-date-dev tzdata
   libxml2-utils xsltproc python3 python3-xmltodict curl
+  dpkg-dev file systemd adduser
 )
 
 missing=()

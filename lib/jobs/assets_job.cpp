@@ -126,6 +126,11 @@ asio::awaitable<JobResult> run_assets_job(JobEnvironment& env) {
     // The cursor Qualys hands back is the one to send next; one that stays put would make us
     // read the same page forever (or, worse, skip assets if we guessed past it).
     const auto next = envelope.last_seen_asset_id.value_or(*highest);
+    if (next < *highest) {
+      throw FatalError("CSAM asset search: lastSeenAssetId " + std::to_string(next) +
+                       " is behind the page's last asset " + std::to_string(*highest) +
+                       " (the cursor would not advance); not publishing");
+    }
     if (cursor && next <= *cursor) {
       throw FatalError("CSAM asset search: the lastSeenAssetId cursor did not advance past " +
                        std::to_string(*cursor) + "; not publishing");

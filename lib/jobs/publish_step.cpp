@@ -202,7 +202,7 @@ void publish_checked(JobEnvironment& env, output::Publication& publication,
     if (check.count == 0) continue;
     std::string first;
     for (const auto& id : check.first) first += (first.empty() ? "" : ", ") + id;
-    log::warn(fmt::format("{}: reference check {}: {} (first: {})", job, name, check.count, first),
+    log::info(fmt::format("{}: reference check {}: {} (first: {})", job, name, check.count, first),
               {{"JOB", job}, {"RUN_ID", env.context.run_id}, {"CHECK", name},
                {"COUNT", std::to_string(check.count)}});
   }

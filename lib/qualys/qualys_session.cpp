@@ -80,6 +80,7 @@ class ClassifyingSink final : public net::ResponseSink {
 };
 
 std::string describe(const SimpleReturn& simple) {
+  if (simple.code.empty()) return "Qualys says: " + simple.text;
   std::string text = "Qualys CODE " + simple.code;
   if (!simple.text.empty()) text += " (" + simple.text + ")";
   return text;

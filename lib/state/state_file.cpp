@@ -114,6 +114,21 @@ DaemonState read_state(const std::filesystem::path& file) {
                              number_member(f, "bytes")});
       }
     }
+    if (auto refs = value.FindMember("references");
+        refs != value.MemberEnd() && refs->value.IsObject()) {
+      for (const auto& [check, figures] : refs->value.GetObject()) {
+        if (!figures.IsObject()) continue;
+        ReferenceFigures f;
+        f.count = number_member(figures, "count");
+        if (auto first = figures.FindMember("first");
+            first != figures.MemberEnd() && first->value.IsArray()) {
+          for (const auto& id : first->value.GetArray()) {
+            if (id.IsString()) f.first.emplace_back(id.GetString());
+          }
+        }
+        job.references[check.GetString()] = std::move(f);
+      }
+    }
     state.jobs[name.GetString()] = std::move(job);
   }
   return state;
@@ -156,6 +171,20 @@ void write_state(const std::filesystem::path& file, const DaemonState& state) {
     w.Uint64(job.api_bytes);
     write_time(w, "last_success", job.last_success);
     write_time(w, "next_firing", job.next_firing);
+    w.Key("references");
+    w.StartObject();
+    for (const auto& [check, figures] : job.references) {
+      w.Key(check.c_str());
+      w.StartObject();
+      w.Key("count");
+      w.Uint64(figures.count);
+      w.Key("first");
+      w.StartArray();
+      for (const auto& id : figures.first) w.String(id.c_str());
+      w.EndArray();
+      w.EndObject();
+    }
+    w.EndObject();
     w.EndObject();
   }
   w.EndObject();
@@ -201,6 +230,14 @@ std::string describe_state(const DaemonState& state) {
     if (job.api_calls) out << "  API calls    " << job.api_calls << " (" << job.api_bytes << " bytes)\n";
     if (job.last_success) out << "  last success " << format_time(*job.last_success) << "\n";
     if (job.next_firing) out << "  next run     " << format_time(*job.next_firing) << "\n";
+    for (const auto& [check, figures] : job.references) {
+      if (figures.count == 0) continue;
+      out << "  check        " << check << ": " << figures.count;
+      for (std::size_t i = 0; i < figures.first.size(); ++i) {
+        out << (i == 0 ? " (first: " : ", ") << figures.first[i];
+      }
+      out << (figures.first.empty() ? "" : ")") << "\n";
+    }
   }
   return out.str();
 }

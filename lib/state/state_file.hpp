@@ -20,6 +20,12 @@ struct FileFigures {
   std::uint64_t bytes = 0;
 };
 
+// A cross-file check of the output (e.g. detections whose QID is missing from vulnkb.csv).
+struct ReferenceFigures {
+  std::uint64_t count = 0;
+  std::vector<std::string> first;
+};
+
 struct JobState {
   std::optional<Time> last_scheduled;  // scheduled time of the newest run started by the daemon
   std::string run_id;
@@ -32,6 +38,7 @@ struct JobState {
   std::uint64_t api_bytes = 0;
   std::optional<Time> last_success;
   std::optional<Time> next_firing;
+  std::map<std::string, ReferenceFigures> references;  // after the last successful run
 };
 
 struct DaemonState {

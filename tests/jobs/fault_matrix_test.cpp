@@ -27,9 +27,18 @@ struct FaultCase {
   Expect expect;
   std::string error_contains = {};  // for failures: a piece of the error the operator sees
   std::function<void(config::Config&)> adjust = {};
+  std::function<void(sim::SimulatorOptions&)> simulator = {};
 };
 
 std::ostream& operator<<(std::ostream& out, const FaultCase& c) { return out << c.name; }
+
+// A CA that did not sign the simulator's certificate (kept for the life of the test binary).
+std::filesystem::path write_foreign_ca() {
+  static TempDir dir;
+  const auto path = dir.path() / "other-ca.pem";
+  TestPki::create("some other CA").write_ca_pem(path);
+  return path;
+}
 
 const std::vector<FaultCase>& fault_cases() {
   static const std::vector<FaultCase> cases = {
@@ -86,6 +95,32 @@ const std::vector<FaultCase>& fault_cases() {
       {"SearchBodyOverTheSizeCap", JobKind::assets, {"search:huge-body"}, Expect::failed,
        "exceeds",
        [](config::Config& c) { c.qualys.max_body_bytes = 1 << 20; }},
+      {"CsamCountFarFromTheAssetsServed", JobKind::assets, {"count:count-skew:10"},
+       Expect::failed, "CSAM counted 35"},
+      {"CsamCountWithinTolerance", JobKind::assets, {"count:count-skew:1"}, Expect::exact, "",
+       [](config::Config& c) { c.jobs.assets.count_tolerance = 0.05; }},
+      // The network and TLS around Qualys.
+      {"ConnectionRefused", JobKind::kb, {}, Expect::failed, "attempts",
+       [](config::Config& c) {
+         c.qualys.api_url = "https://localhost:1";
+         c.qualys.max_attempts = 2;
+       }},
+      {"HostNameDoesNotResolve", JobKind::vm, {}, Expect::failed, "attempts",
+       [](config::Config& c) {
+         c.qualys.api_url = "https://qualysapi.example.invalid";
+         c.qualys.max_attempts = 2;
+       }},
+      {"CertificateForAnotherName", JobKind::kb, {}, Expect::failed,
+       "certificate verification failed",
+       [](config::Config& c) {
+         // 127.0.0.2 is loopback too, but the simulator's certificate names only
+         // localhost and 127.0.0.1.
+         c.qualys.api_url.replace(c.qualys.api_url.find("localhost"), 9, "127.0.0.2");
+       },
+       [](sim::SimulatorOptions& o) { o.bind_address = "127.0.0.2"; }},
+      {"CertificateFromAnUnknownCa", JobKind::assets, {}, Expect::failed,
+       "certificate verification failed",
+       [](config::Config& c) { c.qualys.ca_file = write_foreign_ca(); }},
       {"KbSilentServerOutlivesTheDeadline", JobKind::kb, {"kb:hang,times=forever"},
        Expect::timed_out, "timeout",
        [](config::Config& c) {
@@ -115,10 +150,15 @@ TEST_P(FaultMatrix, EndsInTheExactResultOrACleanFailure) {
   sim::SimulatorOptions options;
   options.data = {7, 25, 40, 12, 4};
   options.password = std::string(kHostilePassword);
+  if (c.simulator) c.simulator(options);
   SimulatedQualys simulated(options);
   TempDir dir;
   auto config = test_config(simulated, dir.path());
   if (c.adjust) c.adjust(config);
+  if (config.qualys.gateway_url != config.qualys.api_url &&
+      config.qualys.gateway_url.find("localhost") != std::string::npos) {
+    config.qualys.gateway_url = config.qualys.api_url;  // environment cases move both hosts
+  }
   // The previous publication, which a failed run must leave byte-identical.
   for (auto file : files_of(c.job)) {
     std::ofstream(config.output.dir / file) << "\"previous\",\"" << file << "\"\n";

@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "net/https_client.hpp"
+#include "net/origin.hpp"
 #include "qualys/qualys_session.hpp"
 
 namespace qi::testing {
@@ -82,10 +83,8 @@ jobs::RunOutcome run_one_job(jobs::JobKind kind, const config::Config& config,
                              const config::Credentials& credentials) {
   boost::asio::io_context io;
   auto http = net::make_https_client(io.get_executor(), qualys::http_client_options(config.qualys));
-  qualys::Endpoints endpoints;
-  endpoints.api = {"localhost", static_cast<std::uint16_t>(
-                                    std::stoi(config.qualys.api_url.substr(config.qualys.api_url.rfind(':') + 1)))};
-  endpoints.gateway = endpoints.api;
+  qualys::Endpoints endpoints{net::parse_origin(config.qualys.api_url),
+                              net::parse_origin(config.qualys.gateway_url)};
   qualys::QualysSession session(io.get_executor(), *http, endpoints, credentials, config.qualys);
   jobs::RunOutcome outcome;
   boost::asio::co_spawn(io, jobs::run_job_with_deadline(kind, session, config, "test-run"),

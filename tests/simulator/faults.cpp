@@ -36,6 +36,7 @@ const std::map<std::string_view, FaultKind>& kinds() {
       {"csam-failed", FaultKind::csam_failed},
       {"csam-empty-has-more", FaultKind::csam_empty_has_more},
       {"csam-stuck-cursor", FaultKind::csam_stuck_cursor},
+      {"count-skew", FaultKind::count_skew},
       {"malformed", FaultKind::malformed},
       {"invalid-utf8", FaultKind::invalid_utf8},
       {"huge-body", FaultKind::huge_body},
@@ -114,6 +115,9 @@ FaultRule parse_fault_spec(std::string_view spec) {
       break;
     case FaultKind::foreign_warning_url:
       if (arg) rule.host = std::string(*arg);
+      break;
+    case FaultKind::count_skew:
+      if (arg) rule.skew = number(*arg, "assets");
       break;
     default:
       if (arg) throw std::invalid_argument("fault spec: " + std::string(kind_name) + " takes no argument");

@@ -37,6 +37,7 @@ enum class FaultKind {
   csam_failed,            // HTTP 200 CSAM responseCode FAILED
   csam_empty_has_more,    // HTTP 200 CSAM count 0, hasMore 1, no assets
   csam_stuck_cursor,      // CSAM page whose lastSeenAssetId is the one requested
+  count_skew,             // CSAM count off by ARG assets (default 100) from what search serves
   malformed,              // body that is not well-formed XML/JSON (complete HTTP framing)
   invalid_utf8,           // a value with invalid UTF-8 bytes
   huge_body,              // endless data (for the client's size cap)
@@ -51,6 +52,7 @@ struct FaultRule {
   std::uint64_t after_bytes = 1024;    // reset_mid_body, truncate
   std::chrono::milliseconds interval{50};  // slow_drip
   std::string host = "evil.invalid";   // foreign_warning_url
+  std::int64_t skew = 100;             // count_skew
   std::uint64_t nth = 1;               // first hit: the nth request after the rule was added
   std::uint64_t times = 1;             // 0 = forever
 };

@@ -72,6 +72,9 @@ asio::awaitable<void> handle_count(Exchange& ex) {
     if (co_await answer_generic_fault(ex, writer)) co_return;
     if (!co_await authorized(ex, writer)) co_return;
     std::string body = count_body(ex.core.options().data.assets);
+    if (ex.fault && ex.fault->kind == FaultKind::count_skew) {
+      body = count_body(ex.core.options().data.assets + ex.fault->skew);
+    }
     if (has(ex.fault, FaultKind::csam_failed)) {
       body = "{\"responseCode\":\"FAILED\",\"responseMessage\":\"Internal error occurred, please retry\"}";
     } else if (has(ex.fault, FaultKind::malformed)) {

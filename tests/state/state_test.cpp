@@ -31,6 +31,7 @@ TEST(StateFile, RoundTripsEveryField) {
   kb.api_bytes = 99999999999ULL;
   kb.last_success = kb.finished;
   kb.next_firing = *parse_time("2026-11-29T02:00:00Z");
+  kb.references["vm_qids_missing_from_vulnkb"] = {12, {"2000000001", "2000000002"}};
   write_state(dir.path() / "state.json", state);
 
   auto back = read_state(dir.path() / "state.json");
@@ -45,6 +46,10 @@ TEST(StateFile, RoundTripsEveryField) {
   EXPECT_EQ(b.files[1].rows, 250000u);
   EXPECT_EQ(b.api_bytes, 99999999999ULL);
   EXPECT_EQ(b.next_firing, kb.next_firing);
+  EXPECT_EQ(b.references.at("vm_qids_missing_from_vulnkb").count, 12u);
+  EXPECT_EQ(b.references.at("vm_qids_missing_from_vulnkb").first.at(1), "2000000002");
+  EXPECT_NE(describe_state(back).find("vm_qids_missing_from_vulnkb: 12 (first: 2000000001, 2000000002)"),
+            std::string::npos);
   EXPECT_NE(describe_state(back).find("vulnkb.csv: 160000 rows"), std::string::npos);
 }
 
