@@ -29,6 +29,21 @@ class RunAll(E2ETestCase):
         self.assertGreaterEqual(requests.get("detection", 0), 3, stats)
         self.assertEqual(stats["dtd_fetches"], 0, stats)
 
+    def test_transient_errors_are_retried_and_the_run_publishes_exactly(self):
+        sim = self.start(Simulator(self.ws, extra=[
+            "--fault", "search:429:1,nth=2",
+            "--fault", "kb:reset-mid-body:200",
+            "--fault", "detection:status:503,nth=2",
+            "--fault", "detection:409-1965:1,nth=3",
+        ]))
+        self.ws.write_credentials(PASSWORD)
+        config = self.ws.write_config(sim)
+        result = run_insightd("run", "all", config=config)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assert_same_files(self.ws.output, self.expected(), CSV_FILES)
+        self.assert_no_temp_files(self.ws.output)
+        self.assertEqual(sim.stats()["faults_fired"], 4, sim.stats())
+
     def test_a_qualys_error_fails_the_run_and_keeps_the_previous_files(self):
         sim = self.start(Simulator(self.ws))
         self.ws.write_credentials(PASSWORD)
@@ -40,7 +55,8 @@ class RunAll(E2ETestCase):
         sim.add_faults("kb:2001,times=forever")
         result = run_insightd("run", "kb", config=config)
         self.assertEqual(result.returncode, 1, result.stderr)
-        self.assertIn("2001", result.stderr)
+        self.assertIn("CODE 2001", result.stderr)
+        self.assertIn("This account has expired.", result.stderr)
         self.assertEqual(harness.snapshot(self.ws.output), before)
         self.assert_no_temp_files(self.ws.output)
         self.assert_secret_absent(PASSWORD, result.stdout, result.stderr)
@@ -52,7 +68,7 @@ class RunAll(E2ETestCase):
         sim.add_faults("detection:2001,times=forever")
         result = run_insightd("run", "all", config=config)
         self.assertEqual(result.returncode, 1, result.stderr)
-        self.assertIn("2001", result.stderr)
+        self.assertIn("CODE 2001", result.stderr)
         expected = self.expected()
         self.assert_same_files(self.ws.output, expected, ("assets.csv", "vulnkb.csv", "cve.csv"))
         self.assertFalse(os.path.exists(os.path.join(self.ws.output, "vm.csv")))
