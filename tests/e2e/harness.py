@@ -235,13 +235,18 @@ class Simulator:
         self.stop()
 
     def stop(self):
+        """SIGTERM; the simulator exits 0 then (a crash or a sanitizer report is a failure)."""
         if self.proc and self.proc.poll() is None:
             self.proc.terminate()
             try:
-                self.proc.wait(10)
+                code = self.proc.wait(10)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait(10)
+                raise AssertionError("qualys-sim did not stop within 10 s of SIGTERM") from None
+            if code != 0:
+                with open(self.log, errors="replace") as f:
+                    raise AssertionError(f"qualys-sim exited with {code}: {f.read()[-4000:]}")
 
     # --- HTTP helpers (the test's own client; urllib + the test CA) ---
 
