@@ -43,24 +43,10 @@ data="$bench/data"
 [[ -n "$binary" ]] || binary="$root/build/release/daemon/qualys-insightd"
 mkdir -p "$data"
 log() { echo "convert_kb: $*" >&2; }
-
-# GNU time gives wall time and peak RSS (%M, KiB) of a command and its waited-for children.
-if [[ ! -x /usr/bin/time ]]; then
-  log "installing GNU time (Debian package 'time')"
-  sudo_cmd=()
-  [[ $(id -u) -eq 0 ]] || sudo_cmd=(sudo)
-  "${sudo_cmd[@]}" apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends time
-fi
-for tool in xmllint xsltproc python3; do
-  command -v "$tool" >/dev/null || { log "$tool is missing: run scripts/install-deps.sh"; exit 1; }
-done
-
-if ((build)); then
-  log "building the release binary"
-  (cd "$root" && { [[ -f build/release/build.ninja ]] || cmake --preset release >&2; } &&
-    cmake --build --preset release --target qualys-insightd >&2)
-fi
+# shellcheck source=bench/lib.sh
+source "$bench/lib.sh"
+require_tools xmllint xsltproc python3
+((build)) && build_release
 [[ -x "$binary" ]] || { log "$binary not found (build failed or --no-build)"; exit 1; }
 
 # Generates (once) the KB file of $1 QIDs; the .expected file holds gen_kb.py's counts.
@@ -73,26 +59,6 @@ kb_file() {
   fi
   echo "$file"
 }
-
-# measure NAME CMD...: runs CMD once under GNU time, appends "wall_s rss_kib cpu_s" to
-# $data/NAME.m (cpu = user + system: less sensitive than wall time to other processes' load).
-measure() {
-  local name=$1; shift
-  local out="$data/time.out"
-  if ! /usr/bin/time -f '%e %M %U %S' -o "$out" "$@" >/dev/null 2>"$data/$name.stderr"; then
-    log "$name failed:"; cat "$data/$name.stderr" >&2; exit 1
-  fi
-  tail -n 1 "$out" | awk '{ printf "%s %s %.2f\n", $1, $2, $3 + $4 }' >>"$data/$name.m"
-}
-
-# median COLUMN FILE: median of a column (1 wall, 2 rss, 3 cpu) of a measurement file.
-median() {
-  sort -g -k "$1,$1" "$2" | awk -v c="$1" '{v[NR]=$c} END {
-    if (NR % 2) print v[(NR+1)/2]; else printf "%.2f\n", (v[NR/2]+v[NR/2+1])/2 }'
-}
-mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k/1024 }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a/b; else print "n/a" }'; }
-spread() { sort -g -k "$1,$1" "$2" | awk -v c="$1" 'NR==1{lo=$c} {hi=$c} END {print lo "–" hi}'; }
 
 convert_once() {  # convert_once NAME FILE: one timed run into a fresh output directory
   rm -rf "$data/out-$1" && mkdir -p "$data/out-$1"
@@ -147,15 +113,11 @@ cw=$(median 1 "$data/convert.m"); cr=$(median 2 "$data/convert.m")
 xw=$(median 1 "$data/xmllint.m"); xr=$(median 2 "$data/xmllint.m")
 expected_vulns=$(sed -n 's/^vulns=//p' "$main_file.expected")
 expected_cves=$(sed -n 's/^cves=//p' "$main_file.expected")
-met() { awk -v ok="$1" 'BEGIN { print (ok ? "met" : "**missed**") }'; }
 
 echo
 echo "KB conversion, $expected_vulns QIDs / $expected_cves CVEs, $(read_bytes "$main_file") MiB," \
   "median of $reps (min–max in brackets); $(nproc) CPUs, load average before: $load_before, after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-row() {  # row LABEL NAME: one table row from $data/NAME.m
-  echo "| $1 | $(median 1 "$data/$2.m") [$(spread 1 "$data/$2.m")] | $(median 3 "$data/$2.m") | $(mib "$(median 2 "$data/$2.m")") |"
-}
 echo "| run | wall s [min–max] | CPU s (user+sys) | peak RSS MiB |"
 echo "|---|---:|---:|---:|"
 row "qualys-insightd convert kb" convert
