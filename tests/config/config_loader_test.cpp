@@ -207,7 +207,8 @@ TEST_F(ConfigLoaderTest, FillsTheUrlsOfTheConfiguredPlatform) {
 
 TEST_F(ConfigLoaderTest, ExampleConfigOfTheRepositoryLoads) {
   Config c = load_config(QI_EXAMPLE_CONFIG);
-  EXPECT_EQ(c.qualys.platform, "US1");
+  // Empty, so a migrated legacy auth.conf's REGION_URL decides the platform.
+  EXPECT_EQ(c.qualys.platform, "");
   EXPECT_EQ(c.jobs.kb.window_size, 50000);
 }
 
@@ -244,7 +245,11 @@ TEST_F(ConfigLoaderTest, ExampleConfigOfTheRepositoryShowsTheDefaults) {
     EXPECT_EQ(e->schedule, def->schedule);
     EXPECT_EQ(e->timeout, def->timeout);
     EXPECT_EQ(e->time_zone, def->time_zone);
+    EXPECT_EQ(e->catch_up_window, def->catch_up_window);
+    EXPECT_EQ(e->jitter, def->jitter);
+    EXPECT_EQ(e->min_ratio, def->min_ratio);
   }
+  EXPECT_EQ(example.jobs.assets.count_tolerance, d.jobs.assets.count_tolerance);
   EXPECT_EQ(example.jobs.assets.page_size, d.jobs.assets.page_size);
   EXPECT_EQ(example.jobs.assets.empty_page_retries, d.jobs.assets.empty_page_retries);
   EXPECT_EQ(example.jobs.assets.filter_json, d.jobs.assets.filter_json);
