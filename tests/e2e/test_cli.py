@@ -64,6 +64,19 @@ class Check(E2ETestCase):
         self.assertIn("jobs.vm.schedule", output)
         self.assertIn("61", output)
 
+    def test_an_unknown_time_zone_is_rejected_by_its_path(self):
+        self.ws.write_config(jobs={"kb": {"time_zone": "Mars/Olympus_Mons"}})
+        result, output = self.check()
+        self.assertEqual(result.returncode, 3, output)
+        self.assertIn("jobs.kb.time_zone", output)
+
+    def test_every_problem_is_listed_at_once(self):
+        self.ws.write_config(jobs={"kb": {"windw_size": 5}, "vm": {"bogus": 1}})
+        result, output = self.check()
+        self.assertEqual(result.returncode, 3, output)
+        self.assertIn("jobs.kb.windw_size", output)
+        self.assertIn("jobs.vm.bogus", output)
+
     def test_a_missing_credentials_file_is_a_configuration_error(self):
         self.ws.write_config()
         os.remove(self.ws.credentials)

@@ -75,6 +75,32 @@ class RunAll(E2ETestCase):
         self.assert_no_temp_files(self.ws.output)
 
 
+class ShrinkGuard(E2ETestCase):
+    def test_a_file_shrinking_below_min_ratio_is_refused_until_run_force(self):
+        self.ws.write_credentials(PASSWORD)
+        with Simulator(self.ws, name="big") as big:
+            config = self.ws.write_config(big)
+            result = run_insightd("run", "assets", config=config)
+            self.assertEqual(result.returncode, 0, result.stderr)
+        before = harness.snapshot(self.ws.output)
+
+        small_dataset = harness.DATASET[:]
+        small_dataset[small_dataset.index("--assets") + 1] = "12"  # 45 -> 12 rows: below 0.5
+        small = self.start(Simulator(self.ws, dataset=small_dataset, name="small"))
+        config = self.ws.write_config(small)
+        refused = run_insightd("run", "assets", config=config)
+        self.assertEqual(refused.returncode, 1, refused.stderr)
+        self.assertIn("jobs.assets.min_ratio", refused.stderr)
+        self.assertIn("run --force assets", refused.stderr)
+        self.assertEqual(harness.snapshot(self.ws.output), before)
+        self.assert_no_temp_files(self.ws.output)
+
+        forced = run_insightd("run", "--force", "assets", config=config)
+        self.assertEqual(forced.returncode, 0, forced.stderr)
+        expected = harness.write_expected(self.ws.path("expected-small"), small_dataset)
+        self.assert_same_files(self.ws.output, expected, ("assets.csv",))
+
+
 class WrongPassword(E2ETestCase):
     def setUp(self):
         super().setUp()
