@@ -28,6 +28,7 @@ struct FaultCase {
   std::string error_contains = {};  // for failures: a piece of the error the operator sees
   std::function<void(config::Config&)> adjust = {};
   std::function<void(sim::SimulatorOptions&)> simulator = {};
+  SimulatedQualys::Certificate certificate = SimulatedQualys::Certificate::valid;
 };
 
 std::ostream& operator<<(std::ostream& out, const FaultCase& c) { return out << c.name; }
@@ -121,6 +122,10 @@ const std::vector<FaultCase>& fault_cases() {
       {"CertificateFromAnUnknownCa", JobKind::assets, {}, Expect::failed,
        "certificate verification failed",
        [](config::Config& c) { c.qualys.ca_file = write_foreign_ca(); }},
+      {"ExpiredCertificate", JobKind::vm, {}, Expect::failed, "certificate verification failed",
+       {}, {}, SimulatedQualys::Certificate::expired},
+      {"SlowDripOutlivesTheDeadline", JobKind::kb, {"kb:slow-drip:20,times=forever"},
+       Expect::timed_out, "timeout", [](config::Config& c) { c.jobs.kb.timeout = 1500ms; }},
       {"KbSilentServerOutlivesTheDeadline", JobKind::kb, {"kb:hang,times=forever"},
        Expect::timed_out, "timeout",
        [](config::Config& c) {
@@ -151,7 +156,7 @@ TEST_P(FaultMatrix, EndsInTheExactResultOrACleanFailure) {
   options.data = {7, 25, 40, 12, 4};
   options.password = std::string(kHostilePassword);
   if (c.simulator) c.simulator(options);
-  SimulatedQualys simulated(options);
+  SimulatedQualys simulated(options, c.certificate);
   TempDir dir;
   auto config = test_config(simulated, dir.path());
   if (c.adjust) c.adjust(config);

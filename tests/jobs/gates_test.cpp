@@ -2,6 +2,10 @@
 // reference checks.
 #include <gtest/gtest.h>
 #include <openssl/sha.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
 #include <set>
 #include <sstream>
 #include <rapidjson/document.h>
@@ -160,6 +164,39 @@ TEST(KbWindows, ReportsAWindowThatComesBackEmptyAfterHoldingQids) {
   EXPECT_EQ(check.count, 1u);
   EXPECT_EQ(check.first.at(0), "10101-20200");
   EXPECT_NE(logs.text().find("window 10101-20200 returned no QIDs"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace qi::testing
+
+namespace qi::testing {
+namespace {
+
+// The output directory on a tmpfs too small for the new files: the run fails with a clear error,
+// leaves no temp file, and the previous files stay. Needs root (mount); skipped otherwise.
+TEST(DiskFull, FailsTheRunAndKeepsThePreviousFiles) {
+  TempDir dir;
+  const auto small = dir.path() / "small";
+  std::filesystem::create_directories(small);
+  if (::geteuid() != 0 ||
+      std::system(("mount -t tmpfs -o size=8k tmpfs " + small.string() + " 2>/dev/null").c_str()) != 0) {
+    GTEST_SKIP() << "needs root to mount a small tmpfs";
+  }
+  struct Unmount {
+    std::filesystem::path path;
+    ~Unmount() { std::system(("umount " + path.string()).c_str()); }
+  } unmount{small};
+  SimulatedQualys simulated(subscription(300));  // vm.csv of ~20 KB against 8 KB of space
+  auto config = test_config(simulated, dir.path());
+  config.output.dir = small;
+  std::ofstream(small / "vm.csv") << "\"previous\"\n";
+  auto outcome = run_one_job(JobKind::vm, config, credentials_of(simulated));
+  EXPECT_EQ(outcome.status, RunStatus::failed);
+  EXPECT_NE(outcome.error.find("No space left on device"), std::string::npos) << outcome.error;
+  EXPECT_EQ(read_file(small / "vm.csv"), "\"previous\"\n");
+  for (const auto& entry : std::filesystem::directory_iterator(small)) {
+    EXPECT_EQ(entry.path().filename(), "vm.csv") << "left behind: " << entry.path();
+  }
 }
 
 }  // namespace

@@ -15,12 +15,16 @@ namespace qi::testing {
 
 using namespace std::chrono_literals;
 
-SimulatedQualys::SimulatedQualys(sim::SimulatorOptions options) {
+SimulatedQualys::SimulatedQualys(sim::SimulatorOptions options, Certificate certificate) {
   auto pki = TestPki::create();
   ca_file_ = dir_.path() / "ca.pem";
   pki.write_ca_pem(ca_file_);
+  auto server_cert =
+      certificate == Certificate::expired
+          ? pki.issue({"localhost", "127.0.0.1"}, -std::chrono::hours(48), -std::chrono::hours(24))
+          : pki.issue({"localhost", "127.0.0.1"});
   simulator_ = std::make_unique<sim::Simulator>(io_.get_executor(), std::move(options),
-                                                pki.issue({"localhost", "127.0.0.1"}));
+                                                server_cert);
   simulator_->start();
   thread_ = std::thread([this] {
     auto guard = boost::asio::make_work_guard(io_);

@@ -22,7 +22,10 @@ inline constexpr std::string_view kHostilePassword = R"(P&ss+w%rd=:!~^@$/"x'#;?)
 
 class SimulatedQualys {
  public:
-  explicit SimulatedQualys(sim::SimulatorOptions options);
+  enum class Certificate { valid, expired };
+
+  explicit SimulatedQualys(sim::SimulatorOptions options,
+                           Certificate certificate = Certificate::valid);
   ~SimulatedQualys();
 
   sim::Simulator& simulator() { return *simulator_; }
