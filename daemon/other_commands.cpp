@@ -77,6 +77,8 @@ int status_command(const CommandLine& line) {
 int convert_command(const CommandLine& line) {
   auto kind = *jobs::job_from_name(line.convert_kind);
   output::CsvDialect dialect;
+  std::error_code ec;
+  std::filesystem::create_directories(line.output, ec);  // a missing DIR is reported by convert
   auto files = jobs::convert_files(kind, line.inputs, line.output, dialect);
   for (const auto& file : files) {
     std::cout << (line.output / file.name).string() << ": " << file.rows << " rows, " << file.bytes

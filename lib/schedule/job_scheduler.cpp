@@ -13,15 +13,23 @@ using namespace std::chrono;
 std::optional<sys_seconds> latest_firing(const CronExpression& expression,
                                          const date::time_zone* zone, sys_seconds after,
                                          sys_seconds until) {
-  std::optional<sys_seconds> latest;
-  // Bounded: a per-second schedule over a week is 604,800 steps; beyond that, look only at the
-  // last week (older firings would be folded into the newest anyway).
-  if (until - after > days(7)) after = until - days(7);
-  for (auto next = expression.next_after(after, zone); next && *next <= until;
-       next = expression.next_after(*next, zone)) {
-    latest = next;
+  // Look back from `until` in growing steps so that both a per-second schedule (found in the
+  // first hour, at most 3600 steps forward) and a yearly one (found within a year or two) are
+  // cheap, however long the daemon was down.
+  constexpr std::chrono::seconds kLookBack[] = {hours(1),      days(1),       days(7),
+                                                days(31),      days(366),     days(4 * 366),
+                                                days(12 * 366)};
+  for (auto back : kLookBack) {
+    const auto from = std::max(after, until - back);
+    auto next = expression.next_after(from, zone);
+    if (next && *next <= until) {
+      std::optional<sys_seconds> latest;
+      for (; next && *next <= until; next = expression.next_after(*next, zone)) latest = next;
+      return latest;
+    }
+    if (from == after) return std::nullopt;  // the whole interval was searched
   }
-  return latest;
+  return std::nullopt;
 }
 
 JobScheduler::JobScheduler(asio::any_io_executor executor, const WallClock& clock,

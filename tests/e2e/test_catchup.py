@@ -49,15 +49,6 @@ class CatchUp(E2ETestCase):
         self.assertNotRegex(daemon.log.text(), r"kb: run \S+ started")
         self.assertEqual(os.listdir(self.ws.output), [])
 
-
-    # DAEMON BUG (lib/schedule/job_scheduler.cpp, latest_firing): the search for the newest
-    # missed firing only looks at the last 7 days ("if (until - after > days(7)) after = until -
-    # days(7)"). A monthly job missed 10 days ago with catch_up_window 30d is therefore neither
-    # run at start (docs/configuration.md: "runs the job once at start if the newest missed firing
-    # is at most this old") nor logged as skipped ("older misses are logged and skipped"): the
-    # daemon says nothing. The lookback should extend to max(catch_up_window, the schedule's
-    # period), e.g. by searching backwards from `until` for the newest firing instead.
-    @unittest.expectedFailure
     def test_a_monthly_firing_missed_ten_days_ago_runs_within_a_30_day_window(self):
         daemon = self.start_with_missed_firing("30d", missed_ago=datetime.timedelta(days=10),
                                                monthly=True)

@@ -116,5 +116,15 @@ TEST(LatestFiring, FindsTheNewestMissedFiringInAnInterval) {
   EXPECT_EQ(latest_firing(expression, zone, at(1, 0), at(1, 59)), std::nullopt);
 }
 
+TEST(LatestFiring, FindsAMonthlyFiringMissedLongAgoAndASecondlyOneCheaply) {
+  auto zone = date::locate_zone("UTC");
+  auto monthly = CronExpression::parse("0 2 1 * *");
+  EXPECT_EQ(latest_firing(monthly, zone, at(1, 0) - days(400), at(1, 0)),
+            date::sys_days{date::year{2026} / 11 / 1} + hours(2));
+  auto every_second = CronExpression::parse("* * * * * *");
+  EXPECT_EQ(latest_firing(every_second, zone, at(1, 0) - days(3000), at(1, 0)), at(1, 0));
+  EXPECT_EQ(latest_firing(monthly, zone, at(1, 0) - days(20), at(1, 0)), std::nullopt);
+}
+
 }  // namespace
 }  // namespace qi::schedule
