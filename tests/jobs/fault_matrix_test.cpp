@@ -5,7 +5,13 @@
 #include <gtest/gtest.h>
 
 #include <boost/algorithm/string/predicate.hpp>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <fstream>
+#include <thread>
 
 #include "jobs/columns.hpp"
 #include "simulated_qualys.hpp"
@@ -32,6 +38,42 @@ struct FaultCase {
 };
 
 std::ostream& operator<<(std::ostream& out, const FaultCase& c) { return out << c.name; }
+
+// An HTTP proxy that answers every CONNECT with 403 (one thread, loopback, for the test binary's
+// life). Returns its URL, with credentials that must never reach the log.
+std::string refusing_proxy_url() {
+  static const std::uint16_t port = [] {
+    const int listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    if (listener < 0 || ::bind(listener, reinterpret_cast<sockaddr*>(&address), length) != 0 ||
+        ::listen(listener, 8) != 0 ||
+        ::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+      throw std::runtime_error("cannot start the refusing proxy");
+    }
+    std::thread([listener] {
+      for (;;) {
+        const int client = ::accept(listener, nullptr, nullptr);
+        if (client < 0) return;
+        std::string request;
+        char buffer[1024];
+        while (request.find("\r\n\r\n") == std::string::npos) {
+          const auto n = ::read(client, buffer, sizeof buffer);
+          if (n <= 0) break;
+          request.append(buffer, static_cast<std::size_t>(n));
+        }
+        constexpr std::string_view kAnswer =
+            "HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+        [[maybe_unused]] auto written = ::write(client, kAnswer.data(), kAnswer.size());
+        ::close(client);
+      }
+    }).detach();
+    return ntohs(address.sin_port);
+  }();
+  return "http://proxyuser:Pr0xy%26Secret@127.0.0.1:" + std::to_string(port);
+}
 
 // A CA that did not sign the simulator's certificate (kept for the life of the test binary).
 std::filesystem::path write_foreign_ca() {
@@ -122,6 +164,8 @@ const std::vector<FaultCase>& fault_cases() {
       {"CertificateFromAnUnknownCa", JobKind::assets, {}, Expect::failed,
        "certificate verification failed",
        [](config::Config& c) { c.qualys.ca_file = write_foreign_ca(); }},
+      {"ProxyRefusesConnect", JobKind::kb, {}, Expect::failed, "proxy refused CONNECT",
+       [](config::Config& c) { c.qualys.proxy = refusing_proxy_url(); }},
       {"ExpiredCertificate", JobKind::vm, {}, Expect::failed, "certificate verification failed",
        {}, {}, SimulatedQualys::Certificate::expired},
       {"SlowDripOutlivesTheDeadline", JobKind::kb, {"kb:slow-drip:20,times=forever"},
@@ -201,6 +245,7 @@ TEST_P(FaultMatrix, EndsInTheExactResultOrACleanFailure) {
   // The manifest describes a publication: there is one exactly when the run published.
   EXPECT_EQ(std::filesystem::exists(config.output.dir / "manifest.json"), c.expect == Expect::exact);
   EXPECT_EQ(logs.text().find(std::string(kHostilePassword)), std::string::npos);
+  EXPECT_EQ(logs.text().find("Pr0xy"), std::string::npos) << "the proxy password reached the log";
   EXPECT_EQ(logs.text().find("Bearer"), std::string::npos);
   EXPECT_EQ(logs.text().find("eyJ"), std::string::npos) << "a JWT reached the log";
 }
