@@ -39,26 +39,29 @@ asio::awaitable<JobResult> run_assets_job(JobEnvironment& env) {
   const std::string body = job_config.filter_json;
 
   std::optional<std::int64_t> total;
-  co_await qualys::run_with_retries(
-      env.context, session.retry_policy(), "CSAM asset count",
-      [&](int) -> asio::awaitable<void> {
-        BufferedBody buffer;
-        CountingConsumer counting(buffer, result, env.progress);
-        const auto status = co_await session.post_gateway("/rest/2.0/count/am/asset", body, counting);
-        if (status == 204) {
-          total = 0;
-          co_return;
-        }
-        auto count = qualys::parse_csam_count(buffer.text());
-        if (count.response_code != "SUCCESS") {
-          throw FatalError("CSAM asset count: responseCode " + count.response_code + ": " +
-                               count.response_message,
-                           count.response_code);
-        }
-        total = count.count;
-      });
+  const std::string count_description = "CSAM asset count";
+  const std::string count_target = "/rest/2.0/count/am/asset";
+  const qualys::Attempt count_attempt = [&](int) -> asio::awaitable<void> {
+    BufferedBody buffer;
+    CountingConsumer counting(buffer, result, env.progress);
+    const auto status = co_await session.post_gateway(count_target, body, counting);
+    if (status == 204) {
+      total = 0;
+      co_return;
+    }
+    auto count = qualys::parse_csam_count(buffer.text());
+    if (count.response_code != "SUCCESS") {
+      throw FatalError(
+          "CSAM asset count: responseCode " + count.response_code + ": " + count.response_message,
+          count.response_code);
+    }
+    total = count.count;
+  };
+  co_await qualys::run_with_retries(env.context, session.retry_policy(), count_description,
+                                    count_attempt);
   log::info(fmt::format("{}: CSAM reports {} assets", env.context.job, total.value_or(0)),
-            {{"JOB", env.context.job}, {"RUN_ID", env.context.run_id},
+            {{"JOB", env.context.job},
+             {"RUN_ID", env.context.run_id},
              {"CSAM_COUNT", std::to_string(total.value_or(0))}});
 
   output::Publication publication(env.config.output.dir, {std::string(kAssetsFile)},
@@ -81,45 +84,43 @@ asio::awaitable<JobResult> run_assets_job(JobEnvironment& env) {
     // conditional expression that live across a suspension point.
     std::string description = "CSAM asset page " + std::to_string(page);
     if (cursor) description += " after asset " + std::to_string(*cursor);
-    co_await qualys::run_with_retries(
-        env.context, session.retry_policy(), description,
-        [&](int) -> asio::awaitable<void> {
-          writer.rollback(mark);
-          highest.reset();
-          page_host_ids.clear();
-          qualys::CsamPageParser parser([&](qualys::Asset&& asset) {
-            const auto floor = highest ? highest : cursor;
-            if (floor && asset.asset_id <= *floor) {
-              throw TransientError("CSAM page returned asset " + std::to_string(asset.asset_id) +
-                                   " after asset " + std::to_string(*floor) +
-                                   " (IDs must ascend)");
-            }
-            highest = asset.asset_id;
-            if (asset.host_id) page_host_ids.push_back(*asset.host_id);
-            write_asset_row(writer, asset);
-          });
-          qualys::ParserConsumer consumer(parser);
-          CountingConsumer counting(consumer, result, env.progress);
-          status = co_await session.post_gateway(search_target(job_config.page_size, cursor), body,
-                                                 counting);
-          if (status == 204) co_return;
-          envelope = parser.envelope();
-          if (envelope.response_code != "SUCCESS") {
-            throw FatalError("CSAM asset search: responseCode " + envelope.response_code + ": " +
-                                 envelope.response_message,
-                             envelope.response_code);
-          }
-          if (envelope.has_more.value_or(0) == 1 && envelope.assets == 0) {
-            // Seen in the wild: a page that promises more but holds nothing. Ask again a few
-            // times; publishing here could drop the rest of the inventory.
-            if (++empty_pages > job_config.empty_page_retries) {
-              throw FatalError("CSAM asset search: page " + std::to_string(page) +
-                               " says hasMore=1 but holds no assets, " +
-                               std::to_string(empty_pages) + " times; not publishing");
-            }
-            throw TransientError("CSAM page says hasMore=1 but holds no assets");
-          }
-        });
+    const qualys::Attempt attempt = [&](int) -> asio::awaitable<void> {
+      writer.rollback(mark);
+      highest.reset();
+      page_host_ids.clear();
+      qualys::CsamPageParser parser([&](qualys::Asset&& asset) {
+        const auto floor = highest ? highest : cursor;
+        if (floor && asset.asset_id <= *floor) {
+          throw TransientError("CSAM page returned asset " + std::to_string(asset.asset_id) +
+                               " after asset " + std::to_string(*floor) + " (IDs must ascend)");
+        }
+        highest = asset.asset_id;
+        if (asset.host_id) page_host_ids.push_back(*asset.host_id);
+        write_asset_row(writer, asset);
+      });
+      qualys::ParserConsumer consumer(parser);
+      CountingConsumer counting(consumer, result, env.progress);
+      const std::string target = search_target(job_config.page_size, cursor);
+      status = co_await session.post_gateway(target, body, counting);
+      if (status == 204) co_return;
+      envelope = parser.envelope();
+      if (envelope.response_code != "SUCCESS") {
+        throw FatalError("CSAM asset search: responseCode " + envelope.response_code + ": " +
+                             envelope.response_message,
+                         envelope.response_code);
+      }
+      if (envelope.has_more.value_or(0) == 1 && envelope.assets == 0) {
+        // Seen in the wild: a page that promises more but holds nothing. Ask again a few
+        // times; publishing here could drop the rest of the inventory.
+        if (++empty_pages > job_config.empty_page_retries) {
+          throw FatalError("CSAM asset search: page " + std::to_string(page) +
+                           " says hasMore=1 but holds no assets, " + std::to_string(empty_pages) +
+                           " times; not publishing");
+        }
+        throw TransientError("CSAM page says hasMore=1 but holds no assets");
+      }
+    };
+    co_await qualys::run_with_retries(env.context, session.retry_policy(), description, attempt);
     result.pages = page;
     host_ids.insert(host_ids.end(), page_host_ids.begin(), page_host_ids.end());
     if (status == 204 || envelope.assets == 0) break;

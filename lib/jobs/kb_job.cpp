@@ -91,30 +91,31 @@ asio::awaitable<JobResult> run_kb_job(JobEnvironment& env) {
     const auto cve_mark = cve.mark();
     const auto last_qid_before = last_qid;
     std::vector<std::pair<std::string, std::string>> form = {
-        {"action", "list"}, {"details", job_config.details}, {"id_min", std::to_string(window.min)}};
+        {"action", "list"},
+        {"details", job_config.details},
+        {"id_min", std::to_string(window.min)}};
     if (window.max) form.emplace_back("id_max", std::to_string(*window.max));
     const auto form_body = net::form_encode(form);
 
     const std::string description = "KB window " + window.text();
-    co_await qualys::run_with_retries(
-        env.context, session.retry_policy(), description,
-        [&](int) -> asio::awaitable<void> {
-          vulnkb.rollback(vulnkb_mark);
-          cve.rollback(cve_mark);
-          last_qid = last_qid_before;
-          qualys::KbParser parser([&](qualys::KbVuln&& vuln) {
-            if (vuln.qid < window.min || (window.max && vuln.qid > *window.max) ||
-                (last_qid && vuln.qid <= *last_qid)) {
-              throw TransientError("KB returned QID " + std::to_string(vuln.qid) +
-                                   " outside window " + window.text() + " or out of order");
-            }
-            last_qid = vuln.qid;
-            write_kb_rows(vulnkb, cve, vuln);
-          });
-          qualys::ParserConsumer consumer(parser);
-          CountingConsumer counting(consumer, result, env.progress);
-          co_await session.post_v2(target, form_body, counting);
-        });
+    const qualys::Attempt attempt = [&](int) -> asio::awaitable<void> {
+      vulnkb.rollback(vulnkb_mark);
+      cve.rollback(cve_mark);
+      last_qid = last_qid_before;
+      qualys::KbParser parser([&](qualys::KbVuln&& vuln) {
+        if (vuln.qid < window.min || (window.max && vuln.qid > *window.max) ||
+            (last_qid && vuln.qid <= *last_qid)) {
+          throw TransientError("KB returned QID " + std::to_string(vuln.qid) + " outside window " +
+                               window.text() + " or out of order");
+        }
+        last_qid = vuln.qid;
+        write_kb_rows(vulnkb, cve, vuln);
+      });
+      qualys::ParserConsumer consumer(parser);
+      CountingConsumer counting(consumer, result, env.progress);
+      co_await session.post_v2(target, form_body, counting);
+    };
+    co_await qualys::run_with_retries(env.context, session.retry_policy(), description, attempt);
     ++result.pages;
     progress.update(vulnkb.rows(), "QID window " + window.text());
     const auto rows = vulnkb.rows() - vulnkb_mark.rows;

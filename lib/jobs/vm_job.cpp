@@ -49,18 +49,16 @@ asio::awaitable<JobResult> run_vm_job(JobEnvironment& env) {
     const auto last_host = rows.last_host_id();
     std::optional<std::string> next_url;
     const std::string description = "host detection page " + std::to_string(page);
-    co_await qualys::run_with_retries(
-        env.context, session.retry_policy(), description,
-        [&](int) -> asio::awaitable<void> {
-          vm.rollback(mark);
-          rows.reset_last_host_id(last_host);
-          qualys::DetectionParser parser(
-              [&](qualys::DetectionHost&& host) { rows.write(host); });
-          qualys::ParserConsumer consumer(parser);
-          CountingConsumer counting(consumer, result, env.progress);
-          co_await session.post_v2(target, form_body, counting);
-          next_url = parser.next_page_url();
-        });
+    const qualys::Attempt attempt = [&](int) -> asio::awaitable<void> {
+      vm.rollback(mark);
+      rows.reset_last_host_id(last_host);
+      qualys::DetectionParser parser([&](qualys::DetectionHost&& host) { rows.write(host); });
+      qualys::ParserConsumer consumer(parser);
+      CountingConsumer counting(consumer, result, env.progress);
+      co_await session.post_v2(target, form_body, counting);
+      next_url = parser.next_page_url();
+    };
+    co_await qualys::run_with_retries(env.context, session.retry_policy(), description, attempt);
     result.pages = page;
     progress.update(vm.rows(), "page " + std::to_string(page));
     if (!next_url) break;
@@ -70,7 +68,8 @@ asio::awaitable<JobResult> run_vm_job(JobEnvironment& env) {
     if (!next_target) {
       throw FatalError("host detection page " + std::to_string(page) +
                        ": refusing to follow a WARNING URL that does not point at " +
-                       session.endpoints().api.host + " over HTTPS (credentials would go "
+                       session.endpoints().api.host +
+                       " over HTTPS (credentials would go "
                        "elsewhere)");
     }
     if (*next_target == target && form_body.empty()) {

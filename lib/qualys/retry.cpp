@@ -31,8 +31,7 @@ milliseconds backoff_delay(const RetryPolicy& policy, int attempt, std::mt19937_
 }
 
 asio::awaitable<void> run_with_retries(const CallContext& context, const RetryPolicy& policy,
-                                       std::string description,
-                                       std::function<asio::awaitable<void>(int attempt)> attempt) {
+                                       const std::string& description, const Attempt& attempt) {
   std::mt19937_64 rng(std::random_device{}());
   const int max_attempts = std::max(1, policy.max_attempts);
   for (int n = 1;; ++n) {

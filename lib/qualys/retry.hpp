@@ -33,14 +33,17 @@ struct CallContext {
 
 // The delay before attempt number `attempt` (2 = first retry): a random value in
 // [d/2, d] with d = initial * 2^(attempt-2), capped at the maximum.
-std::chrono::milliseconds backoff_delay(const RetryPolicy& policy, int attempt, std::mt19937_64& rng);
+std::chrono::milliseconds backoff_delay(const RetryPolicy& policy, int attempt,
+                                        std::mt19937_64& rng);
 
 // Runs `attempt(n)` until it returns, retrying on qi::TransientError. Each attempt must start
 // from a clean state (the callers roll their CSV writers back to a mark). Throws qi::FatalError
 // when attempts run out, when the server asks for a wait longer than max_server_wait, or when the
 // next attempt would start after the deadline.
+// Callers pass named objects (not temporaries) for `description` and `attempt`: they are held by
+// reference across suspensions, and GCC 12 mishandles temporaries that live across a co_await.
+using Attempt = std::function<asio::awaitable<void>(int attempt)>;
 asio::awaitable<void> run_with_retries(const CallContext& context, const RetryPolicy& policy,
-                                       std::string description,
-                                       std::function<asio::awaitable<void>(int attempt)> attempt);
+                                       const std::string& description, const Attempt& attempt);
 
 }  // namespace qi::qualys

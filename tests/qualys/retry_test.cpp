@@ -32,7 +32,8 @@ std::exception_ptr run(const CallContext& context, const RetryPolicy& policy,
                        std::function<asio::awaitable<void>(int)> attempt) {
   asio::io_context io;
   std::exception_ptr failure;
-  asio::co_spawn(io, run_with_retries(context, policy, "KB window 1-100", std::move(attempt)),
+  const std::string description = "KB window 1-100";
+  asio::co_spawn(io, run_with_retries(context, policy, description, attempt),
                  [&](std::exception_ptr e) { failure = e; });
   io.run();
   return failure;
