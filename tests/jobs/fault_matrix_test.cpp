@@ -135,6 +135,8 @@ const std::vector<FaultCase>& fault_cases() {
       {"KbMalformedXmlForever", JobKind::kb, {"kb:malformed,times=forever"}, Expect::failed,
        "malformed"},
       {"SearchHttp400", JobKind::assets, {"search:status:400"}, Expect::failed, "HTTP 400"},
+      // A redirect is never followed (it could send credentials elsewhere): the run fails.
+      {"KbRedirectIsNotFollowed", JobKind::kb, {"kb:status:302"}, Expect::failed, "HTTP 302"},
       {"SearchBodyOverTheSizeCap", JobKind::assets, {"search:huge-body"}, Expect::failed,
        "exceeds",
        [](config::Config& c) { c.qualys.max_body_bytes = 1 << 20; }},
