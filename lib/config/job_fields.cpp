@@ -63,6 +63,19 @@ YamlReader::Fields schedule_fields(YamlReader& r, JobSchedule& job) {
   };
 }
 
+// jobs.kb.api_version and jobs.vm.api_version: an endpoint version prefix such as /api/5.0.
+YamlReader::Fields::value_type api_version_field(YamlReader& r, std::string& out) {
+  return {"api_version", [&r, &out](auto& n, auto& p) {
+            std::string value;
+            if (!r.string(n, p, value)) return;
+            if (auto problem = api_version_problem(value)) {
+              r.error(n, p, *problem);
+              return;
+            }
+            out = value;
+          }};
+}
+
 void read_assets(YamlReader& r, const YAML::Node& node, const std::string& path,
                  AssetsJobConfig& job) {
   YamlReader::Fields fields = schedule_fields(r, job);
@@ -89,15 +102,7 @@ void read_assets(YamlReader& r, const YAML::Node& node, const std::string& path,
 
 void read_kb(YamlReader& r, const YAML::Node& node, const std::string& path, KbJobConfig& job) {
   YamlReader::Fields fields = schedule_fields(r, job);
-  fields.emplace_back("api_version", [&](auto& n, auto& p) {
-    std::string value;
-    if (!r.string(n, p, value)) return;
-    if (auto problem = api_version_problem(value)) {
-      r.error(n, p, *problem);
-      return;
-    }
-    job.api_version = value;
-  });
+  fields.push_back(api_version_field(r, job.api_version));
   fields.emplace_back("details", [&](auto& n, auto& p) {
     std::string value;
     if (!r.string(n, p, value)) return;
@@ -116,15 +121,7 @@ void read_kb(YamlReader& r, const YAML::Node& node, const std::string& path, KbJ
 
 void read_vm(YamlReader& r, const YAML::Node& node, const std::string& path, VmJobConfig& job) {
   YamlReader::Fields fields = schedule_fields(r, job);
-  fields.emplace_back("api_version", [&](auto& n, auto& p) {
-    std::string value;
-    if (!r.string(n, p, value)) return;
-    if (auto problem = api_version_problem(value)) {
-      r.error(n, p, *problem);
-      return;
-    }
-    job.api_version = value;
-  });
+  fields.push_back(api_version_field(r, job.api_version));
   fields.emplace_back("truncation_limit", [&](auto& n, auto& p) {
     // Qualys reads 0 as "no limit", i.e. one unbounded response; we always page.
     r.integer_field(n, p, job.truncation_limit, 1, 1'000'000,
