@@ -21,18 +21,6 @@ using namespace std::chrono;
 
 namespace {
 
-const config::JobSchedule& schedule_of(const config::Config& config, jobs::JobKind kind) {
-  switch (kind) {
-    case jobs::JobKind::assets:
-      return config.jobs.assets;
-    case jobs::JobKind::kb:
-      return config.jobs.kb;
-    case jobs::JobKind::vm:
-      return config.jobs.vm;
-  }
-  return config.jobs.assets;
-}
-
 std::filesystem::path state_file(const config::Config& config) {
   return config.state.dir / "state.json";
 }
@@ -40,13 +28,16 @@ std::filesystem::path state_file(const config::Config& config) {
 // A stable offset in [0, jitter) per job, so each job's load lands at the same time each day.
 milliseconds stable_jitter(std::string_view job, milliseconds jitter) {
   if (jitter.count() <= 0) return milliseconds(0);
-  return milliseconds(std::hash<std::string_view>{}(job) % static_cast<std::size_t>(jitter.count()));
+  return milliseconds(std::hash<std::string_view>{}(job) %
+                      static_cast<std::size_t>(jitter.count()));
 }
 
 }  // namespace
 
 Service::Service(asio::io_context& io, std::filesystem::path config_file, LoadedConfig initial)
-    : io_(io), config_file_(std::move(config_file)), scheduler_(io.get_executor(), clock_),
+    : io_(io),
+      config_file_(std::move(config_file)),
+      scheduler_(io.get_executor(), clock_),
       all_stopped_(io) {
   current_ = make_generation(std::move(initial));
   try {
@@ -61,8 +52,8 @@ Service::~Service() = default;
 std::shared_ptr<Service::Generation> Service::make_generation(LoadedConfig loaded) {
   auto generation = std::make_shared<Generation>();
   generation->loaded = std::move(loaded);
-  generation->http =
-      net::make_https_client(io_.get_executor(), qualys::http_client_options(generation->loaded.config.qualys));
+  generation->http = net::make_https_client(
+      io_.get_executor(), qualys::http_client_options(generation->loaded.config.qualys));
   generation->session = std::make_unique<qualys::QualysSession>(
       io_.get_executor(), *generation->http, generation->loaded.endpoints,
       generation->loaded.credentials, generation->loaded.config.qualys);
@@ -72,12 +63,12 @@ std::shared_ptr<Service::Generation> Service::make_generation(LoadedConfig loade
 std::vector<schedule::ScheduledJob> Service::scheduled_jobs(const config::Config& config) const {
   std::vector<schedule::ScheduledJob> result;
   for (auto kind : jobs::kAllJobs) {
-    const auto& job = schedule_of(config, kind);
+    const auto& job = jobs::schedule_of(config, kind);
     if (!job.enabled) continue;
     const date::time_zone* zone =
         job.time_zone.empty() ? date::current_zone() : date::locate_zone(job.time_zone);
-    result.push_back({std::string(jobs::job_name(kind)),
-                      schedule::CronExpression::parse(job.schedule), zone});
+    result.push_back(
+        {std::string(jobs::job_name(kind)), schedule::CronExpression::parse(job.schedule), zone});
   }
   return result;
 }
@@ -144,9 +135,10 @@ void Service::reload() {
     current_ = make_generation(std::move(staged));
     set_log_level(current_->loaded.config.logging.level);
     scheduler_.set_jobs(std::move(jobs));
-    spdlog::info("reloaded {}{}; running jobs finish with the configuration they started with",
-                 config_file_.string(),
-                 credentials_changed ? " (new credentials; the gateway token will be renewed)" : "");
+    spdlog::info(
+        "reloaded {}{}; running jobs finish with the configuration they started with",
+        config_file_.string(),
+        credentials_changed ? " (new credentials; the gateway token will be renewed)" : "");
   } catch (const std::exception& error) {
     spdlog::error("reload rejected, keeping the running configuration: {}", error.what());
   }
@@ -162,15 +154,16 @@ void Service::catch_up() {
     auto missed = schedule::latest_firing(job.expression, job.zone, *job_state.last_scheduled, now);
     if (!missed) continue;
     const auto kind = *jobs::job_from_name(job.name);
-    const auto window = schedule_of(current_->loaded.config, kind).catch_up_window;
+    const auto window = jobs::schedule_of(current_->loaded.config, kind).catch_up_window;
     if (now - *missed <= window) {
       spdlog::info("{}: the firing of {} was missed while the daemon was down; running it now",
                    job.name, state::format_time(*missed));
       launch(schedule::Firing{job.name, *missed, true});
     } else {
-      spdlog::warn("{}: the firing of {} was missed while the daemon was down and is older than "
-                   "the catch-up window ({} s); skipped",
-                   job.name, state::format_time(*missed), duration_cast<seconds>(window).count());
+      spdlog::warn(
+          "{}: the firing of {} was missed while the daemon was down and is older than "
+          "the catch-up window ({} s); skipped",
+          job.name, state::format_time(*missed), duration_cast<seconds>(window).count());
       job_state.last_scheduled = *missed;
     }
   }
@@ -222,18 +215,19 @@ asio::awaitable<void> Service::run_job(jobs::JobKind kind, schedule::Firing firi
   jobs::RunOutcome outcome;
   try {
     const auto& config = generation->loaded.config;
-    if (auto delay = stable_jitter(name, schedule_of(config, kind).jitter); delay.count() > 0) {
+    if (auto delay = stable_jitter(name, jobs::schedule_of(config, kind).jitter);
+        delay.count() > 0) {
       asio::steady_timer timer(io_, delay);
       co_await timer.async_wait(asio::use_awaitable);
     }
     // Named, not a temporary inside the co_await: GCC 12 destroys such temporaries wrongly.
-    std::function<void(const jobs::JobProgress&)> on_progress =
-        [this, name](const jobs::JobProgress& p) {
-          if (auto it = running_.find(name); it != running_.end()) {
-            it->second.progress = p.stage + ", " + std::to_string(p.rows) + " rows";
-            publish_status();
-          }
-        };
+    std::function<void(const jobs::JobProgress&)> on_progress = [this,
+                                                                 name](const jobs::JobProgress& p) {
+      if (auto it = running_.find(name); it != running_.end()) {
+        it->second.progress = p.stage + ", " + std::to_string(p.rows) + " rows";
+        publish_status();
+      }
+    };
     outcome = co_await jobs::run_job_with_deadline(kind, *generation->session, config, run_id,
                                                    on_progress);
   } catch (const std::exception& error) {
@@ -247,7 +241,8 @@ asio::awaitable<void> Service::run_job(jobs::JobKind kind, schedule::Firing firi
   job_state.error = outcome.error;
   if (outcome.result) {
     job_state.files.clear();
-    for (const auto& f : outcome.result->files) job_state.files.push_back({f.name, f.rows, f.bytes});
+    for (const auto& f : outcome.result->files)
+      job_state.files.push_back({f.name, f.rows, f.bytes});
     job_state.api_calls = outcome.result->api_calls;
     job_state.api_bytes = outcome.result->api_bytes;
     job_state.last_success = job_state.finished;

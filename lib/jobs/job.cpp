@@ -21,6 +21,18 @@ std::optional<JobKind> job_from_name(std::string_view name) {
   return std::nullopt;
 }
 
+const config::JobSchedule& schedule_of(const config::Config& config, JobKind kind) {
+  switch (kind) {
+    case JobKind::assets:
+      return config.jobs.assets;
+    case JobKind::kb:
+      return config.jobs.kb;
+    case JobKind::vm:
+      return config.jobs.vm;
+  }
+  return config.jobs.assets;
+}
+
 asio::awaitable<JobResult> run_job(JobKind kind, JobEnvironment& env) {
   switch (kind) {
     case JobKind::assets:

@@ -26,6 +26,9 @@ std::string_view job_name(JobKind kind);
 std::optional<JobKind> job_from_name(std::string_view name);
 inline constexpr JobKind kAllJobs[] = {JobKind::assets, JobKind::kb, JobKind::vm};
 
+// The jobs.<job> section (schedule, timeout, gates) of a job.
+const config::JobSchedule& schedule_of(const config::Config& config, JobKind kind);
+
 // Progress as the job goes: what it has done so far. Reported after every page or window.
 struct JobProgress {
   std::uint64_t pages = 0;

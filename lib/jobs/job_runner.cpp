@@ -84,10 +84,7 @@ asio::awaitable<RunOutcome> run_job_with_deadline(
   outcome.run_id = std::move(run_id);
   outcome.started = system_clock::now();
 
-  const config::JobSchedule* schedule = &config.jobs.assets;
-  if (kind == JobKind::kb) schedule = &config.jobs.kb;
-  if (kind == JobKind::vm) schedule = &config.jobs.vm;
-  const auto timeout = schedule->timeout;
+  const auto timeout = schedule_of(config, kind).timeout;
   const std::string label = std::string(job_name(kind));
 
   JobEnvironment env{session, config,

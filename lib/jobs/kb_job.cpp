@@ -8,6 +8,7 @@
 #include "common/error.hpp"
 #include "common/log.hpp"
 #include "jobs/columns.hpp"
+#include "output/atomic_file.hpp"
 #include "jobs/job.hpp"
 #include "jobs/job_support.hpp"
 #include "jobs/publish_step.hpp"
@@ -42,15 +43,9 @@ std::map<std::string, std::uint64_t> read_window_rows(const std::filesystem::pat
 
 void save_window_rows(const std::filesystem::path& state_dir,
                       const std::vector<std::pair<std::string, std::uint64_t>>& rows) {
-  std::error_code ec;
-  std::filesystem::create_directories(state_dir, ec);
-  auto temp = state_dir / kWindowRowsFile;
-  temp += ".tmp";
-  {
-    std::ofstream out(temp, std::ios::trunc);
-    for (const auto& [window, count] : rows) out << window << ' ' << count << '\n';
-  }
-  std::filesystem::rename(temp, state_dir / kWindowRowsFile, ec);
+  std::string text;
+  for (const auto& [window, count] : rows) text += window + ' ' + std::to_string(count) + '\n';
+  output::replace_file_atomically(state_dir / kWindowRowsFile, text);
 }
 
 std::vector<QidWindow> qid_windows(const config::KbJobConfig& config) {

@@ -12,6 +12,7 @@
 #include "common/error.hpp"
 #include "common/log.hpp"
 #include "jobs/columns.hpp"
+#include "output/atomic_file.hpp"
 
 namespace qi::jobs {
 
@@ -27,12 +28,6 @@ std::string now_iso() {
   char text[32];
   std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
   return text;
-}
-
-const config::JobSchedule& schedule_of(const config::Config& config, JobKind kind) {
-  if (kind == JobKind::kb) return config.jobs.kb;
-  if (kind == JobKind::vm) return config.jobs.vm;
-  return config.jobs.assets;
 }
 
 // The rows the previous publication of `name` had: from the manifest when it still describes the
@@ -119,18 +114,10 @@ void note(output::ReferenceCheck& check, std::int64_t id) {
 void save_asset_host_ids(const std::filesystem::path& state_dir, std::vector<std::int64_t> ids) {
   std::sort(ids.begin(), ids.end());
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-  std::error_code ec;
-  std::filesystem::create_directories(state_dir, ec);
-  const auto target = state_dir / kAssetHostIdsFile;
-  auto temp = target;
-  temp += ".tmp-" + std::to_string(::getpid());
-  {
-    std::ofstream out(temp, std::ios::trunc);
-    for (auto id : ids) out << id << '\n';
-    out.flush();
-    if (!out) throw FatalError("cannot write " + temp.string());
-  }
-  std::filesystem::rename(temp, target);
+  std::string text;
+  text.reserve(ids.size() * 12);
+  for (auto id : ids) (text += std::to_string(id)) += '\n';
+  output::replace_file_atomically(state_dir / kAssetHostIdsFile, text);
 }
 
 std::map<std::string, output::ReferenceCheck> check_references(

@@ -11,9 +11,9 @@
 #include <cerrno>
 #include <cstring>
 #include <memory>
-#include <random>
 
 #include "common/error.hpp"
+#include "output/atomic_file.hpp"
 #include "output/file_descriptor.hpp"
 
 namespace qi::output {
@@ -47,17 +47,6 @@ void read_blocks(const std::filesystem::path& file, Block block) {
     }
     if (n == 0) return;
     block(std::string_view(buffer.get(), static_cast<std::size_t>(n)));
-  }
-}
-
-void write_all(int fd, std::string_view data, const std::filesystem::path& path) {
-  while (!data.empty()) {
-    const auto n = ::write(fd, data.data(), data.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      throw FatalError("cannot write " + path.string() + ": " + std::strerror(errno));
-    }
-    data.remove_prefix(static_cast<std::size_t>(n));
   }
 }
 
@@ -143,39 +132,7 @@ void write_manifest(const std::filesystem::path& dir, const Manifest& manifest) 
   std::string text(buffer.GetString(), buffer.GetSize());
   text += '\n';
 
-  // A dot-file named like the CSV temp files, so a crash leaves nothing the start-up sweep
-  // would not remove.
-  std::mt19937_64 rng(std::random_device{}());
-  char suffix[20];
-  std::snprintf(suffix, sizeof suffix, "%016llx", static_cast<unsigned long long>(rng()));
-  const auto temp = dir / ("." + std::string(kManifestFile) + ".tmp-" + std::to_string(::getpid()) +
-                           "-" + suffix);
-  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd < 0) throw FatalError("cannot create " + temp.string() + ": " + std::strerror(errno));
-  {
-    FileDescriptor owner(fd);
-    try {
-      ::fchmod(fd, 0644);
-      write_all(fd, text, temp);
-      if (::fsync(fd) != 0) {
-        throw FatalError("cannot fsync " + temp.string() + ": " + std::strerror(errno));
-      }
-    } catch (...) {
-      ::unlink(temp.c_str());
-      throw;
-    }
-  }
-  const auto target = dir / kManifestFile;
-  if (::rename(temp.c_str(), target.c_str()) != 0) {
-    const int error = errno;
-    ::unlink(temp.c_str());
-    throw FatalError("cannot replace " + target.string() + ": " + std::strerror(error));
-  }
-  const int dir_fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir_fd >= 0) {
-    ::fsync(dir_fd);
-    ::close(dir_fd);
-  }
+  replace_file_atomically(dir / kManifestFile, text);
 }
 
 std::string sha256_of_file(const std::filesystem::path& file) {

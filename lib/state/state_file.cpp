@@ -15,6 +15,7 @@
 #include <date/date.h>
 
 #include "common/error.hpp"
+#include "output/atomic_file.hpp"
 
 namespace qi::state {
 
@@ -62,18 +63,6 @@ std::uint64_t number_member(const rapidjson::Value& object, const char* key) {
   auto it = object.FindMember(key);
   if (it == object.MemberEnd() || !it->value.IsUint64()) return 0;
   return it->value.GetUint64();
-}
-
-void write_all(int fd, const std::string& data, const std::filesystem::path& path) {
-  std::size_t done = 0;
-  while (done < data.size()) {
-    const auto n = ::write(fd, data.data() + done, data.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      throw FatalError("cannot write " + path.string() + ": " + std::strerror(errno));
-    }
-    done += static_cast<std::size_t>(n);
-  }
 }
 
 }  // namespace
@@ -192,26 +181,7 @@ void write_state(const std::filesystem::path& file, const DaemonState& state) {
   std::string text(buffer.GetString(), buffer.GetSize());
   text += '\n';
 
-  std::error_code ec;
-  std::filesystem::create_directories(file.parent_path(), ec);
-  auto temp = file;
-  temp += ".tmp-" + std::to_string(::getpid());
-  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) throw FatalError("cannot write " + temp.string() + ": " + std::strerror(errno));
-  try {
-    write_all(fd, text, temp);
-    if (::fsync(fd) != 0) throw FatalError("cannot fsync " + temp.string() + ": " + std::strerror(errno));
-  } catch (...) {
-    ::close(fd);
-    ::unlink(temp.c_str());
-    throw;
-  }
-  ::close(fd);
-  if (::rename(temp.c_str(), file.c_str()) != 0) {
-    const int error = errno;
-    ::unlink(temp.c_str());
-    throw FatalError("cannot replace " + file.string() + ": " + std::strerror(error));
-  }
+  output::replace_file_atomically(file, text);
 }
 
 std::string describe_state(const DaemonState& state) {
