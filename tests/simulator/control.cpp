@@ -68,6 +68,22 @@ void SimulatorCore::expire_all_tokens() {
   tokens_.clear();
 }
 
+// ---- generations ----
+
+DataSpec SimulatorCore::data() const {
+  std::lock_guard lock(mu_);
+  return data_;
+}
+
+GenerationStep SimulatorCore::mutate() {
+  const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+  std::lock_guard lock(mu_);
+  const int generation = append_generation(data_, now);
+  return {generation, data_.generation_times.back()};
+}
+
 // ---- /__sim/... ----
 
 namespace {

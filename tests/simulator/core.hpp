@@ -105,6 +105,8 @@ class SimulatorCore : public std::enable_shared_from_this<SimulatorCore> {
   void expire_all_tokens();
   Stats stats() const;
   std::vector<RecordedRequest> requests() const;
+  DataSpec data() const;  // a snapshot: handlers copy it once per request
+  GenerationStep mutate();
 
   std::string issue_token();
   bool token_valid(const std::string& token);
@@ -141,6 +143,7 @@ class SimulatorCore : public std::enable_shared_from_this<SimulatorCore> {
   std::uint64_t v2_calls_ = 0;
   std::map<std::string, std::chrono::system_clock::time_point> tokens_;
   std::uint64_t token_serial_ = 0;
+  DataSpec data_;  // options_.data plus the generations mutate() appended
 };
 
 // Endpoint handlers (gateway_handlers.cpp, v2_handlers.cpp). Each writes one response.

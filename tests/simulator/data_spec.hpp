@@ -17,7 +17,49 @@ struct DataSpec {
   std::int64_t qids = 20;
   std::int64_t hosts = 10;
   std::int64_t detections_per_host = 3;
+  // The mutation history: one UTC time "YYYY-MM-DDTHH:MM:SSZ" per step, strictly increasing.
+  // The dataset's generation is its size; empty is generation 0, the original dataset. Step k
+  // changes, removes and adds records (docs/simulator.md "Generations"); what it touched carries
+  // generation_times[k-1] as its last-modified / processed / last-updated time.
+  std::vector<std::string> generation_times;
+  // Churn of every step, per mille of the generation-0 count of each record type; at least one
+  // record of each kind per step once a type has 10 records (QIDs are never removed).
+  int changed_permille = 30;
+  int removed_permille = 10;
+  int added_permille = 20;
 };
+
+// ---- generations (generations.cpp) ----
+
+int generation_of(const DataSpec& spec);
+// Appends one step at epoch_seconds, or one second after the last step when that is not later;
+// returns the new generation.
+int append_generation(DataSpec& spec, std::int64_t epoch_seconds);
+// Appends `count` steps at fixed past times, one a day from 2025-08-01T06:00:00Z: after every
+// generation-0 date, before any wall-clock time the tests run at (qualys-sim --generations N).
+void append_past_generations(DataSpec& spec, int count);
+// Throws std::invalid_argument when a generation time is malformed or not after the previous one.
+void check_generations(const DataSpec& spec);
+
+// Records live in slots: indices 0..count-1 of generation 0, then each step's additions (ids
+// keep ascending with the index). A removed asset or host keeps its slot but no longer exists.
+std::int64_t asset_slots(const DataSpec& spec);
+std::int64_t qid_slots(const DataSpec& spec);  // QIDs are never removed: every slot exists
+std::int64_t host_slots(const DataSpec& spec);
+bool asset_exists(const DataSpec& spec, std::int64_t index);
+bool host_exists(const DataSpec& spec, std::int64_t index);
+std::int64_t asset_count(const DataSpec& spec);  // existing assets (what the CSAM count says)
+std::int64_t host_count(const DataSpec& spec);   // existing hosts
+// The step that last added or changed a record (0: as in generation 0).
+int asset_generation(const DataSpec& spec, std::int64_t index);
+int vuln_generation(const DataSpec& spec, std::int64_t index);
+int host_generation(const DataSpec& spec, std::int64_t index);
+// The times the incremental filters compare, in seconds since the epoch, without building the
+// record: CSAM lastModifiedDate (assetLastUpdated), LAST_SERVICE_MODIFICATION_DATETIME
+// (last_modified_after), the host's last processing = LAST_VM_SCANNED_DATE (vm_processed_after).
+std::int64_t asset_updated_at(const DataSpec& spec, std::int64_t index);
+std::int64_t vuln_modified_at(const DataSpec& spec, std::int64_t index);
+std::int64_t host_processed_at(const DataSpec& spec, std::int64_t index);
 
 // Nested CSAM objects; `present == false` renders as JSON null (operatingSystem/hardware can be
 // null, qualys-api.md §4.3).
@@ -92,7 +134,9 @@ struct SimHost {
   std::string last_scan;
 };
 
-// Record generators: each a pure function of (spec.seed, index), 0 <= index < count.
+// Record generators: each a pure function of (spec, index), 0 <= index < slots (a removed
+// asset or host is still generated, as it was before its removal). A record no step touched is
+// the same as in generation 0, byte for byte.
 std::int64_t asset_id_at(const DataSpec& spec, std::int64_t index);
 SimAsset asset_at(const DataSpec& spec, std::int64_t index);
 std::int64_t qid_at(const DataSpec& spec, std::int64_t index);
@@ -103,7 +147,7 @@ SimHost host_at(const DataSpec& spec, std::int64_t index);
 // on a second port).
 std::vector<SimDetection> detections_at(const DataSpec& spec, std::int64_t index);
 
-// Index lookups for the cursors (ids are strictly increasing in the index).
+// Index lookups for the cursors over every slot (ids are strictly increasing in the index).
 std::int64_t first_asset_after(const DataSpec& spec, std::int64_t last_seen_asset_id);
 std::int64_t first_qid_index_at_least(const DataSpec& spec, std::int64_t qid);
 std::int64_t first_host_index_at_least(const DataSpec& spec, std::int64_t host_id);

@@ -42,6 +42,47 @@ std::string iso_utc(std::int64_t t, bool millis) {
   return out;
 }
 
+std::optional<std::int64_t> parse_iso_utc(std::string_view text) {
+  if (text.size() != 10 && text.size() != 20) return std::nullopt;
+  const auto digits = [&](std::size_t at, std::size_t count) -> std::optional<int> {
+    int value = 0;
+    for (std::size_t i = at; i < at + count; ++i) {
+      if (text[i] < '0' || text[i] > '9') return std::nullopt;
+      value = value * 10 + (text[i] - '0');
+    }
+    return value;
+  };
+  const auto y = digits(0, 4);
+  const auto m = digits(5, 2);
+  const auto d = digits(8, 2);
+  if (!y || !m || !d || text[4] != '-' || text[7] != '-' || *m < 1 || *m > 12 || *d < 1) return std::nullopt;
+  const bool leap = (*y % 4 == 0 && *y % 100 != 0) || *y % 400 == 0;
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (*d > kDays[*m - 1] + (*m == 2 && leap ? 1 : 0)) return std::nullopt;
+  int hh = 0, mm = 0, ss = 0;
+  if (text.size() == 20) {
+    const auto h = digits(11, 2);
+    const auto mi = digits(14, 2);
+    const auto s = digits(17, 2);
+    if (text[10] != 'T' || text[13] != ':' || text[16] != ':' || text[19] != 'Z' || !h || !mi || !s ||
+        *h > 23 || *mi > 59 || *s > 59) {
+      return std::nullopt;
+    }
+    hh = *h;
+    mm = *mi;
+    ss = *s;
+  }
+  // Days-from-civil (H. Hinnant's public-domain algorithm), the inverse of iso_utc.
+  const std::int64_t yy = *y - (*m <= 2 ? 1 : 0);
+  const std::int64_t era = (yy >= 0 ? yy : yy - 399) / 400;
+  const auto yoe = static_cast<unsigned>(yy - era * 400);
+  const unsigned mp = static_cast<unsigned>(*m > 2 ? *m - 3 : *m + 9);
+  const unsigned doy = (153 * mp + 2) / 5 + static_cast<unsigned>(*d) - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  const std::int64_t days = era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+  return days * 86400 + hh * 3600 + mm * 60 + ss;
+}
+
 namespace {
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';

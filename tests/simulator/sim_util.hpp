@@ -18,6 +18,10 @@ std::uint64_t mix64(std::uint64_t seed, std::uint64_t domain, std::uint64_t inde
 // Seconds since the epoch as "YYYY-MM-DDTHH:MM:SSZ", or with ".000Z" when millis is set (CSAM).
 std::string iso_utc(std::int64_t epoch_seconds, bool millis);
 
+// "YYYY-MM-DD" (midnight UTC) or "YYYY-MM-DDTHH:MM:SSZ" as seconds since the epoch; nullopt when
+// the text has any other shape or an impossible field (month 13, February 30, hour 24).
+std::optional<std::int64_t> parse_iso_utc(std::string_view text);
+
 // Ordered name/value pairs from a query string or an x-www-form-urlencoded body.
 using Params = std::vector<std::pair<std::string, std::string>>;
 Params parse_form(std::string_view text);

@@ -37,6 +37,8 @@ SimulatorCore::SimulatorCore(asio::any_io_executor executor, SimulatorOptions op
   acceptor_.bind(endpoint);
   acceptor_.listen(asio::socket_base::max_listen_connections);
   port_ = acceptor_.local_endpoint().port();
+  check_generations(options_.data);
+  data_ = options_.data;
 }
 
 void SimulatorCore::start() {
@@ -268,6 +270,8 @@ void Simulator::clear_faults() { core_->clear_faults(); }
 void Simulator::expire_all_tokens() { core_->expire_all_tokens(); }
 Stats Simulator::stats() const { return core_->stats(); }
 std::vector<RecordedRequest> Simulator::requests() const { return core_->requests(); }
+DataSpec Simulator::data() const { return core_->data(); }
+GenerationStep Simulator::mutate() { return core_->mutate(); }
 
 std::string RecordedRequest::header(std::string_view name) const {
   for (const auto& [key, value] : headers) {

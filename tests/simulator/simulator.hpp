@@ -68,6 +68,12 @@ struct RecordedRequest {
   std::string header(std::string_view name) const;  // case-insensitive; "" when absent
 };
 
+// One mutation step of the dataset (Simulator::mutate, POST /__sim/mutate).
+struct GenerationStep {
+  int generation = 0;  // the dataset's generation after the step
+  std::string time;    // its time, YYYY-MM-DDTHH:MM:SSZ (DataSpec::generation_times.back())
+};
+
 class SimulatorCore;
 
 class Simulator {
@@ -93,6 +99,13 @@ class Simulator {
   void expire_all_tokens();
   Stats stats() const;
   std::vector<RecordedRequest> requests() const;
+
+  // The dataset as served now: options().data plus every mutate() since (a copy; thread-safe).
+  // Give it to write_expected_csv for the oracle of the current generation.
+  DataSpec data() const;
+  // Appends a generation at the current wall-clock time (docs/simulator.md "Generations"):
+  // records change, appear and disappear for every request that starts afterwards. Thread-safe.
+  GenerationStep mutate();
 
  private:
   std::shared_ptr<SimulatorCore> core_;
