@@ -2,6 +2,8 @@
 
 #include <sstream>
 
+#include "simulator/expected_csv.hpp"
+
 namespace qi::sim {
 
 std::string Stats::to_json() const {
@@ -94,6 +96,39 @@ struct ControlAnswer {
   std::string body;
 };
 
+std::string generation_json(const GenerationStep& step) {
+  return "{\"generation\":" + std::to_string(step.generation) + ",\"time\":\"" + step.time + "\"}\n";
+}
+
+std::string generations_json(const DataSpec& spec) {
+  std::string out = "{\"generation\":" + std::to_string(generation_of(spec)) + ",\"times\":[";
+  for (std::size_t k = 0; k < spec.generation_times.size(); ++k) {
+    out += (k ? ",\"" : "\"") + spec.generation_times[k] + "\"";
+  }
+  return out + "]}\n";
+}
+
+// POST /__sim/write-expected?dir=DIR[&status=...&show_igs=1...]: the oracle of the current
+// generation, vm.csv for the detection parameters given (as --expected-hld-params).
+ControlAnswer write_expected(SimulatorCore& core, const Request& request) {
+  const std::string target(request.target());
+  const auto question = target.find('?');
+  Params params = parse_form(question == std::string::npos ? std::string_view{} : std::string_view(target).substr(question + 1));
+  for (auto& kv : parse_form(request.body())) params.push_back(std::move(kv));
+  const auto dir = param(params, "dir");
+  if (!dir || dir->empty()) return {400, "text/plain", "write-expected needs dir=DIRECTORY\n"};
+  std::string bad;
+  const DetectionFilter filter = detection_filter_from(params, &bad);
+  if (!bad.empty()) return {400, "text/plain", "write-expected: parameter " + bad + " has an invalid value\n"};
+  const DataSpec spec = core.data();
+  try {
+    write_expected_csv(spec, *dir, filter);
+  } catch (const std::exception& e) {
+    return {500, "text/plain", std::string("write-expected: ") + e.what() + "\n"};
+  }
+  return {200, "application/json", generations_json(spec)};
+}
+
 // Plain (non-coroutine) so that no branch-local state lives in the coroutine frame.
 ControlAnswer control_answer(SimulatorCore& core, const Request& request, const std::string& path) {
   if (path == "/__sim/stats" && request.method() == http::verb::get) {
@@ -121,6 +156,13 @@ ControlAnswer control_answer(SimulatorCore& core, const Request& request, const 
     core.expire_all_tokens();
     return {200, "text/plain", "all gateway tokens expired\n"};
   }
+  if (path == "/__sim/mutate" && request.method() == http::verb::post) {
+    return {200, "application/json", generation_json(core.mutate())};
+  }
+  if (path == "/__sim/generation" && request.method() == http::verb::get) {
+    return {200, "application/json", generations_json(core.data())};
+  }
+  if (path == "/__sim/write-expected" && request.method() == http::verb::post) return write_expected(core, request);
   return {404, "text/plain", "unknown control endpoint\n"};
 }
 

@@ -1,5 +1,6 @@
-// The simulator's control endpoints (/__sim/stats, /__sim/faults, /__sim/expire-tokens) used by
-// scripts and by tests that drive the qualys-sim executable.
+// The simulator's control endpoints (/__sim/stats, /__sim/faults, /__sim/expire-tokens,
+// /__sim/mutate, /__sim/generation, /__sim/write-expected) used by scripts and by tests that drive
+// the qualys-sim executable.
 #pragma once
 
 #include "simulator/core.hpp"

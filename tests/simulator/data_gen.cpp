@@ -1,28 +1,16 @@
-// Deterministic record generators. Every value comes from a splitmix64 hash of (seed, record
-// kind, index, salt), never from state, so page N can be produced without pages 0..N-1.
-#include "simulator/data_spec.hpp"
-
-#include <array>
+// Deterministic record generators of generation 0. Every value comes from a splitmix64 hash of
+// (seed, record kind, index, salt), never from state, so page N can be produced without pages
+// 0..N-1. What the generation steps change is in data_churn.cpp.
 #include <cstdio>
-#include <string_view>
 
-#include "simulator/sim_util.hpp"
+#include "simulator/data_base.hpp"
+#include "simulator/data_spec.hpp"
 
 namespace qi::sim {
 
+using namespace detail;
+
 namespace {
-
-enum Domain : std::uint64_t { kAsset = 1, kVuln = 2, kHost = 3, kDetection = 4, kBase = 5 };
-
-std::uint64_t hash_of(const DataSpec& spec, Domain domain, std::int64_t index,
-                      std::uint64_t salt = 0) {
-  return mix64(spec.seed, domain, static_cast<std::uint64_t>(index), salt);
-}
-
-template <std::size_t N>
-std::string_view pick(const std::array<std::string_view, N>& pool, std::uint64_t h) {
-  return pool[h % N];
-}
 
 std::string uuid_from(std::uint64_t a, std::uint64_t b) {
   char out[40];
@@ -34,9 +22,6 @@ std::string uuid_from(std::uint64_t a, std::uint64_t b) {
   return out;
 }
 
-// 2025-01-01T00:00:00Z: dates fall in the 200 days after it.
-constexpr std::int64_t kEpoch2025 = 1735689600;
-
 // Asset ids: most near the ELA mock's 67 million, the last tenth above 2^53 (JSON numbers a
 // double cannot hold exactly, qualys-api.md §4.2).
 std::int64_t small_asset_count(const DataSpec& spec) {
@@ -44,59 +29,6 @@ std::int64_t small_asset_count(const DataSpec& spec) {
   std::int64_t big = spec.assets / 10;
   return spec.assets - (big < 1 ? 1 : big);
 }
-
-constexpr std::array<std::string_view, 10> kAssetNames = {
-    "web-01.corp.example", "db \"primary\", eu-west", "line1\r\nline2", "Zürich-Ätna-日本",
-    "i-0bb87c3281243cdfd", "10.20.30.40", "=cmd|' /C calc'!A0", "cr-only\rx", "lf-only\ny",
-    "trailing-space "};
-constexpr std::array<std::string_view, 5> kUsers = {"CORP\\jdoe", "root", "Ævar \"the admin\"",
-                                                    "svc,backup", "DOMAIN\\svc_sql\\x"};
-constexpr std::array<std::string_view, 4> kOsNames = {
-    "Microsoft Windows Server 2019 Datacenter 10.0.17763 64-bit N/A Build 17763",
-    "Canonical Ubuntu Jammy Jellyfish (22.04.5 LTS)", "Red Hat Enterprise Linux 8.6, \"Ootpa\"",
-    "Cisco IOS XE 17.3"};
-constexpr std::array<std::string_view, 4> kOsCat1 = {"Windows", "Linux", "Linux",
-                                                     "Network Operating System"};
-constexpr std::array<std::string_view, 4> kOsCat2 = {"Server", "Ubuntu", "Red Hat", "Cisco"};
-constexpr std::array<std::string_view, 3> kHwNames = {
-    "VMware VMware Virtual Platform VMware Virtual Platform", "Dell PowerEdge R740",
-    "HP ProLiant DL380 Gen10 – rack, 2U"};
-constexpr std::array<std::string_view, 3> kHwCat1 = {"Virtualized", "Server", "Server"};
-constexpr std::array<std::string_view, 3> kHwCat2 = {"Virtual Machine", "Rack", "Rack \"2U\""};
-
-constexpr std::array<std::string_view, 8> kTitles = {
-    "Apache HTTP Server HTTP/2 Method injection (CVE-2021-33193)",
-    "PHP 7 Multiple Vulnerabilities",
-    "Microsoft Windows \"PrintNightmare\", Remote Code Execution",
-    "<B>OpenSSL</B> &quot;Heartbleed&quot; Information Disclosure",
-    "Title with a line\r\nbreak and a lone\nLF",
-    "Zürich München ✓ check",
-    "Back\\slash in C:\\Program Files\\App",
-    "DNS Host Name"};
-constexpr std::array<std::string_view, 6> kCategories = {
-    "Web Application", "Information gathering", "Windows", "Local", "Backdoors & trojan <horses>",
-    "Cisco"};
-constexpr std::array<std::string_view, 3> kVulnTypes = {
-    "Vulnerability", "Potential Vulnerability", "Vulnerability or Potential Vulnerability"};
-constexpr std::array<std::string_view, 5> kStatuses = {"New", "Active", "Active", "Re-Opened",
-                                                       "Fixed"};
-constexpr std::array<int, 6> kPorts = {22, 80, 443, 3389, 445, 8443};
-constexpr std::array<std::string_view, 4> kHostOs = {
-    "Windows 2008 R2 Enterprise Service Pack1", "Linux 3.10", "Ubuntu / Linux 22.04",
-    "Cisco IOS, \"XE\" 17"};
-constexpr std::array<std::string_view, 4> kResults = {
-    "Certificate #0 CN=host doesn&apos;t resolve",
-    "CIPHER KEY-EXCHANGE AUTHENTICATION\nMAC ENCRYPTION(KEY-STRENGTH)\nRC4-SHA\tRSA\tRSA\tSHA1",
-    "Vulnerable version: 2.4.48\r\nFixed in: 2.4.49",
-    "HKLM\\Software\\Vendor\\Key = 1"};
-
-// What a detection needs of its KB entry, without building the VULN's strings (host detection
-// is the bulk of a benchmark).
-struct VulnTraits {
-  std::int64_t qid = 0;
-  int severity = 1;
-  bool information_gathered = false;
-};
 
 }  // namespace
 
@@ -107,7 +39,27 @@ std::int64_t asset_id_at(const DataSpec& spec, std::int64_t index) {
   return (std::int64_t{1} << 53) + 1 + 10 * (index - small) + jitter;
 }
 
-SimAsset asset_at(const DataSpec& spec, std::int64_t i) {
+std::int64_t qid_at(const DataSpec& spec, std::int64_t index) {
+  return 10000 + 7 * index + static_cast<std::int64_t>(hash_of(spec, kVuln, index, 1) % 7);
+}
+
+std::int64_t host_id_at(const DataSpec& spec, std::int64_t j) {
+  // Runs of consecutive ids broken every 3rd and 7th host, so the host list's ID_SET has both
+  // ID_RANGE and single ID elements (host_list_details_none_id_set.xml).
+  const auto base = 100000 + static_cast<std::int64_t>(mix64(spec.seed, kBase, 0, 0) % 900000);
+  return base + j + 3 * (j / 3) + 2 * (j / 7);
+}
+
+namespace detail {
+
+// Generation-0 dates of an asset: created, then last modified.
+std::pair<std::int64_t, std::int64_t> base_asset_dates(const DataSpec& spec, std::int64_t i) {
+  const std::uint64_t h = hash_of(spec, kAsset, i);
+  const std::int64_t created = kEpoch2025 + static_cast<std::int64_t>((h >> 24) % (100 * 86400));
+  return {created, created + static_cast<std::int64_t>((h >> 32) % (100 * 86400))};
+}
+
+SimAsset base_asset_at(const DataSpec& spec, std::int64_t i) {
   const std::uint64_t h = hash_of(spec, kAsset, i);
   SimAsset a;
   a.asset_id = asset_id_at(spec, i);
@@ -141,8 +93,7 @@ SimAsset asset_at(const DataSpec& spec, std::int64_t i) {
     const auto k = (h >> 20) % kHwNames.size();
     a.hardware = {true, std::string(kHwNames[k]), std::string(kHwCat1[k]), std::string(kHwCat2[k])};
   }
-  const std::int64_t created = kEpoch2025 + static_cast<std::int64_t>((h >> 24) % (100 * 86400));
-  const std::int64_t modified = created + static_cast<std::int64_t>((h >> 32) % (100 * 86400));
+  const auto [created, modified] = base_asset_dates(spec, i);
   a.created_date = iso_utc(created, true);
   a.last_modified_date = iso_utc(modified, true);
   a.epoch_ms = modified * 1000;
@@ -150,18 +101,27 @@ SimAsset asset_at(const DataSpec& spec, std::int64_t i) {
   return a;
 }
 
-std::int64_t qid_at(const DataSpec& spec, std::int64_t index) {
-  return 10000 + 7 * index + static_cast<std::int64_t>(hash_of(spec, kVuln, index, 1) % 7);
-}
-
-namespace {
 VulnTraits vuln_traits_at(const DataSpec& spec, std::int64_t i) {
   const std::uint64_t h = hash_of(spec, kVuln, i);
   return {qid_at(spec, i), static_cast<int>((h >> 8) % 5) + 1, h % 6 == 0};
 }
-}  // namespace
 
-SimVuln vuln_at(const DataSpec& spec, std::int64_t i) {
+std::int64_t base_vuln_published(const DataSpec& spec, std::int64_t i) {
+  const std::uint64_t h = hash_of(spec, kVuln, i);
+  return 1262304000 + static_cast<std::int64_t>((h >> 20) % (3000LL * 86400));
+}
+
+std::int64_t base_vuln_modified(const DataSpec& spec, std::int64_t i) {
+  const std::uint64_t h = hash_of(spec, kVuln, i);
+  return base_vuln_published(spec, i) + static_cast<std::int64_t>((h >> 28) % (900LL * 86400));
+}
+
+SimCve cve_of(std::string id) {
+  std::string url = "http://cve.mitre.org/cgi-bin/cvename.cgi?name=" + id;
+  return {std::move(id), std::move(url)};
+}
+
+SimVuln base_vuln_at(const DataSpec& spec, std::int64_t i) {
   const std::uint64_t h = hash_of(spec, kVuln, i);
   const VulnTraits traits = vuln_traits_at(spec, i);
   SimVuln v;
@@ -171,27 +131,23 @@ SimVuln vuln_at(const DataSpec& spec, std::int64_t i) {
   v.severity = traits.severity;
   v.title = std::string(pick(kTitles, h >> 12)) + " #" + std::to_string(v.qid);
   v.category = std::string(pick(kCategories, h >> 16));
-  const std::int64_t published = 1262304000 + static_cast<std::int64_t>((h >> 20) % (3000LL * 86400));
-  v.published = iso_utc(published, false);
-  v.last_modified = iso_utc(published + static_cast<std::int64_t>((h >> 28) % (900LL * 86400)), false);
+  v.published = iso_utc(base_vuln_published(spec, i), false);
+  v.last_modified = iso_utc(base_vuln_modified(spec, i), false);
   v.patchable = (h >> 40) % 2;
   const auto cve_count = (h >> 44) % 4;  // 0: no CVE_LIST (qualys-api.md §5.2)
   for (std::uint64_t k = 0; k < cve_count; ++k) {
     const std::string id = "CVE-" + std::to_string(2015 + (h >> (48 + k)) % 10) + "-" +
                            std::to_string(10000 + (hash_of(spec, kVuln, i, 10 + k) % 90000));
-    v.cves.push_back({id, "http://cve.mitre.org/cgi-bin/cvename.cgi?name=" + id});
+    v.cves.push_back(cve_of(id));
   }
   return v;
 }
 
-std::int64_t host_id_at(const DataSpec& spec, std::int64_t j) {
-  // Runs of consecutive ids broken every 3rd and 7th host, so the host list's ID_SET has both
-  // ID_RANGE and single ID elements (host_list_details_none_id_set.xml).
-  const auto base = 100000 + static_cast<std::int64_t>(mix64(spec.seed, kBase, 0, 0) % 900000);
-  return base + j + 3 * (j / 3) + 2 * (j / 7);
+std::int64_t base_last_scan(const DataSpec& spec, std::int64_t j) {
+  return kEpoch2025 + static_cast<std::int64_t>((hash_of(spec, kHost, j) >> 16) % (200 * 86400));
 }
 
-SimHost host_at(const DataSpec& spec, std::int64_t j) {
+SimHost base_host_at(const DataSpec& spec, std::int64_t j) {
   const std::uint64_t h = hash_of(spec, kHost, j);
   SimHost host;
   host.host_id = host_id_at(spec, j);
@@ -206,11 +162,11 @@ SimHost host_at(const DataSpec& spec, std::int64_t j) {
   host.os = std::string(pick(kHostOs, h >> 8));
   host.dns = "host-" + std::to_string(j) + ".corp.example";
   host.netbios = "HOST-" + std::to_string(j);
-  host.last_scan = iso_utc(kEpoch2025 + static_cast<std::int64_t>((h >> 16) % (200 * 86400)), false);
+  host.last_scan = iso_utc(base_last_scan(spec, j), false);
   return host;
 }
 
-std::vector<SimDetection> detections_at(const DataSpec& spec, std::int64_t j) {
+std::vector<SimDetection> base_detections_at(const DataSpec& spec, std::int64_t j) {
   std::vector<SimDetection> out;
   const std::uint64_t h = hash_of(spec, kHost, j);
   if (h % 6 == 5 || spec.detections_per_host <= 0) return out;  // host without detections
@@ -251,6 +207,8 @@ std::vector<SimDetection> detections_at(const DataSpec& spec, std::int64_t j) {
   return out;
 }
 
+}  // namespace detail
+
 namespace {
 
 template <typename IdAt>
@@ -271,17 +229,18 @@ std::int64_t lower_bound_index(std::int64_t count, std::int64_t target, IdAt id_
 }  // namespace
 
 std::int64_t first_asset_after(const DataSpec& spec, std::int64_t last_seen_asset_id) {
-  if (last_seen_asset_id == INT64_MAX) return spec.assets;
-  return lower_bound_index(spec.assets, last_seen_asset_id + 1,
+  const std::int64_t slots = asset_slots(spec);
+  if (last_seen_asset_id == INT64_MAX) return slots;
+  return lower_bound_index(slots, last_seen_asset_id + 1,
                            [&](std::int64_t i) { return asset_id_at(spec, i); });
 }
 
 std::int64_t first_qid_index_at_least(const DataSpec& spec, std::int64_t qid) {
-  return lower_bound_index(spec.qids, qid, [&](std::int64_t i) { return qid_at(spec, i); });
+  return lower_bound_index(qid_slots(spec), qid, [&](std::int64_t i) { return qid_at(spec, i); });
 }
 
 std::int64_t first_host_index_at_least(const DataSpec& spec, std::int64_t host_id) {
-  return lower_bound_index(spec.hosts, host_id, [&](std::int64_t i) { return host_id_at(spec, i); });
+  return lower_bound_index(host_slots(spec), host_id, [&](std::int64_t i) { return host_id_at(spec, i); });
 }
 
 }  // namespace qi::sim

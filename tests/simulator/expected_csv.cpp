@@ -61,7 +61,8 @@ void write_expected_csv(const DataSpec& spec, const std::filesystem::path& dir,
               "BiosSerialNumber", "BiosAssetTag", "OperatingSystem", "OS Category",
               "OS SubCategory", "Hardware", "Hardware Category", "Hardware SubCategory",
               "LastModifiedDate", "CreatedDate"});
-  for (std::int64_t i = 0; i < spec.assets; ++i) {
+  for (std::int64_t i = 0; i < asset_slots(spec); ++i) {
+    if (!asset_exists(spec, i)) continue;
     const SimAsset a = asset_at(spec, i);
     assets.row({std::to_string(a.asset_id), opt(a.asset_uuid), opt(a.address), a.asset_name,
                 opt(a.netbios_name), opt(a.last_logged_on_user), opt(a.bios_serial_number),
@@ -74,7 +75,7 @@ void write_expected_csv(const DataSpec& spec, const std::filesystem::path& dir,
   CsvFile cve(dir / "cve.csv");
   kb.row({"QID_KB", "Vulnerability", "Category", "SeverityLevel"});
   cve.row({"QID_CVE", "CVE_ID"});
-  for (std::int64_t i = 0; i < spec.qids; ++i) {
+  for (std::int64_t i = 0; i < qid_slots(spec); ++i) {
     const SimVuln v = vuln_at(spec, i);
     const std::string qid = std::to_string(v.qid);
     kb.row({qid, v.title, v.category, std::to_string(v.severity)});
@@ -83,7 +84,8 @@ void write_expected_csv(const DataSpec& spec, const std::filesystem::path& dir,
 
   CsvFile vm(dir / "vm.csv");
   vm.row({"Host ID", "QG HostID", "QID"});
-  for (std::int64_t j = 0; j < spec.hosts; ++j) {
+  for (std::int64_t j = 0; j < host_slots(spec); ++j) {
+    if (!host_exists(spec, j)) continue;
     const SimHost host = host_at(spec, j);
     std::set<std::int64_t> seen;
     for (const auto& d : filtered_detections(spec, j, filter)) {

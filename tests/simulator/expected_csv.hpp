@@ -13,8 +13,9 @@
 
 namespace qi::sim {
 
-// Writes assets.csv, vulnkb.csv, cve.csv and vm.csv into dir (created if missing). vm.csv holds
-// the detections `filter` selects (use the filter the daemon's requests imply).
+// Writes assets.csv, vulnkb.csv, cve.csv and vm.csv into dir (created if missing) for the
+// generation the spec is at (a running simulator's is Simulator::data()). vm.csv holds the
+// detections `filter` selects (use the filter the daemon's requests imply).
 void write_expected_csv(const DataSpec& spec, const std::filesystem::path& dir,
                         const DetectionFilter& filter = DetectionFilter{});
 

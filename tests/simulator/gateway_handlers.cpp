@@ -32,6 +32,37 @@ asio::awaitable<bool> authorized(Exchange& ex, ResponseWriter& writer) {
 
 bool has(const std::optional<FaultRule>& fault, FaultKind kind) { return fault && fault->kind == kind; }
 
+// assetLastUpdated=YYYY-MM-DDTHH:MM:SSZ (qualys-api.md §4.1); `valid` is false when the request
+// has one in another shape.
+struct UpdatedAfter {
+  bool valid = true;
+  std::optional<std::int64_t> epoch;
+};
+
+UpdatedAfter updated_after_of(const Params& params) {
+  const auto text = param(params, "assetLastUpdated");
+  if (!text) return {};
+  const auto epoch = text->size() == 20 ? parse_iso_utc(*text) : std::nullopt;
+  return {epoch.has_value(), epoch};
+}
+
+// A deleted asset is in no response; with assetLastUpdated, only assets updated strictly after.
+bool listed(const DataSpec& spec, std::int64_t index, const std::optional<std::int64_t>& updated_after) {
+  if (!asset_exists(spec, index)) return false;
+  return !updated_after || asset_updated_at(spec, index) > *updated_after;
+}
+
+std::int64_t listed_count(const DataSpec& spec, const std::optional<std::int64_t>& updated_after) {
+  if (!updated_after) return asset_count(spec);
+  std::int64_t count = 0;
+  for (std::int64_t i = 0; i < asset_slots(spec); ++i) count += listed(spec, i, updated_after);
+  return count;
+}
+
+constexpr std::string_view kInvalidUpdated =
+    "{\"responseCode\":\"FAILED\",\"responseMessage\":\"Invalid assetLastUpdated, expected "
+    "YYYY-MM-DDTHH:MM:SSZ\"}";
+
 }  // namespace
 
 asio::awaitable<void> handle_auth(Exchange& ex) {
@@ -71,16 +102,22 @@ asio::awaitable<void> handle_count(Exchange& ex) {
   try {
     if (co_await answer_generic_fault(ex, writer)) co_return;
     if (!co_await authorized(ex, writer)) co_return;
-    std::string body = count_body(ex.core.options().data.assets);
-    if (ex.fault && ex.fault->kind == FaultKind::count_skew) {
-      body = count_body(ex.core.options().data.assets + ex.fault->skew);
+    const Headers headers = gateway_json_headers();
+    const UpdatedAfter updated_after = updated_after_of(ex.params);
+    if (!updated_after.valid) {
+      co_await writer.send(400, headers, kInvalidUpdated);
+      co_return;
     }
+    // The same set search serves: deleted assets are not counted.
+    const std::int64_t count = listed_count(ex.core.data(), updated_after.epoch);
+    std::string body = count_body(count);
+    if (ex.fault && ex.fault->kind == FaultKind::count_skew) body = count_body(count + ex.fault->skew);
     if (has(ex.fault, FaultKind::csam_failed)) {
       body = "{\"responseCode\":\"FAILED\",\"responseMessage\":\"Internal error occurred, please retry\"}";
     } else if (has(ex.fault, FaultKind::malformed)) {
-      body = "{\"count\":" + std::to_string(ex.core.options().data.assets) + ",\"responseCode\":";
+      body = "{\"count\":" + std::to_string(count) + ",\"responseCode\":";
     }
-    co_await writer.send(200, gateway_json_headers(), body);
+    co_await writer.send(200, headers, body);
   } catch (const BodyCut&) {
   }
 }
@@ -90,7 +127,7 @@ asio::awaitable<void> handle_search(Exchange& ex) {
   try {
     if (co_await answer_generic_fault(ex, writer)) co_return;
     if (!co_await authorized(ex, writer)) co_return;
-    const DataSpec& spec = ex.core.options().data;
+    const DataSpec spec = ex.core.data();
     const Headers headers = gateway_json_headers();
 
     std::int64_t page_size = 100;
@@ -114,6 +151,11 @@ asio::awaitable<void> handle_search(Exchange& ex) {
       }
       last_seen = *value;
     }
+    const UpdatedAfter updated_after = updated_after_of(ex.params);
+    if (!updated_after.valid) {
+      co_await writer.send(400, headers, kInvalidUpdated);
+      co_return;
+    }
     FieldSelection fields;
     if (const auto include = param(ex.params, "includeFields")) fields = parse_include_fields(*include);
 
@@ -128,10 +170,17 @@ asio::awaitable<void> handle_search(Exchange& ex) {
       co_return;
     }
 
-    const std::int64_t begin = first_asset_after(spec, last_seen);
-    const std::int64_t end = std::min(spec.assets, begin + page_size);
+    // The page: the next pageSize listed assets after the cursor (deleted and, with
+    // assetLastUpdated, older ones leave gaps), then whether any listed asset follows.
+    const std::int64_t slots = asset_slots(spec);
+    std::vector<std::int64_t> page;
+    std::int64_t next = first_asset_after(spec, last_seen);
+    for (; next < slots && static_cast<std::int64_t>(page.size()) < page_size; ++next) {
+      if (listed(spec, next, updated_after.epoch)) page.push_back(next);
+    }
+    while (next < slots && !listed(spec, next, updated_after.epoch)) ++next;
     const bool use_204 = ex.core.options().csam_204_at_end;
-    if (begin >= end && !has(ex.fault, FaultKind::huge_body)) {
+    if (page.empty() && !has(ex.fault, FaultKind::huge_body)) {
       if (use_204) {
         co_await writer.send(204, plain_headers("application/json"), "");
       } else {
@@ -139,31 +188,32 @@ asio::awaitable<void> handle_search(Exchange& ex) {
       }
       co_return;
     }
-    int has_more = (end < spec.assets || use_204) ? 1 : 0;
-    std::int64_t cursor = end > begin ? asset_id_at(spec, end - 1) : last_seen;
+    int has_more = (next < slots || use_204) ? 1 : 0;
+    std::int64_t cursor = page.empty() ? last_seen : asset_id_at(spec, page.back());
     if (has(ex.fault, FaultKind::csam_stuck_cursor)) {
       cursor = last_seen;  // the cursor does not advance
       has_more = 1;
     }
     co_await writer.start_chunked(200, headers);
-    co_await writer.write(search_envelope_head(end - begin, cursor, has_more));
+    const std::string head = search_envelope_head(static_cast<std::int64_t>(page.size()), cursor, has_more);
+    co_await writer.write(head);
     std::string record;
     if (has(ex.fault, FaultKind::huge_body)) {
       for (std::int64_t i = 0; writer.body_bytes() < kHugeBodyCap; ++i) {
         record.clear();
         if (i) record += ',';
-        append_asset_json(record, asset_at(spec, spec.assets > 0 ? i % spec.assets : 0), std::nullopt);
+        append_asset_json(record, asset_at(spec, slots > 0 ? i % slots : 0), std::nullopt);
         co_await writer.write(record);
       }
     }
-    for (std::int64_t i = begin; i < end; ++i) {
+    for (std::size_t n = 0; n < page.size(); ++n) {
       record.clear();
-      if (i != begin) record += ',';
-      SimAsset asset = asset_at(spec, i);
-      if (i == begin && has(ex.fault, FaultKind::invalid_utf8)) asset.asset_name += "\xc3\x28\xff";
+      if (n != 0) record += ',';
+      SimAsset asset = asset_at(spec, page[n]);
+      if (n == 0 && has(ex.fault, FaultKind::invalid_utf8)) asset.asset_name += "\xc3\x28\xff";
       append_asset_json(record, asset, fields);
       co_await writer.write(record);
-      if (i == begin && has(ex.fault, FaultKind::malformed)) {
+      if (n == 0 && has(ex.fault, FaultKind::malformed)) {
         co_await writer.write(",{\"assetId\":,\"assetName\":\"unterminated}");
         break;
       }

@@ -37,6 +37,12 @@ std::string read_window(const Params& params, HostWindow& window, std::int64_t& 
   return bad;
 }
 
+// A purged host is in no response; with vm_processed_after, only hosts processed strictly after.
+bool listed(const DataSpec& spec, std::int64_t index, const std::optional<std::int64_t>& processed_after) {
+  if (!host_exists(spec, index)) return false;
+  return !processed_after || host_processed_at(spec, index) > *processed_after;
+}
+
 }  // namespace
 
 asio::awaitable<void> handle_detection(Exchange& ex, ResponseWriter& writer, const Headers& headers) {
@@ -47,11 +53,12 @@ asio::awaitable<void> handle_detection(Exchange& ex, ResponseWriter& writer, con
       "show_tags", "show_qds", "host_metadata", "show_cloud_tags", "show_asset_id",
       "show_reopened_info", "suppress_duplicated_data_from_csv", "echo_request"};
   if (!co_await check_params(ex, writer, headers, kAllowed)) co_return;
-  const DataSpec& spec = ex.core.options().data;
+  const DataSpec spec = ex.core.data();
   HostWindow window;
   std::int64_t limit = 0;
   std::string bad = read_window(ex.params, window, limit);
   const DetectionFilter filter = detection_filter_from(ex.params, &bad);
+  const auto processed_after = date_param(ex.params, "vm_processed_after", bad);
   const auto show_results = param(ex.params, "show_results").value_or("1");
   if (show_results != "0" && show_results != "1" && bad.empty()) bad = "show_results";
   if (param(ex.params, "output_format").value_or("XML") != "XML" && bad.empty()) {
@@ -70,12 +77,16 @@ asio::awaitable<void> handle_detection(Exchange& ex, ResponseWriter& writer, con
   std::optional<std::int64_t> next_id;
   std::int64_t last_id = window.lo;
   std::string record;
-  for (std::int64_t j = first_host_index_at_least(spec, window.lo); huge || j < spec.hosts; ++j) {
-    if (huge && (spec.hosts == 0 || writer.body_bytes() >= kHugeBodyCap)) break;
-    const std::int64_t index = huge ? j % spec.hosts : j;
+  const std::int64_t slots = host_slots(spec);
+  for (std::int64_t j = first_host_index_at_least(spec, window.lo); huge || j < slots; ++j) {
+    if (huge && (slots == 0 || writer.body_bytes() >= kHugeBodyCap)) break;
+    const std::int64_t index = huge ? j % slots : j;
+    if (!huge) {
+      const std::int64_t id = host_id_at(spec, index);
+      if (id > window.hi) break;
+      if (!window.contains(id) || !listed(spec, index, processed_after)) continue;
+    }
     SimHost host = host_at(spec, index);
-    if (!huge && host.host_id > window.hi) break;
-    if (!huge && !window.contains(host.host_id)) continue;
     const auto detections = filtered_detections(spec, index, filter);
     if (detections.empty()) continue;  // hosts without (matching) detections are not listed
     if (!huge && limit > 0 && emitted == limit) {
@@ -112,10 +123,11 @@ asio::awaitable<void> handle_hostlist(Exchange& ex, ResponseWriter& writer, cons
       "action", "details", "truncation_limit", "id_min", "id_max", "ids", "vm_processed_after",
       "vm_processed_before", "cloud_agent_activationkey", "show_tags", "echo_request"};
   if (!co_await check_params(ex, writer, headers, kAllowed)) co_return;
-  const DataSpec& spec = ex.core.options().data;
+  const DataSpec spec = ex.core.data();
   HostWindow window;
   std::int64_t limit = 0;
   std::string bad = read_window(ex.params, window, limit);
+  const auto processed_after = date_param(ex.params, "vm_processed_after", bad);
   const auto details = param(ex.params, "details").value_or("Basic");
   if (details != "Basic" && details != "None" && details != "All" && bad.empty()) bad = "details";
   if (!bad.empty()) {
@@ -132,10 +144,11 @@ asio::awaitable<void> handle_hostlist(Exchange& ex, ResponseWriter& writer, cons
   std::optional<std::int64_t> next_id;
   std::int64_t last_id = window.lo;
   std::string record;
-  for (std::int64_t j = first_host_index_at_least(spec, window.lo); j < spec.hosts; ++j) {
+  const std::int64_t slots = host_slots(spec);
+  for (std::int64_t j = first_host_index_at_least(spec, window.lo); j < slots; ++j) {
     const std::int64_t id = host_id_at(spec, j);
     if (id > window.hi) break;
-    if (!window.contains(id)) continue;
+    if (!window.contains(id) || !listed(spec, j, processed_after)) continue;
     if (limit > 0 && emitted == limit) {
       next_id = id;
       break;

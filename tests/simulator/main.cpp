@@ -39,6 +39,8 @@ Credentials:
 Dataset (deterministic from the seed):
   --seed S                    (default 1)
   --assets N  --qids N  --hosts N  --detections-per-host N   (default 10, 20, 10, 3)
+  --generations N             start at generation N: N mutation steps at fixed past times, one
+                              a day from 2025-08-01T06:00:00Z (see POST /__sim/mutate)
   --csam-204                  end CSAM paging with HTTP 204 instead of hasMore 0
 Latency and limits:
   --ttfb-ms N                 delay before every response head
@@ -54,7 +56,9 @@ Oracle:
   --expected-hld-params Q     detection parameters the daemon sends, as a query string
                               (default: the server defaults), for vm.csv
 Control endpoints while running (no auth): GET /__sim/stats, POST /__sim/faults (one SPEC per
-line), DELETE /__sim/faults, POST /__sim/expire-tokens.
+line), DELETE /__sim/faults, POST /__sim/expire-tokens, POST /__sim/mutate (a new generation
+now), GET /__sim/generation, POST /__sim/write-expected?dir=DIR[&status=...] (the oracle of the
+current generation).
 )";
 
 std::vector<std::string> split_words(const std::string& line) {
@@ -136,6 +140,7 @@ int run(int argc, char** argv) {
     else if (flag == "--qids") options.data.qids = number(flag, value);
     else if (flag == "--hosts") options.data.hosts = number(flag, value);
     else if (flag == "--detections-per-host") options.data.detections_per_host = number(flag, value);
+    else if (flag == "--generations") qi::sim::append_past_generations(options.data, static_cast<int>(number(flag, value)));
     else if (flag == "--ttfb-ms") options.latency.time_to_first_byte = std::chrono::milliseconds(number(flag, value));
     else if (flag == "--bandwidth") options.latency.bandwidth = static_cast<std::uint64_t>(number(flag, value));
     else if (flag == "--concurrency-limit") options.concurrency_limit = static_cast<int>(number(flag, value));

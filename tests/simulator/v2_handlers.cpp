@@ -32,11 +32,6 @@ Headers with(Headers base, const Headers& more) {
   return base;
 }
 
-std::string normalized_date(std::string date) {
-  if (date.size() == 10) date += "T00:00:00Z";  // YYYY-MM-DD
-  return date;
-}
-
 }  // namespace
 
 asio::awaitable<void> send_v2_error(Exchange& ex, ResponseWriter& writer, const Headers& headers,
@@ -55,6 +50,14 @@ std::optional<std::int64_t> int_param(const Params& params, std::string_view nam
     return std::nullopt;
   }
   return value;
+}
+
+std::optional<std::int64_t> date_param(const Params& params, std::string_view name, std::string& bad) {
+  const auto text = param(params, name);
+  if (!text) return std::nullopt;
+  const auto epoch = parse_iso_utc(*text);
+  if (!epoch && bad.empty()) bad = std::string(name);
+  return epoch;
 }
 
 asio::awaitable<bool> check_params(Exchange& ex, ResponseWriter& writer, const Headers& headers,
@@ -143,7 +146,7 @@ asio::awaitable<void> handle_kb(Exchange& ex, ResponseWriter& writer, const Head
       "published_after", "published_before", "show_disabled_flag", "show_supported_modules_info",
       "show_pci_reasons", "echo_request", "is_patchable"};
   if (!co_await check_params(ex, writer, headers, kAllowed)) co_return;
-  const DataSpec& spec = ex.core.options().data;
+  const DataSpec spec = ex.core.data();
   std::string bad;
   const auto details = param(ex.params, "details").value_or("Basic");
   if (details != "Basic" && details != "All" && details != "None") bad = "details";
@@ -159,13 +162,14 @@ asio::awaitable<void> handle_kb(Exchange& ex, ResponseWriter& writer, const Head
       co_return;
     }
   }
+  // YYYY-MM-DD[THH:MM:SSZ]; a QID qualifies when modified strictly after / not after the date.
+  const auto modified_after = date_param(ex.params, "last_modified_after", bad);
+  const auto modified_before = date_param(ex.params, "last_modified_before", bad);
   if (!bad.empty()) {
     co_await send_v2_error(ex, writer, headers, "1905",
                            "parameter " + bad + " has invalid value: " + param(ex.params, bad).value_or(""));
     co_return;
   }
-  const auto modified_after = param(ex.params, "last_modified_after");
-  const auto modified_before = param(ex.params, "last_modified_before");
   std::int64_t lo = id_min.value_or(0);
   std::int64_t hi = id_max.value_or(INT64_MAX);
   if (ids) {
@@ -186,17 +190,21 @@ asio::awaitable<void> handle_kb(Exchange& ex, ResponseWriter& writer, const Head
   std::int64_t emitted = 0;
   std::string record;
   const bool huge = has(ex.fault, FaultKind::huge_body);
-  for (std::int64_t i = first_qid_index_at_least(spec, lo); huge || i < spec.qids; ++i) {
-    if (huge && spec.qids == 0) break;
-    SimVuln vuln = vuln_at(spec, huge ? i % spec.qids : i);
+  const std::int64_t slots = qid_slots(spec);
+  for (std::int64_t i = first_qid_index_at_least(spec, lo); huge || i < slots; ++i) {
+    if (huge && slots == 0) break;
     if (!huge) {
-      if (vuln.qid > hi) break;
-      if (ids && !in_ranges(*ids, vuln.qid)) continue;
-      if (modified_after && vuln.last_modified < normalized_date(*modified_after)) continue;
-      if (modified_before && vuln.last_modified > normalized_date(*modified_before)) continue;
+      // Decide on the id and the date before building the VULN's strings.
+      const std::int64_t qid = qid_at(spec, i);
+      if (qid > hi) break;
+      if (ids && !in_ranges(*ids, qid)) continue;
+      const std::int64_t modified = vuln_modified_at(spec, i);
+      if (modified_after && modified <= *modified_after) continue;
+      if (modified_before && modified > *modified_before) continue;
     } else if (writer.body_bytes() >= kHugeBodyCap) {
       break;
     }
+    SimVuln vuln = vuln_at(spec, huge ? i % slots : i);
     record.clear();
     if (!list_open) {
       record += kb_vuln_list_open();
