@@ -97,7 +97,8 @@ struct ControlAnswer {
 };
 
 std::string generation_json(const GenerationStep& step) {
-  return "{\"generation\":" + std::to_string(step.generation) + ",\"time\":\"" + step.time + "\"}\n";
+  return "{\"generation\":" + std::to_string(step.generation) + ",\"time\":\"" + step.time +
+         "\"}\n";
 }
 
 std::string generations_json(const DataSpec& spec) {
@@ -113,13 +114,17 @@ std::string generations_json(const DataSpec& spec) {
 ControlAnswer write_expected(SimulatorCore& core, const Request& request) {
   const std::string target(request.target());
   const auto question = target.find('?');
-  Params params = parse_form(question == std::string::npos ? std::string_view{} : std::string_view(target).substr(question + 1));
+  Params params =
+      parse_form(question == std::string::npos ? std::string_view{}
+                                               : std::string_view(target).substr(question + 1));
   for (auto& kv : parse_form(request.body())) params.push_back(std::move(kv));
   const auto dir = param(params, "dir");
   if (!dir || dir->empty()) return {400, "text/plain", "write-expected needs dir=DIRECTORY\n"};
   std::string bad;
   const DetectionFilter filter = detection_filter_from(params, &bad);
-  if (!bad.empty()) return {400, "text/plain", "write-expected: parameter " + bad + " has an invalid value\n"};
+  if (!bad.empty()) {
+    return {400, "text/plain", "write-expected: parameter " + bad + " has an invalid value\n"};
+  }
   const DataSpec spec = core.data();
   try {
     write_expected_csv(spec, *dir, filter);
@@ -162,7 +167,9 @@ ControlAnswer control_answer(SimulatorCore& core, const Request& request, const 
   if (path == "/__sim/generation" && request.method() == http::verb::get) {
     return {200, "application/json", generations_json(core.data())};
   }
-  if (path == "/__sim/write-expected" && request.method() == http::verb::post) return write_expected(core, request);
+  if (path == "/__sim/write-expected" && request.method() == http::verb::post) {
+    return write_expected(core, request);
+  }
   return {404, "text/plain", "unknown control endpoint\n"};
 }
 

@@ -240,7 +240,8 @@ std::int64_t first_qid_index_at_least(const DataSpec& spec, std::int64_t qid) {
 }
 
 std::int64_t first_host_index_at_least(const DataSpec& spec, std::int64_t host_id) {
-  return lower_bound_index(host_slots(spec), host_id, [&](std::int64_t i) { return host_id_at(spec, i); });
+  return lower_bound_index(host_slots(spec), host_id,
+                           [&](std::int64_t i) { return host_id_at(spec, i); });
 }
 
 }  // namespace qi::sim

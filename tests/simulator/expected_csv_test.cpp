@@ -2,14 +2,11 @@
 // simulator actually serves (parsed here independently with libxml2 and RapidJSON).
 #include "simulator/expected_csv.hpp"
 
-#include <rapidjson/document.h>
-
 #include <fstream>
-#include <set>
 #include <sstream>
 
+#include "simulator/served_rows.hpp"
 #include "simulator/sim_fixture.hpp"
-#include "simulator/xml_check.hpp"
 #include "support/temp_dir.hpp"
 
 namespace qi::sim {
@@ -83,9 +80,6 @@ TEST(ExpectedCsv, ATinyDatasetGivesTheFilesWorkedOutByHand) {
 
 // ---- the oracle agrees with the served data ----
 
-using testing::ClientRequest;
-using testing::XmlDoc;
-
 class ExpectedCsvAgainstServer : public testing::SimFixture {
  protected:
   void SetUp() override {
@@ -98,78 +92,29 @@ class ExpectedCsvAgainstServer : public testing::SimFixture {
     write_expected_csv(options_.data, dir_.path(), DetectionFilter::all());
   }
   std::vector<std::string> expected_rows(const char* file) {
-    std::vector<std::string> rows;
-    std::istringstream in(read_file(dir_.path() / file));
-    for (std::string line; std::getline(in, line);) rows.push_back(line);
-    rows.erase(rows.begin());  // header
-    return rows;
-  }
-  static std::string row(std::initializer_list<std::string_view> fields) {
-    std::string out;
-    for (const auto f : fields) out += (out.empty() ? "" : ",") + expected_csv_field(f);
-    return out;
+    return testing::csv_rows(dir_.path() / file);
   }
   SimulatorOptions options_;
   qi::testing::TempDir dir_;
 };
 
 TEST_F(ExpectedCsvAgainstServer, VulnkbAndCveMatchTheServedKb) {
-  const XmlDoc doc(client().v2("/api/4.0/fo/knowledge_base/vuln/", "action=list").body);
-  std::vector<std::string> kb, cve;
-  for (const auto& qid : doc.texts("//VULN/QID")) {
-    const std::string at = "//VULN[QID='" + qid + "']/";
-    kb.push_back(row({qid, doc.text(at + "TITLE"), doc.text(at + "CATEGORY"), doc.text(at + "SEVERITY_LEVEL")}));
-    for (const auto& id : doc.texts(at + "CVE_LIST/CVE/ID")) cve.push_back(row({qid, id}));
-  }
-  EXPECT_EQ(kb, expected_rows("vulnkb.csv"));
-  EXPECT_EQ(cve, expected_rows("cve.csv"));
+  const auto kb = testing::served_kb(client(), "action=list");
+  EXPECT_EQ(kb.vulnkb, expected_rows("vulnkb.csv"));
+  EXPECT_EQ(kb.cve, expected_rows("cve.csv"));
 }
 
 TEST_F(ExpectedCsvAgainstServer, VmMatchesTheServedDetections) {
-  const XmlDoc doc(client()
-                       .v2("/api/5.0/fo/asset/host/vm/detection/",
-                           "action=list&truncation_limit=0&show_igs=1&include_ignored=1&include_disabled=1"
-                           "&status=New,Active,Re-Opened,Fixed")
-                       .body);
-  std::vector<std::string> vm;
-  for (const auto& id : doc.texts("//HOST/ID")) {
-    const std::string at = "//HOST[ID='" + id + "']/";
-    std::set<std::string> seen;
-    for (const auto& qid : doc.texts(at + "DETECTION_LIST/DETECTION/QID")) {
-      if (seen.insert(qid).second) vm.push_back(row({id, doc.text(at + "QG_HOSTID"), qid}));
-    }
-  }
-  EXPECT_EQ(vm, expected_rows("vm.csv"));
+  const auto served = testing::served_detections(
+      client(),
+      "action=list&truncation_limit=0&show_igs=1&include_ignored=1&include_disabled=1"
+      "&status=New,Active,Re-Opened,Fixed");
+  EXPECT_EQ(served.vm, expected_rows("vm.csv"));
 }
 
 TEST_F(ExpectedCsvAgainstServer, AssetsMatchTheServedPages) {
-  const std::string token = client().login();
-  std::vector<std::string> assets;
-  std::int64_t cursor = 0;
-  for (int page = 0; page < 10; ++page) {
-    const auto response = client().gateway(
-        "/rest/2.0/search/am/asset?pageSize=9&lastSeenAssetId=" + std::to_string(cursor), token);
-    rapidjson::Document doc;
-    doc.Parse(response.body.c_str());
-    ASSERT_FALSE(doc.HasParseError());
-    auto str = [](const rapidjson::Value& v, const char* key) -> std::string {
-      if (!v.IsObject() || !v.HasMember(key) || v[key].IsNull()) return "";
-      return v[key].GetString();
-    };
-    for (const auto& a : doc["assetListData"]["asset"].GetArray()) {
-      const auto& os = a["operatingSystem"];
-      const auto& hw = a["hardware"];
-      assets.push_back(row({std::to_string(a["assetId"].GetInt64()), str(a, "assetUUID"), str(a, "address"),
-                            str(a, "assetName"), str(a, "netbiosName"), str(a, "lastLoggedOnUser"),
-                            str(a, "biosSerialNumber"), str(a, "biosAssetTag"), str(os, "fullName"),
-                            str(os, "category1"), str(os, "category2"), str(hw, "fullName"),
-                            str(hw, "category1"), str(hw, "category2"), str(a, "lastModifiedDate"),
-                            str(a, "createdDate")}));
-    }
-    cursor = doc["lastSeenAssetId"].GetInt64();
-    if (doc["hasMore"].GetInt() == 0) break;
-  }
-  EXPECT_EQ(assets, expected_rows("assets.csv"));
+  const auto served = testing::served_assets(client(), client().login(), 9);
+  EXPECT_EQ(served.rows, expected_rows("assets.csv"));
 }
 
 }  // namespace

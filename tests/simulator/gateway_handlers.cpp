@@ -47,7 +47,8 @@ UpdatedAfter updated_after_of(const Params& params) {
 }
 
 // A deleted asset is in no response; with assetLastUpdated, only assets updated strictly after.
-bool listed(const DataSpec& spec, std::int64_t index, const std::optional<std::int64_t>& updated_after) {
+bool listed(const DataSpec& spec, std::int64_t index,
+            const std::optional<std::int64_t>& updated_after) {
   if (!asset_exists(spec, index)) return false;
   return !updated_after || asset_updated_at(spec, index) > *updated_after;
 }
@@ -111,7 +112,9 @@ asio::awaitable<void> handle_count(Exchange& ex) {
     // The same set search serves: deleted assets are not counted.
     const std::int64_t count = listed_count(ex.core.data(), updated_after.epoch);
     std::string body = count_body(count);
-    if (ex.fault && ex.fault->kind == FaultKind::count_skew) body = count_body(count + ex.fault->skew);
+    if (ex.fault && ex.fault->kind == FaultKind::count_skew) {
+      body = count_body(count + ex.fault->skew);
+    }
     if (has(ex.fault, FaultKind::csam_failed)) {
       body = "{\"responseCode\":\"FAILED\",\"responseMessage\":\"Internal error occurred, please retry\"}";
     } else if (has(ex.fault, FaultKind::malformed)) {
@@ -195,7 +198,8 @@ asio::awaitable<void> handle_search(Exchange& ex) {
       has_more = 1;
     }
     co_await writer.start_chunked(200, headers);
-    const std::string head = search_envelope_head(static_cast<std::int64_t>(page.size()), cursor, has_more);
+    const std::string head =
+        search_envelope_head(static_cast<std::int64_t>(page.size()), cursor, has_more);
     co_await writer.write(head);
     std::string record;
     if (has(ex.fault, FaultKind::huge_body)) {

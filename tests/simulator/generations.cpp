@@ -23,19 +23,22 @@ namespace {
 constexpr std::uint64_t kChurnDomain = 40;  // mix64 domains 40..42, one per RecordType
 
 struct Churn {
-  std::int64_t base = 0;     // generation-0 records
-  std::int64_t changed = 0;  // per step, among the lower half of the ranks
-  std::int64_t half = 0;     // ranks [0, half) are never removed
-  std::int64_t removed = 0;  // per step
+  std::int64_t base = 0;           // generation-0 records
+  std::int64_t changed = 0;        // per step, among the lower half of the ranks
+  std::int64_t half = 0;           // ranks [0, half) are never removed
+  std::int64_t removed = 0;        // per step
   std::int64_t removal_steps = 0;  // steps that remove (half the records at most)
-  std::int64_t added = 0;    // per step
+  std::int64_t added = 0;          // per step
 };
 
 std::int64_t base_count(const DataSpec& spec, RecordType type) {
   switch (type) {
-    case RecordType::asset: return std::max<std::int64_t>(spec.assets, 0);
-    case RecordType::vuln: return std::max<std::int64_t>(spec.qids, 0);
-    case RecordType::host: return std::max<std::int64_t>(spec.hosts, 0);
+    case RecordType::asset:
+      return std::max<std::int64_t>(spec.assets, 0);
+    case RecordType::vuln:
+      return std::max<std::int64_t>(spec.qids, 0);
+    case RecordType::host:
+      return std::max<std::int64_t>(spec.hosts, 0);
   }
   return 0;
 }
@@ -59,7 +62,9 @@ Churn churn_of(const DataSpec& spec, RecordType type) {
   return c;
 }
 
-std::uint64_t domain_of(RecordType type) { return kChurnDomain + static_cast<std::uint64_t>(type); }
+std::uint64_t domain_of(RecordType type) {
+  return kChurnDomain + static_cast<std::uint64_t>(type);
+}
 
 // a * b mod n without overflow (n < 2^63).
 std::uint64_t mul_mod(std::uint64_t a, std::uint64_t b, std::uint64_t n) {
@@ -89,7 +94,9 @@ std::optional<std::int64_t> parse_generation_time(const std::string& text) {
 
 }  // namespace
 
-int generation_of(const DataSpec& spec) { return static_cast<int>(spec.generation_times.size()); }
+int generation_of(const DataSpec& spec) {
+  return static_cast<int>(spec.generation_times.size());
+}
 
 std::int64_t generation_epoch(const DataSpec& spec, int step) {
   if (step < 1 || step > generation_of(spec)) {
@@ -97,7 +104,8 @@ std::int64_t generation_epoch(const DataSpec& spec, int step) {
   }
   const auto& text = spec.generation_times[static_cast<std::size_t>(step - 1)];
   const auto epoch = parse_generation_time(text);
-  if (!epoch) throw std::invalid_argument("generation time '" + text + "' is not YYYY-MM-DDTHH:MM:SSZ");
+  if (!epoch)
+    throw std::invalid_argument("generation time '" + text + "' is not YYYY-MM-DDTHH:MM:SSZ");
   return *epoch;
 }
 
@@ -106,7 +114,8 @@ void check_generations(const DataSpec& spec) {
   for (int step = 1; step <= generation_of(spec); ++step) {
     const std::int64_t t = generation_epoch(spec, step);
     if (t <= previous) {
-      throw std::invalid_argument("generation time '" + spec.generation_times[static_cast<std::size_t>(step - 1)] +
+      throw std::invalid_argument("generation time '" +
+                                  spec.generation_times[static_cast<std::size_t>(step - 1)] +
                                   "' is not after the previous one");
     }
     previous = t;
@@ -142,7 +151,8 @@ RecordHistory record_history(const DataSpec& spec, RecordType type, std::int64_t
     history.generation = history.born;
     for (int k = history.born + 1; k <= g; ++k) {
       if (static_cast<int>(mix64(spec.seed, domain_of(type), static_cast<std::uint64_t>(index),
-                                 static_cast<std::uint64_t>(k)) % 1000) < spec.changed_permille) {
+                                 static_cast<std::uint64_t>(k)) %
+                           1000) < spec.changed_permille) {
         history.generation = k;
       }
     }
@@ -166,9 +176,15 @@ RecordHistory record_history(const DataSpec& spec, RecordType type, std::int64_t
   return history;
 }
 
-std::int64_t asset_slots(const DataSpec& spec) { return slots_at(spec, RecordType::asset, generation_of(spec)); }
-std::int64_t qid_slots(const DataSpec& spec) { return slots_at(spec, RecordType::vuln, generation_of(spec)); }
-std::int64_t host_slots(const DataSpec& spec) { return slots_at(spec, RecordType::host, generation_of(spec)); }
+std::int64_t asset_slots(const DataSpec& spec) {
+  return slots_at(spec, RecordType::asset, generation_of(spec));
+}
+std::int64_t qid_slots(const DataSpec& spec) {
+  return slots_at(spec, RecordType::vuln, generation_of(spec));
+}
+std::int64_t host_slots(const DataSpec& spec) {
+  return slots_at(spec, RecordType::host, generation_of(spec));
+}
 
 bool asset_exists(const DataSpec& spec, std::int64_t index) {
   return record_history(spec, RecordType::asset, index).exists;
@@ -185,8 +201,12 @@ std::int64_t existing(const DataSpec& spec, RecordType type) {
 }
 }  // namespace
 
-std::int64_t asset_count(const DataSpec& spec) { return existing(spec, RecordType::asset); }
-std::int64_t host_count(const DataSpec& spec) { return existing(spec, RecordType::host); }
+std::int64_t asset_count(const DataSpec& spec) {
+  return existing(spec, RecordType::asset);
+}
+std::int64_t host_count(const DataSpec& spec) {
+  return existing(spec, RecordType::host);
+}
 
 int asset_generation(const DataSpec& spec, std::int64_t index) {
   return record_history(spec, RecordType::asset, index).generation;

@@ -38,7 +38,8 @@ std::string read_window(const Params& params, HostWindow& window, std::int64_t& 
 }
 
 // A purged host is in no response; with vm_processed_after, only hosts processed strictly after.
-bool listed(const DataSpec& spec, std::int64_t index, const std::optional<std::int64_t>& processed_after) {
+bool listed(const DataSpec& spec, std::int64_t index,
+            const std::optional<std::int64_t>& processed_after) {
   if (!host_exists(spec, index)) return false;
   return !processed_after || host_processed_at(spec, index) > *processed_after;
 }

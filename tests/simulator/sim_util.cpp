@@ -55,7 +55,8 @@ std::optional<std::int64_t> parse_iso_utc(std::string_view text) {
   const auto y = digits(0, 4);
   const auto m = digits(5, 2);
   const auto d = digits(8, 2);
-  if (!y || !m || !d || text[4] != '-' || text[7] != '-' || *m < 1 || *m > 12 || *d < 1) return std::nullopt;
+  if (!y || !m || !d || text[4] != '-' || text[7] != '-' || *m < 1 || *m > 12 || *d < 1)
+    return std::nullopt;
   const bool leap = (*y % 4 == 0 && *y % 100 != 0) || *y % 400 == 0;
   static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   if (*d > kDays[*m - 1] + (*m == 2 && leap ? 1 : 0)) return std::nullopt;
@@ -64,8 +65,8 @@ std::optional<std::int64_t> parse_iso_utc(std::string_view text) {
     const auto h = digits(11, 2);
     const auto mi = digits(14, 2);
     const auto s = digits(17, 2);
-    if (text[10] != 'T' || text[13] != ':' || text[16] != ':' || text[19] != 'Z' || !h || !mi || !s ||
-        *h > 23 || *mi > 59 || *s > 59) {
+    if (text[10] != 'T' || text[13] != ':' || text[16] != ':' || text[19] != 'Z' || !h || !mi ||
+        !s || *h > 23 || *mi > 59 || *s > 59) {
       return std::nullopt;
     }
     hh = *h;

@@ -26,7 +26,8 @@ std::optional<std::int64_t> int_param(const Params& params, std::string_view nam
                                       std::int64_t hi, std::string& bad);
 // Reads an optional date parameter, YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ (UTC), as seconds since
 // the epoch; nullopt on absence; sets `bad` when malformed (Qualys answers 1905).
-std::optional<std::int64_t> date_param(const Params& params, std::string_view name, std::string& bad);
+std::optional<std::int64_t> date_param(const Params& params, std::string_view name,
+                                       std::string& bad);
 // The next-page URL of a truncation WARNING: https://<Host header><path>?<the request's params
 // as received, minus id_min>&<extras the caller never sent>&id_min=<next>.
 std::string warning_url(const Exchange& ex, std::string_view host_override,

@@ -52,7 +52,8 @@ std::optional<std::int64_t> int_param(const Params& params, std::string_view nam
   return value;
 }
 
-std::optional<std::int64_t> date_param(const Params& params, std::string_view name, std::string& bad) {
+std::optional<std::int64_t> date_param(const Params& params, std::string_view name,
+                                       std::string& bad) {
   const auto text = param(params, name);
   if (!text) return std::nullopt;
   const auto epoch = parse_iso_utc(*text);
