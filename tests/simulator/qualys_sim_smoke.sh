@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Black-box check of the qualys-sim executable: starts it with a legacy auth.conf, waits for the
 # port file, logs in with curl over verified TLS, adds a fault through the control endpoint,
-# reads the stats, and stops it with SIGTERM (exit 0).
+# reads the stats, mutates the data and writes the oracle of the new generation, and stops it with
+# SIGTERM (exit 0).
 set -euo pipefail
 sim=$1
 dir=$(mktemp -d)
@@ -29,6 +30,15 @@ status=$(curl -s -o /dev/null -w '%{http_code}' --cacert "$dir/ca.pem" -X POST \
 [[ $status == 503 ]] || { echo "fault did not fire: $status" >&2; exit 1; }
 stats=$(curl -sf --cacert "$dir/ca.pem" "$base/__sim/stats")
 [[ $stats == *'"gateway_logins_ok":1'* ]] || { echo "bad stats: $stats" >&2; exit 1; }
+
+# A generation step on 7 assets adds one (below 10 records nothing is removed).
+step=$(curl -sf --cacert "$dir/ca.pem" -X POST "$base/__sim/mutate")
+[[ $step == '{"generation":1,"time":"'*'Z"}' ]] || { echo "bad mutate answer: $step" >&2; exit 1; }
+count=$(curl -sf --cacert "$dir/ca.pem" -X POST -H "Authorization: Bearer $token" "$base/rest/2.0/count/am/asset")
+[[ $count == *'"count":8'* ]] || { echo "bad count after mutate: $count" >&2; exit 1; }
+curl -sf --cacert "$dir/ca.pem" -X POST "$base/__sim/write-expected?dir=$dir/expected" >/dev/null
+rows=$(wc -l <"$dir/expected/assets.csv")
+[[ $rows == 9 ]] || { echo "oracle of generation 1 has $rows assets.csv lines" >&2; exit 1; }
 
 kill -TERM "$pid"
 wait "$pid"
