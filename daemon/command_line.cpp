@@ -8,7 +8,9 @@ namespace qi::daemon {
 
 namespace {
 
-bool is_job(std::string_view name) { return name == "assets" || name == "kb" || name == "vm"; }
+bool is_job(std::string_view name) {
+  return name == "assets" || name == "kb" || name == "vm";
+}
 
 }  // namespace
 
@@ -20,9 +22,11 @@ them atomically as CSV files for Jira Insight (Assets) imports.
 
 Commands:
   (none)                 run as a daemon in the foreground: fire the jobs on their schedules
-  run [--force] JOB...   run assets, kb, vm (or all) once, now; exit 0 only if every job published;
+  run [--force] [--full] JOB...
+                         run assets, kb, vm (or all) once, now; exit 0 only if every job published;
                          --force publishes even if a file shrank below min_ratio or the asset
-                         count is off (once, after you checked the drop is real)
+                         count is off (once, after you checked the drop is real); --full pulls
+                         everything even where an incremental pull would do
   check                  validate the configuration and the credentials file, print each problem
   next [--count N]       print the next run times of each job (default 5)
   status                 print what each job did last and when it runs next (from state.dir)
@@ -72,18 +76,26 @@ CommandLine parse_command_line(int argc, const char* const argv[]) {
     }
     if (!have_command) {
       have_command = true;
-      if (arg == "run") line.command = Command::run;
-      else if (arg == "check") line.command = Command::check;
-      else if (arg == "next") line.command = Command::next;
-      else if (arg == "status") line.command = Command::status;
-      else if (arg == "convert") line.command = Command::convert;
-      else throw std::invalid_argument("unknown command '" + std::string(arg) + "'");
+      if (arg == "run")
+        line.command = Command::run;
+      else if (arg == "check")
+        line.command = Command::check;
+      else if (arg == "next")
+        line.command = Command::next;
+      else if (arg == "status")
+        line.command = Command::status;
+      else if (arg == "convert")
+        line.command = Command::convert;
+      else
+        throw std::invalid_argument("unknown command '" + std::string(arg) + "'");
       continue;
     }
     switch (line.command) {
       case Command::run:
         if (arg == "--force") {
           line.force = true;
+        } else if (arg == "--full") {
+          line.full = true;
         } else if (arg == "all") {
           for (auto job : {"assets", "kb", "vm"}) line.jobs.emplace_back(job);
         } else if (is_job(arg)) {
@@ -124,7 +136,8 @@ CommandLine parse_command_line(int argc, const char* const argv[]) {
     }
   }
   if (line.command == Command::run) {
-    if (line.jobs.empty()) throw std::invalid_argument("run needs at least one job (assets, kb, vm, all)");
+    if (line.jobs.empty())
+      throw std::invalid_argument("run needs at least one job (assets, kb, vm, all)");
     std::sort(line.jobs.begin(), line.jobs.end());
     line.jobs.erase(std::unique(line.jobs.begin(), line.jobs.end()), line.jobs.end());
   }

@@ -23,6 +23,7 @@ struct CommandLine {
   std::filesystem::path config = "/etc/qualys-insight/config.yaml";
   std::vector<std::string> jobs;  // run: assets, kb, vm (all expanded)
   bool force = false;             // run --force: skip the shrink guard and the count check once
+  bool full = false;              // run --full: no incremental pull
   int count = 5;                  // next --count
   std::string convert_kind;       // convert: kb, vm, assets
   std::vector<std::filesystem::path> inputs;

@@ -42,7 +42,8 @@ int run_command(const CommandLine& line) {
   }
 
   asio::io_context io;
-  auto http = net::make_https_client(io.get_executor(), qualys::http_client_options(loaded.config.qualys));
+  auto http =
+      net::make_https_client(io.get_executor(), qualys::http_client_options(loaded.config.qualys));
   qualys::QualysSession session(io.get_executor(), *http, loaded.endpoints, loaded.credentials,
                                 loaded.config.qualys);
 
@@ -54,7 +55,8 @@ int run_command(const CommandLine& line) {
   signals.async_wait([&](const boost::system::error_code& ec, int signal) {
     if (ec) return;
     interrupted = true;
-    spdlog::warn("received {}: cancelling the running jobs", signal == SIGINT ? "SIGINT" : "SIGTERM");
+    spdlog::warn("received {}: cancelling the running jobs",
+                 signal == SIGINT ? "SIGINT" : "SIGTERM");
     for (auto& cancel : cancels) cancel->emit(asio::cancellation_type::terminal);
   });
 
@@ -65,7 +67,7 @@ int run_command(const CommandLine& line) {
         io,
         jobs::run_job_with_deadline(kind, session, loaded.config,
                                     jobs::make_run_id(kind, std::chrono::system_clock::now()), {},
-                                    std::chrono::seconds(30), line.force),
+                                    std::chrono::seconds(30), line.force, line.full),
         asio::bind_cancellation_slot(
             cancels.back()->slot(),
             [&, i, kind](std::exception_ptr error, jobs::RunOutcome outcome) {

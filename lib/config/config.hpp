@@ -65,7 +65,7 @@ struct LoggingConfig {
 
 struct JobSchedule {
   bool enabled = true;
-  std::string schedule;   // cron expression, 5 or 6 fields, or @daily etc.
+  std::string schedule;  // cron expression, 5 or 6 fields, or @daily etc.
   Duration timeout = 50min;
   std::string time_zone;  // IANA name; empty for the system's zone
   // On start, a firing missed while the daemon was down runs once if it is at most this old.
@@ -75,15 +75,20 @@ struct JobSchedule {
   // Shrink guard: a file whose new row count is below this fraction of the published one's is
   // not published (a half-empty file would make Insight delete CIs). 0 turns the guard off.
   double min_ratio = 0.5;
+  // Incremental pulls (jobs/incremental_base.hpp): a full pull at most this long after the last
+  // one, incremental pulls in between; 0 = every run is a full pull.
+  Duration full_refresh = std::chrono::hours(24 * 7);
+  // An incremental pull asks for what changed since the last run's start minus this margin.
+  Duration incremental_margin = 1h;
 };
 
 struct AssetsJobConfig : JobSchedule {
-  int page_size = 300;  // CSAM maximum
+  int page_size = 300;         // CSAM maximum
   int empty_page_retries = 3;  // hasMore=1 with no assets
   // Count check: the assets written may differ from the CSAM count taken at the start by at most
   // this fraction (assets appear and disappear during a run).
   double count_tolerance = 0.02;
-  std::string filter_json;     // optional CSAM filter body, e.g. {"filters":[...]}
+  std::string filter_json;  // optional CSAM filter body, e.g. {"filters":[...]}
 };
 
 struct KbJobConfig : JobSchedule {
@@ -98,6 +103,9 @@ struct KbJobConfig : JobSchedule {
 struct VmJobConfig : JobSchedule {
   std::string api_version = "/api/5.0";
   int truncation_limit = 1000;
+  // Hosts per detection window (host-ID list split, windows fetched concurrently); 0 = one
+  // stream over every host, paged by WARNING URLs only.
+  std::int64_t hosts_per_window = 1000;
   std::string status = "New,Active,Re-Opened";
   bool show_igs = false;
   std::string severities;  // e.g. "3-5"; empty for all

@@ -45,6 +45,9 @@ YamlReader::Fields schedule_fields(YamlReader& r, JobSchedule& job) {
       {"catch_up_window", [&](auto& n, auto& p) { r.duration(n, p, job.catch_up_window); }},
       {"jitter", [&](auto& n, auto& p) { r.duration(n, p, job.jitter, true); }},
       {"min_ratio", [&](auto& n, auto& p) { r.fraction(n, p, job.min_ratio); }},
+      {"full_refresh", [&](auto& n, auto& p) { r.duration(n, p, job.full_refresh, true); }},
+      {"incremental_margin",
+       [&](auto& n, auto& p) { r.duration(n, p, job.incremental_margin, true); }},
       {"time_zone",
        [&](auto& n, auto& p) {
          std::string value;
@@ -126,6 +129,9 @@ void read_vm(YamlReader& r, const YAML::Node& node, const std::string& path, VmJ
     // Qualys reads 0 as "no limit", i.e. one unbounded response; we always page.
     r.integer_field(n, p, job.truncation_limit, 1, 1'000'000,
                     "0 would disable paging; hosts per page");
+  });
+  fields.emplace_back("hosts_per_window", [&](auto& n, auto& p) {
+    r.integer(n, p, job.hosts_per_window, 0, 1'000'000);
   });
   fields.emplace_back("status", [&](auto& n, auto& p) {
     std::string value;

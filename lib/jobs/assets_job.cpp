@@ -4,8 +4,10 @@
 #include "common/error.hpp"
 #include "common/log.hpp"
 #include "jobs/columns.hpp"
+#include "jobs/incremental_base.hpp"
 #include "jobs/job.hpp"
 #include "jobs/job_support.hpp"
+#include "jobs/merge_by_key.hpp"
 #include "jobs/publish_step.hpp"
 #include "jobs/record_writers.hpp"
 #include "net/form_encoding.hpp"
@@ -22,11 +24,128 @@ constexpr std::string_view kIncludeFields =
     "assetId,assetUUID,address,assetName,netbiosName,lastLoggedOnUser,biosSerialNumber,"
     "biosAssetTag,operatingSystem,hardware,lastModifiedDate,createdDate,hostId";
 
-std::string search_target(int page_size, std::optional<std::int64_t> cursor) {
+std::string search_target(int page_size, std::optional<std::int64_t> cursor,
+                          const std::string& changed_after) {
   std::string target = "/rest/2.0/search/am/asset?pageSize=" + std::to_string(page_size);
   if (cursor) target += "&lastSeenAssetId=" + std::to_string(*cursor);
+  if (!changed_after.empty()) {
+    target += "&assetLastUpdated=" + net::url_encode_component(changed_after);
+  }
   target += "&includeFields=" + net::url_encode_component(kIncludeFields);
   return target;
+}
+
+// The asset → hostId pairs, kept beside the base (assets.csv has no hostId column) so that an
+// incremental run knows every published asset's host for the reference check against vm.csv.
+constexpr std::string_view kHostIdsFile = "asset-host-ids.csv";
+
+std::optional<std::int64_t> second_field_id(std::string_view row) {
+  const auto comma = row.find("\",\"");
+  if (comma == std::string_view::npos) return std::nullopt;
+  return leading_id(row.substr(comma + 2));
+}
+
+// Every page of the CSAM search (changed_after: only assets updated since), in assetId order,
+// into `writer`, and each asset's hostId into `host_ids` ("assetId","hostId" rows) and
+// `host_id_list`, and each assetId into `asset_ids` (when given).
+asio::awaitable<void> fetch_asset_pages(JobEnvironment& env, JobResult& result,
+                                        const std::string& changed_after, output::CsvWriter& writer,
+                                        output::CsvWriter& host_ids,
+                                        std::vector<std::int64_t>& host_id_list,
+                                        std::vector<std::int64_t>* asset_ids) {
+  const auto& job_config = env.config.jobs.assets;
+  auto& session = env.session;
+  const std::string body = job_config.filter_json;
+  ProgressReporter progress(env);
+  std::optional<std::int64_t> cursor;
+  int empty_pages = 0;
+  for (std::uint64_t page = 1;; ++page) {
+    const auto mark = writer.mark();
+    const auto host_ids_mark = host_ids.mark();
+    qualys::CsamEnvelope envelope;
+    unsigned status = 0;
+    std::optional<std::int64_t> highest;
+    std::vector<std::int64_t> page_host_ids;
+    const std::size_t asset_ids_before = asset_ids ? asset_ids->size() : 0;
+    // Named, not a temporary inside the co_await: GCC 12 mis-destroys temporaries of a
+    // conditional expression that live across a suspension point.
+    std::string description = "CSAM asset page " + std::to_string(page);
+    if (cursor) description += " after asset " + std::to_string(*cursor);
+    const qualys::Attempt attempt = [&](int) -> asio::awaitable<void> {
+      writer.rollback(mark);
+      host_ids.rollback(host_ids_mark);
+      highest.reset();
+      page_host_ids.clear();
+      if (asset_ids) asset_ids->resize(asset_ids_before);
+      qualys::CsamPageParser parser([&](qualys::Asset&& asset) {
+        const auto floor = highest ? highest : cursor;
+        if (floor && asset.asset_id <= *floor) {
+          throw TransientError("CSAM page returned asset " + std::to_string(asset.asset_id) +
+                               " after asset " + std::to_string(*floor) + " (IDs must ascend)");
+        }
+        highest = asset.asset_id;
+        if (asset_ids) asset_ids->push_back(asset.asset_id);
+        if (asset.host_id) {
+          page_host_ids.push_back(*asset.host_id);
+          host_ids.write_row({std::to_string(asset.asset_id), std::to_string(*asset.host_id)});
+        }
+        write_asset_row(writer, asset);
+      });
+      qualys::ParserConsumer consumer(parser);
+      CountingConsumer counting(consumer, result, env.progress);
+      const std::string target = search_target(job_config.page_size, cursor, changed_after);
+      status = co_await session.post_gateway(target, body, counting);
+      if (status == 204) co_return;
+      envelope = parser.envelope();
+      if (envelope.response_code != "SUCCESS") {
+        throw FatalError("CSAM asset search: responseCode " + envelope.response_code + ": " +
+                             envelope.response_message,
+                         envelope.response_code);
+      }
+      if (envelope.has_more.value_or(0) == 1 && envelope.assets == 0) {
+        // Seen in the wild: a page that promises more but holds nothing. Ask again a few
+        // times; publishing here could drop the rest of the inventory.
+        if (++empty_pages > job_config.empty_page_retries) {
+          throw FatalError("CSAM asset search: page " + std::to_string(page) +
+                           " says hasMore=1 but holds no assets, " + std::to_string(empty_pages) +
+                           " times; not publishing");
+        }
+        throw TransientError("CSAM page says hasMore=1 but holds no assets");
+      }
+    };
+    co_await qualys::run_with_retries(env.context, session.retry_policy(), description, attempt);
+    ++result.pages;
+    host_id_list.insert(host_id_list.end(), page_host_ids.begin(), page_host_ids.end());
+    if (status == 204 || envelope.assets == 0) break;
+    // The cursor Qualys hands back is the one to send next; one that stays put would make us
+    // read the same page forever (or, worse, skip assets if we guessed past it).
+    const auto next = envelope.last_seen_asset_id.value_or(*highest);
+    if (next < *highest) {
+      throw FatalError("CSAM asset search: lastSeenAssetId " + std::to_string(next) +
+                       " is behind the page's last asset " + std::to_string(*highest) +
+                       " (the cursor would not advance); not publishing");
+    }
+    if (cursor && next <= *cursor) {
+      throw FatalError("CSAM asset search: the lastSeenAssetId cursor did not advance past " +
+                       std::to_string(*cursor) + "; not publishing");
+    }
+    cursor = next;
+    progress.update(writer.rows(), "page " + std::to_string(page));
+    if (envelope.has_more && *envelope.has_more == 0) break;
+  }
+}
+
+// Whether `written` is within jobs.assets.count_tolerance of the CSAM count; the inventory
+// changes during a run, but not by much.
+std::optional<std::string> count_problem(const config::AssetsJobConfig& config,
+                                         std::int64_t written, std::int64_t total) {
+  const auto allowed =
+      static_cast<std::int64_t>(static_cast<double>(total) * config.count_tolerance);
+  if (std::llabs(written - total) <= allowed) return std::nullopt;
+  return fmt::format(
+      "{} assets but CSAM counted {} at the start of the run (tolerance {}, "
+      "jobs.assets.count_tolerance {})",
+      written, total, allowed, config.count_tolerance);
 }
 
 }  // namespace
@@ -64,102 +183,77 @@ asio::awaitable<JobResult> run_assets_job(JobEnvironment& env) {
              {"RUN_ID", env.context.run_id},
              {"CSAM_COUNT", std::to_string(total.value_or(0))}});
 
-  output::Publication publication(env.config.output.dir, {std::string(kAssetsFile)},
-                                  dialect_of(env.config));
+  const IncrementalBase base(env.config, JobKind::assets, "assets\n" + job_config.filter_json);
+  IncrementalPlan mode = base.plan(env.started, env.full);
+  log::info("assets: " + mode.reason, {{"JOB", "assets"}, {"RUN_ID", env.context.run_id}});
+
+  const auto dialect = dialect_of(env.config);
+  output::Publication publication(env.config.output.dir, {std::string(kAssetsFile)}, dialect);
   auto& writer = publication.writer(kAssetsFile);
   write_header(writer, kAssetsHeader);
-
-  ProgressReporter progress(env);
-  std::optional<std::int64_t> cursor;
-  int empty_pages = 0;
+  const auto after_header = writer.mark();
+  auto host_id_rows = output::CsvWriter::create_segment(env.config.output.dir, dialect);
   // hostIds of the published assets, for the reference check against vm.csv (8 bytes each).
   std::vector<std::int64_t> host_ids;
-  for (std::uint64_t page = 1;; ++page) {
-    const auto mark = writer.mark();
-    qualys::CsamEnvelope envelope;
-    unsigned status = 0;
-    std::optional<std::int64_t> highest;
-    std::vector<std::int64_t> page_host_ids;
-    // Named, not a temporary inside the co_await: GCC 12 mis-destroys temporaries of a
-    // conditional expression that live across a suspension point.
-    std::string description = "CSAM asset page " + std::to_string(page);
-    if (cursor) description += " after asset " + std::to_string(*cursor);
-    const qualys::Attempt attempt = [&](int) -> asio::awaitable<void> {
-      writer.rollback(mark);
-      highest.reset();
-      page_host_ids.clear();
-      qualys::CsamPageParser parser([&](qualys::Asset&& asset) {
-        const auto floor = highest ? highest : cursor;
-        if (floor && asset.asset_id <= *floor) {
-          throw TransientError("CSAM page returned asset " + std::to_string(asset.asset_id) +
-                               " after asset " + std::to_string(*floor) + " (IDs must ascend)");
-        }
-        highest = asset.asset_id;
-        if (asset.host_id) page_host_ids.push_back(*asset.host_id);
-        write_asset_row(writer, asset);
-      });
-      qualys::ParserConsumer consumer(parser);
-      CountingConsumer counting(consumer, result, env.progress);
-      const std::string target = search_target(job_config.page_size, cursor);
-      status = co_await session.post_gateway(target, body, counting);
-      if (status == 204) co_return;
-      envelope = parser.envelope();
-      if (envelope.response_code != "SUCCESS") {
-        throw FatalError("CSAM asset search: responseCode " + envelope.response_code + ": " +
-                             envelope.response_message,
-                         envelope.response_code);
-      }
-      if (envelope.has_more.value_or(0) == 1 && envelope.assets == 0) {
-        // Seen in the wild: a page that promises more but holds nothing. Ask again a few
-        // times; publishing here could drop the rest of the inventory.
-        if (++empty_pages > job_config.empty_page_retries) {
-          throw FatalError("CSAM asset search: page " + std::to_string(page) +
-                           " says hasMore=1 but holds no assets, " + std::to_string(empty_pages) +
-                           " times; not publishing");
-        }
-        throw TransientError("CSAM page says hasMore=1 but holds no assets");
-      }
-    };
-    co_await qualys::run_with_retries(env.context, session.retry_policy(), description, attempt);
-    result.pages = page;
-    host_ids.insert(host_ids.end(), page_host_ids.begin(), page_host_ids.end());
-    if (status == 204 || envelope.assets == 0) break;
-    // The cursor Qualys hands back is the one to send next; one that stays put would make us
-    // read the same page forever (or, worse, skip assets if we guessed past it).
-    const auto next = envelope.last_seen_asset_id.value_or(*highest);
-    if (next < *highest) {
-      throw FatalError("CSAM asset search: lastSeenAssetId " + std::to_string(next) +
-                       " is behind the page's last asset " + std::to_string(*highest) +
-                       " (the cursor would not advance); not publishing");
-    }
-    if (cursor && next <= *cursor) {
-      throw FatalError("CSAM asset search: the lastSeenAssetId cursor did not advance past " +
-                       std::to_string(*cursor) + "; not publishing");
-    }
-    cursor = next;
-    progress.update(writer.rows(), "page " + std::to_string(page));
-    if (envelope.has_more && *envelope.has_more == 0) break;
-  }
+  std::string changes;
 
-  // Count check: the inventory changes during a run, but not by much; a large gap means pages
-  // went missing (or the count endpoint and the search disagree).
-  if (total && !env.force) {
-    const auto written = static_cast<std::int64_t>(writer.rows());
-    const auto allowed =
-        static_cast<std::int64_t>(static_cast<double>(*total) * job_config.count_tolerance);
-    if (std::llabs(written - *total) > allowed) {
-      throw FatalError(fmt::format(
-          "wrote {} assets but CSAM counted {} at the start of the run (tolerance {}, "
-          "jobs.assets.count_tolerance {}); not publishing. If the inventory really changed that "
-          "much during the run, run `qualys-insightd run --force assets`",
-          written, *total, allowed, job_config.count_tolerance));
+  if (mode.incremental) {
+    auto changed = output::CsvWriter::create_segment(env.config.output.dir, dialect);
+    auto changed_host_ids = output::CsvWriter::create_segment(env.config.output.dir, dialect);
+    std::vector<std::int64_t> changed_host_id_list;
+    std::vector<std::int64_t> changed_id_list;
+    co_await fetch_asset_pages(env, result, mode.changed_after, changed, changed_host_ids,
+                               changed_host_id_list, &changed_id_list);
+    IdSet changed_ids;
+    for (const auto id : changed_id_list) changed_ids.add(id, id);
+    host_id_rows.write_header({"AssetID", "HostID"});
+    const auto collect = [&](std::string_view row) {
+      if (auto id = second_field_id(row)) host_ids.push_back(*id);
+    };
+    merge_into(base,
+               {{kAssetsFile, &changed, &writer},
+                {kHostIdsFile, &changed_host_ids, &host_id_rows, collect}},
+               changed_ids);
+    changes = fmt::format(", {} updated after {}", changed.rows(), mode.changed_after);
+    // Deleted assets only leave at a full pull; when they (or anything else) put the merged
+    // inventory outside the count check, pull everything now instead.
+    if (const auto problem =
+            total ? count_problem(job_config, static_cast<std::int64_t>(writer.rows()), *total)
+                  : std::nullopt;
+        problem && !env.force) {
+      log::info("assets: the incremental result has " + *problem + "; pulling everything instead",
+                {{"JOB", "assets"}, {"RUN_ID", env.context.run_id}});
+      writer.rollback(after_header);
+      host_id_rows.rollback({0, 0});
+      host_ids.clear();
+      changes.clear();
+      mode = IncrementalPlan{false, "full pull (count check after the incremental merge)", ""};
+    }
+  }
+  if (!mode.incremental) {
+    host_id_rows.write_header({"AssetID", "HostID"});
+    const std::string everything;
+    co_await fetch_asset_pages(env, result, everything, writer, host_id_rows, host_ids, nullptr);
+    // Count check: a large gap means pages went missing (or the count endpoint and the search
+    // disagree).
+    if (total && !env.force) {
+      if (const auto problem =
+              count_problem(job_config, static_cast<std::int64_t>(writer.rows()), *total)) {
+        throw FatalError("wrote " + *problem +
+                         "; not publishing. If the inventory really changed that much during the "
+                         "run, run `qualys-insightd run --force assets`");
+      }
     }
   }
   result.files.push_back(describe_file(kAssetsFile, writer));
   publish_checked(env, publication, result.files, result);
   save_asset_host_ids(env.config.state.dir, std::move(host_ids));
-  result.summary = std::to_string(writer.rows()) + " assets in " + std::to_string(result.pages) +
-                   " pages (CSAM count " + std::to_string(total.value_or(0)) + ")";
+  auto base_files = published_paths(env.config, {kAssetsFile});
+  base_files.push_back({std::string(kHostIdsFile), {}, &host_id_rows});
+  base.save(base_files, env.started, !mode.incremental, env.context.run_id);
+  result.summary =
+      fmt::format("{} assets{} in {} pages (CSAM count {}), {}", writer.rows(), changes,
+                  result.pages, total.value_or(0), mode.incremental ? "incremental" : "full pull");
   co_return result;
 }
 

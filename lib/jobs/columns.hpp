@@ -13,10 +13,14 @@ inline constexpr std::string_view kCveFile = "cve.csv";
 inline constexpr std::string_view kVmFile = "vm.csv";
 
 inline constexpr std::array<std::string_view, 16> kAssetsHeader = {
-    "AssetID",          "AssetUUID",         "Address",         "AssetName",
-    "NetBiosName",      "LastLoggedOnUser",  "BiosSerialNumber", "BiosAssetTag",
-    "OperatingSystem",  "OS Category",       "OS SubCategory",  "Hardware",
-    "Hardware Category", "Hardware SubCategory", "LastModifiedDate", "CreatedDate"};
+    "AssetID",           "AssetUUID",
+    "Address",           "AssetName",
+    "NetBiosName",       "LastLoggedOnUser",
+    "BiosSerialNumber",  "BiosAssetTag",
+    "OperatingSystem",   "OS Category",
+    "OS SubCategory",    "Hardware",
+    "Hardware Category", "Hardware SubCategory",
+    "LastModifiedDate",  "CreatedDate"};
 
 inline constexpr std::array<std::string_view, 4> kVulnKbHeader = {"QID_KB", "Vulnerability",
                                                                   "Category", "SeverityLevel"};

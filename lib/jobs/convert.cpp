@@ -71,8 +71,8 @@ std::vector<PublishedFile> convert_files(JobKind kind,
   std::vector<PublishedFile> files;
   switch (kind) {
     case JobKind::kb: {
-      output::Publication publication(
-          output_dir, {std::string(kVulnKbFile), std::string(kCveFile)}, dialect);
+      output::Publication publication(output_dir, {std::string(kVulnKbFile), std::string(kCveFile)},
+                                      dialect);
       auto& vulnkb = publication.writer(kVulnKbFile);
       auto& cve = publication.writer(kCveFile);
       write_header(vulnkb, kVulnKbHeader);

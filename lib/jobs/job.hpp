@@ -60,6 +60,9 @@ struct JobEnvironment {
   std::function<void(const JobProgress&)> on_progress = [](const JobProgress&) {};
   JobProgress progress = {};  // live figures, also read by the runner's 30 s progress log
   bool force = false;         // `run --force`: skip the shrink guard and the count check once
+  bool full = false;          // `run --full`: a full pull even where an incremental one would do
+  // When the run started: incremental pulls ask for changes since the last run's start.
+  std::chrono::system_clock::time_point started = std::chrono::system_clock::now();
 };
 
 asio::awaitable<JobResult> run_assets_job(JobEnvironment& env);

@@ -67,17 +67,20 @@ asio::awaitable<void> log_progress_every(std::chrono::seconds interval, JobEnvir
     log::info(fmt::format("{}: run {} in progress: {} pages, {} rows, {} bytes received{}",
                           env.context.job, env.context.run_id, p.pages, p.rows, p.bytes,
                           p.stage.empty() ? std::string() : "; last done: " + p.stage),
-              {{"JOB", env.context.job}, {"RUN_ID", env.context.run_id},
-               {"MESSAGE_ID", std::string(log::kRunProgress)}, {"PAGE", std::to_string(p.pages)},
-               {"ROWS", std::to_string(p.rows)}, {"BYTES", std::to_string(p.bytes)}});
+              {{"JOB", env.context.job},
+               {"RUN_ID", env.context.run_id},
+               {"MESSAGE_ID", std::string(log::kRunProgress)},
+               {"PAGE", std::to_string(p.pages)},
+               {"ROWS", std::to_string(p.rows)},
+               {"BYTES", std::to_string(p.bytes)}});
     env.on_progress(p);
   }
 }
 
 asio::awaitable<RunOutcome> run_job_with_deadline(
-    JobKind kind, qualys::QualysSession& session, const config::Config& config,
-    std::string run_id, std::function<void(const JobProgress&)> on_progress,
-    std::chrono::seconds progress_interval, bool force) {
+    JobKind kind, qualys::QualysSession& session, const config::Config& config, std::string run_id,
+    std::function<void(const JobProgress&)> on_progress, std::chrono::seconds progress_interval,
+    bool force, bool full) {
   using namespace boost::asio::experimental::awaitable_operators;
   RunOutcome outcome;
   outcome.kind = kind;
@@ -91,18 +94,19 @@ asio::awaitable<RunOutcome> run_job_with_deadline(
                      qualys::CallContext{label, steady_clock::now() + timeout, outcome.run_id}};
   if (on_progress) env.on_progress = on_progress;
   env.force = force;
+  env.full = full;
+  env.started = outcome.started;
 
-  log::info(fmt::format("{}: run {} started (timeout {} s)", label, outcome.run_id,
-                        duration_cast<seconds>(timeout).count()),
-            {{"JOB", label}, {"RUN_ID", outcome.run_id},
-             {"MESSAGE_ID", std::string(log::kRunStarted)}});
+  log::info(
+      fmt::format("{}: run {} started (timeout {} s)", label, outcome.run_id,
+                  duration_cast<seconds>(timeout).count()),
+      {{"JOB", label}, {"RUN_ID", outcome.run_id}, {"MESSAGE_ID", std::string(log::kRunStarted)}});
   asio::steady_timer deadline(co_await asio::this_coro::executor, timeout);
   try {
     // `||` waits for the first branch to *succeed*: a job that throws would otherwise sit until
     // the deadline. So the job branch never throws; it hands its exception over instead. The
     // progress logger never succeeds: it only ends when the others are done.
-    auto which = co_await (guarded_run_job(kind, env) ||
-                           deadline.async_wait(asio::use_awaitable) ||
+    auto which = co_await (guarded_run_job(kind, env) || deadline.async_wait(asio::use_awaitable) ||
                            log_progress_every(progress_interval, env));
     if (which.index() == 0) {
       auto& [result, error] = std::get<0>(which);
@@ -136,13 +140,16 @@ asio::awaitable<RunOutcome> run_job_with_deadline(
     log::info(fmt::format("{}: run {} succeeded in {:.1f} s: {}; {} API calls, {} bytes", label,
                           outcome.run_id, elapsed, outcome.result->summary,
                           outcome.result->api_calls, outcome.result->api_bytes),
-              {{"JOB", label}, {"RUN_ID", outcome.run_id},
-               {"MESSAGE_ID", std::string(log::kRunSucceeded)}, {"ROWS", std::to_string(rows)},
+              {{"JOB", label},
+               {"RUN_ID", outcome.run_id},
+               {"MESSAGE_ID", std::string(log::kRunSucceeded)},
+               {"ROWS", std::to_string(rows)},
                {"PAGE", std::to_string(outcome.result->pages)}});
   } else {
     log::error(fmt::format("{}: run {} {} after {:.1f} s: {}", label, outcome.run_id,
                            run_status_name(outcome.status), elapsed, outcome.error),
-               {{"JOB", label}, {"RUN_ID", outcome.run_id},
+               {{"JOB", label},
+                {"RUN_ID", outcome.run_id},
                 {"MESSAGE_ID", std::string(log::kRunFailed)},
                 {"RESULT", std::string(run_status_name(outcome.status))},
                 {"QUALYS_CODE", outcome.qualys_code}});

@@ -20,7 +20,7 @@ struct RunOutcome {
   JobKind kind{};
   std::string run_id;
   RunStatus status = RunStatus::failed;
-  std::string error;    // what went wrong, for the log and the state file
+  std::string error;  // what went wrong, for the log and the state file
   std::string qualys_code;
   std::optional<JobResult> result;  // set when the job published
   std::chrono::system_clock::time_point started;
@@ -32,8 +32,9 @@ std::string make_run_id(JobKind kind, std::chrono::system_clock::time_point when
 
 // Logs progress every `progress_interval` while the job runs (DESIGN.md: at least every 30 s).
 asio::awaitable<RunOutcome> run_job_with_deadline(
-    JobKind kind, qualys::QualysSession& session, const config::Config& config,
-    std::string run_id, std::function<void(const JobProgress&)> on_progress = {},
-    std::chrono::seconds progress_interval = std::chrono::seconds(30), bool force = false);
+    JobKind kind, qualys::QualysSession& session, const config::Config& config, std::string run_id,
+    std::function<void(const JobProgress&)> on_progress = {},
+    std::chrono::seconds progress_interval = std::chrono::seconds(30), bool force = false,
+    bool full = false);
 
 }  // namespace qi::jobs

@@ -1,5 +1,7 @@
 #include "jobs/job_support.hpp"
 
+#include <algorithm>
+
 #include "common/error.hpp"
 
 namespace qi::jobs {
@@ -8,6 +10,10 @@ output::CsvDialect dialect_of(const config::Config& config) {
   output::CsvDialect dialect;
   dialect.double_backslashes = config.output.double_backslashes;
   return dialect;
+}
+
+std::size_t window_workers(const config::Config& config) {
+  return static_cast<std::size_t>(std::max(1, config.qualys.max_concurrency));
 }
 
 void BufferedBody::feed(std::string_view bytes) {

@@ -17,10 +17,16 @@ template <std::size_t N>
 void write_header(output::CsvWriter& writer, const std::array<std::string_view, N>& header) {
   [&]<std::size_t... I>(std::index_sequence<I...>) {
     writer.write_header({header[I]...});
-  }(std::make_index_sequence<N>{});
+  }
+  (std::make_index_sequence<N>{});
 }
 
 output::CsvDialect dialect_of(const config::Config& config);
+
+// How many windows (KB QID ranges, detection host-ID ranges) a job keeps in flight: the
+// qualys.max_concurrency ceiling; the rate governor also holds them to X-Concurrency-Limit-Limit
+// and to what the other jobs of the process are using.
+std::size_t window_workers(const config::Config& config);
 
 // Keeps a small response body (CSAM count) in memory.
 class BufferedBody final : public qualys::BodyConsumer {

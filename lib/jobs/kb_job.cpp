@@ -1,5 +1,6 @@
 // kb: KnowledgeBase vuln list in id_min/id_max windows (qualys-api.md §5: no truncation_limit,
-// no WARNING paging; the client chunks by QID itself).
+// no WARNING paging; the client chunks by QID itself), fetched concurrently and written in QID
+// order (ordered_windows.hpp).
 #include <fmt/format.h>
 
 #include <fstream>
@@ -8,12 +9,15 @@
 #include "common/error.hpp"
 #include "common/log.hpp"
 #include "jobs/columns.hpp"
-#include "output/atomic_file.hpp"
+#include "jobs/incremental_base.hpp"
 #include "jobs/job.hpp"
 #include "jobs/job_support.hpp"
+#include "jobs/merge_by_key.hpp"
+#include "jobs/ordered_windows.hpp"
 #include "jobs/publish_step.hpp"
 #include "jobs/record_writers.hpp"
 #include "net/form_encoding.hpp"
+#include "output/atomic_file.hpp"
 #include "qualys/kb_parser.hpp"
 
 namespace qi::jobs {
@@ -67,6 +71,11 @@ asio::awaitable<JobResult> run_kb_job(JobEnvironment& env) {
   JobResult result;
   result.kind = JobKind::kb;
 
+  const IncrementalBase base(env.config, JobKind::kb,
+                             "kb\n" + job_config.api_version + "\n" + job_config.details);
+  const IncrementalPlan mode = base.plan(env.started, env.full);
+  log::info("kb: " + mode.reason, {{"JOB", "kb"}, {"RUN_ID", env.context.run_id}});
+
   output::Publication publication(env.config.output.dir,
                                   {std::string(kVulnKbFile), std::string(kCveFile)},
                                   dialect_of(env.config));
@@ -74,29 +83,42 @@ asio::awaitable<JobResult> run_kb_job(JobEnvironment& env) {
   auto& cve = publication.writer(kCveFile);
   write_header(vulnkb, kVulnKbHeader);
   write_header(cve, kCveHeader);
+  // An incremental pull collects the changed QIDs apart and merges them into the base after.
+  std::optional<output::CsvWriter> changed_vulnkb;
+  std::optional<output::CsvWriter> changed_cve;
+  if (mode.incremental) {
+    changed_vulnkb =
+        output::CsvWriter::create_segment(env.config.output.dir, dialect_of(env.config));
+    changed_cve = output::CsvWriter::create_segment(env.config.output.dir, dialect_of(env.config));
+  }
+  auto& vulnkb_out = mode.incremental ? *changed_vulnkb : vulnkb;
+  auto& cve_out = mode.incremental ? *changed_cve : cve;
 
   const std::string target = job_config.api_version + "/fo/knowledge_base/vuln/";
   const auto previous_windows = read_window_rows(env.config.state.dir);
+  // Incremental: few QIDs, so one open window.
+  const auto windows =
+      mode.incremental ? std::vector<QidWindow>{QidWindow{}} : qid_windows(job_config);
   std::vector<std::pair<std::string, std::uint64_t>> window_rows;
   std::map<std::string, output::ReferenceCheck> emptied;
+  std::vector<IdSet> changed_qids(windows.size());
   ProgressReporter progress(env);
-  std::optional<std::int64_t> last_qid;
-  for (const auto& window : qid_windows(job_config)) {
-    const auto vulnkb_mark = vulnkb.mark();
-    const auto cve_mark = cve.mark();
-    const auto last_qid_before = last_qid;
+
+  const FetchWindow fetch = [&](std::size_t index,
+                                std::vector<output::CsvWriter>& segments) -> asio::awaitable<void> {
+    const QidWindow& window = windows[index];
     std::vector<std::pair<std::string, std::string>> form = {
         {"action", "list"},
         {"details", job_config.details},
         {"id_min", std::to_string(window.min)}};
     if (window.max) form.emplace_back("id_max", std::to_string(*window.max));
+    if (mode.incremental) form.emplace_back("last_modified_after", mode.changed_after);
     const auto form_body = net::form_encode(form);
-
     const std::string description = "KB window " + window.text();
     const qualys::Attempt attempt = [&](int) -> asio::awaitable<void> {
-      vulnkb.rollback(vulnkb_mark);
-      cve.rollback(cve_mark);
-      last_qid = last_qid_before;
+      for (auto& segment : segments) segment.rollback({0, 0});
+      changed_qids[index] = IdSet();
+      std::optional<std::int64_t> last_qid;
       qualys::KbParser parser([&](qualys::KbVuln&& vuln) {
         if (vuln.qid < window.min || (window.max && vuln.qid > *window.max) ||
             (last_qid && vuln.qid <= *last_qid)) {
@@ -104,16 +126,24 @@ asio::awaitable<JobResult> run_kb_job(JobEnvironment& env) {
                                window.text() + " or out of order");
         }
         last_qid = vuln.qid;
-        write_kb_rows(vulnkb, cve, vuln);
+        changed_qids[index].add(vuln.qid, vuln.qid);
+        write_kb_rows(segments[0], segments[1], vuln);
       });
       qualys::ParserConsumer consumer(parser);
       CountingConsumer counting(consumer, result, env.progress);
       co_await session.post_v2(target, form_body, counting);
     };
     co_await qualys::run_with_retries(env.context, session.retry_policy(), description, attempt);
+  };
+
+  const DeliverWindow deliver = [&](std::size_t index, std::vector<output::CsvWriter>& segments) {
+    const QidWindow& window = windows[index];
+    vulnkb_out.append_segment(segments[0]);
+    cve_out.append_segment(segments[1]);
     ++result.pages;
-    progress.update(vulnkb.rows(), "QID window " + window.text());
-    const auto rows = vulnkb.rows() - vulnkb_mark.rows;
+    progress.update(vulnkb_out.rows(), "QID window " + window.text());
+    if (mode.incremental) return;
+    const auto rows = segments[0].rows();
     window_rows.emplace_back(window.text(), rows);
     if (auto before = previous_windows.find(window.text());
         rows == 0 && before != previous_windows.end() && before->second > 0) {
@@ -126,15 +156,33 @@ asio::awaitable<JobResult> run_kb_job(JobEnvironment& env) {
       ++check.count;
       if (check.first.size() < 5) check.first.push_back(window.text());
     }
+  };
+
+  const WindowPlan plan{.windows = windows.size(),
+                        .workers = window_workers(env.config),
+                        .files = 2,
+                        .segment_dir = env.config.output.dir,
+                        .dialect = dialect_of(env.config)};
+  co_await fetch_windows_in_order(plan, fetch, deliver);
+
+  std::string changes;
+  if (mode.incremental) {
+    const IdSet& replaced = changed_qids.front();
+    merge_into(base, {{kVulnKbFile, &*changed_vulnkb, &vulnkb}, {kCveFile, &*changed_cve, &cve}},
+               replaced);
+    changes = fmt::format(" ({} changed after {})", replaced.size(), mode.changed_after);
   }
 
   result.files.push_back(describe_file(kVulnKbFile, vulnkb));
   result.files.push_back(describe_file(kCveFile, cve));
   publish_checked(env, publication, result.files, result);
   result.references.insert(emptied.begin(), emptied.end());
-  save_window_rows(env.config.state.dir, window_rows);
-  result.summary = std::to_string(vulnkb.rows()) + " QIDs and " + std::to_string(cve.rows()) +
-                   " QID-CVE pairs in " + std::to_string(result.pages) + " windows";
+  if (!mode.incremental) save_window_rows(env.config.state.dir, window_rows);
+  base.save(published_paths(env.config, {kVulnKbFile, kCveFile}), env.started, !mode.incremental,
+            env.context.run_id);
+  result.summary =
+      fmt::format("{} QIDs{} and {} QID-CVE pairs in {} windows, {}", vulnkb.rows(), changes,
+                  cve.rows(), result.pages, mode.incremental ? "incremental" : "full pull");
   co_return result;
 }
 

@@ -96,7 +96,8 @@ std::optional<std::vector<std::int64_t>> first_column_ids(const std::filesystem:
   return ids;
 }
 
-std::optional<std::vector<std::int64_t>> read_asset_host_ids(const std::filesystem::path& state_dir) {
+std::optional<std::vector<std::int64_t>> read_asset_host_ids(
+    const std::filesystem::path& state_dir) {
   std::ifstream in(state_dir / kAssetHostIdsFile);
   if (!in) return std::nullopt;
   std::vector<std::int64_t> ids;
@@ -141,8 +142,7 @@ std::map<std::string, output::ReferenceCheck> check_references(
     auto host = to_int(fields[0]);
     auto qid = to_int(fields[2]);
     if (!host || !qid) continue;
-    if (hosts && host != last_host &&
-        !std::binary_search(hosts->begin(), hosts->end(), *host)) {
+    if (hosts && host != last_host && !std::binary_search(hosts->begin(), hosts->end(), *host)) {
       note(missing_hosts, *host);
     }
     last_host = host;
@@ -179,8 +179,9 @@ void publish_checked(JobEnvironment& env, output::Publication& publication,
 
   const auto published_at = now_iso();
   for (const auto& file : files) {
-    manifest.files[file.name] = {file.rows, file.bytes, output::sha256_of_file(dir / file.name),
-                                 job, env.context.run_id, published_at};
+    manifest.files[file.name] = {
+        file.rows, file.bytes,         output::sha256_of_file(dir / file.name),
+        job,       env.context.run_id, published_at};
   }
   manifest.references = check_references(dir, env.config.state.dir);
   output::write_manifest(dir, manifest);
@@ -190,7 +191,9 @@ void publish_checked(JobEnvironment& env, output::Publication& publication,
     std::string first;
     for (const auto& id : check.first) first += (first.empty() ? "" : ", ") + id;
     log::info(fmt::format("{}: reference check {}: {} (first: {})", job, name, check.count, first),
-              {{"JOB", job}, {"RUN_ID", env.context.run_id}, {"CHECK", name},
+              {{"JOB", job},
+               {"RUN_ID", env.context.run_id},
+               {"CHECK", name},
                {"COUNT", std::to_string(check.count)}});
   }
   result.references = manifest.references;

@@ -29,12 +29,11 @@ void write_asset_row(output::CsvWriter& assets, const qualys::Asset& a) {
   IntText id(a.asset_id);
   assets.write_row({id.view(), a.asset_uuid, a.address, a.asset_name, a.netbios_name,
                     a.last_logged_on_user, a.bios_serial_number, a.bios_asset_tag, a.os_full_name,
-                    a.os_category1, a.os_category2, a.hw_full_name, a.hw_category1,
-                    a.hw_category2, a.last_modified_date, a.created_date});
+                    a.os_category1, a.os_category2, a.hw_full_name, a.hw_category1, a.hw_category2,
+                    a.last_modified_date, a.created_date});
 }
 
-void write_kb_rows(output::CsvWriter& vulnkb, output::CsvWriter& cve,
-                   const qualys::KbVuln& vuln) {
+void write_kb_rows(output::CsvWriter& vulnkb, output::CsvWriter& cve, const qualys::KbVuln& vuln) {
   IntText qid(vuln.qid);
   vulnkb.write_row({qid.view(), vuln.title, vuln.category, vuln.severity_level});
   for (const auto& id : vuln.cves) cve.write_row({qid.view(), id});

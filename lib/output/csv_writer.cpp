@@ -10,6 +10,7 @@
 #include <stdexcept>
 
 #include "common/error.hpp"
+#include "output/file_copy.hpp"
 
 namespace qi::output {
 namespace {
@@ -75,6 +76,19 @@ CsvWriter CsvWriter::create(const std::filesystem::path& path, CsvDialect dialec
   return CsvWriter(FileDescriptor(fd), path, dialect);
 }
 
+CsvWriter CsvWriter::create_segment(const std::filesystem::path& dir, CsvDialect dialect) {
+  return CsvWriter(FileDescriptor(open_unnamed_temp_file(dir)), dir / "(segment)", dialect);
+}
+
+void CsvWriter::append_segment(CsvWriter& segment) {
+  segment.flush();
+  flush();
+  append_file_contents(segment.fd(), segment.bytes(), fd_.get(), path_);
+  bytes_ += segment.bytes();
+  flushed_ += segment.bytes();
+  rows_ += segment.rows();
+}
+
 void CsvWriter::write_header(std::initializer_list<std::string_view> names) {
   append_row(names.begin(), names.size());
 }
@@ -91,6 +105,13 @@ void CsvWriter::write_row(std::initializer_list<std::string_view> fields) {
 void CsvWriter::write_row(std::span<const std::string_view> fields) {
   append_row(fields.data(), fields.size());
   ++rows_;
+}
+
+void CsvWriter::write_encoded_row(std::string_view row) {
+  buffer_.append(row);
+  bytes_ += row.size();
+  ++rows_;
+  after_append();
 }
 
 void CsvWriter::append_row(const std::string_view* fields, std::size_t count) {

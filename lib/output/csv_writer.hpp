@@ -43,6 +43,9 @@ class CsvWriter {
   CsvWriter(FileDescriptor fd, std::filesystem::path path, CsvDialect dialect = {});
   // Creates or truncates `path` (mode 0644).
   static CsvWriter create(const std::filesystem::path& path, CsvDialect dialect = {});
+  // A writer of an unnamed temp file in `dir` (output/file_copy.hpp): a segment of a file that is
+  // written out of order and appended to the real writer later with append_segment().
+  static CsvWriter create_segment(const std::filesystem::path& dir, CsvDialect dialect = {});
 
   CsvWriter(CsvWriter&&) noexcept = default;
   CsvWriter& operator=(CsvWriter&&) noexcept = default;
@@ -55,6 +58,8 @@ class CsvWriter {
   void write_header(std::span<const std::string_view> names);
   void write_row(std::initializer_list<std::string_view> fields);
   void write_row(std::span<const std::string_view> fields);
+  // A row already in our dialect (read back from a file we wrote), ending in "\n".
+  void write_encoded_row(std::string_view row);
 
   std::uint64_t rows() const { return rows_; }    // data rows, header excluded
   std::uint64_t bytes() const { return bytes_; }  // everything written, buffered or not
@@ -63,6 +68,10 @@ class CsvWriter {
   // one page after a mid-body failure without buffering the page).
   Mark mark() const { return {bytes_, rows_}; }
   void rollback(const Mark& mark);
+
+  // Appends everything `segment` holds (its rows count as ours) after our current end, leaving
+  // `segment` as it is. Both must use the same dialect.
+  void append_segment(CsvWriter& segment);
 
   void flush();  // buffer -> file
   void sync();   // flush + fsync

@@ -1,5 +1,8 @@
 #include "qualys/qualys_session.hpp"
 
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/url/parse.hpp>
 #include <charconv>
 
@@ -47,7 +50,9 @@ class ClassifyingSink final : public net::ResponseSink {
  public:
   ClassifyingSink(BodyConsumer& consumer, RateGovernor& governor, ApiCallStats& stats,
                   bool stream_status_200_only)
-      : consumer_(consumer), governor_(governor), stats_(stats),
+      : consumer_(consumer),
+        governor_(governor),
+        stats_(stats),
         stream_200_only_(stream_status_200_only) {}
 
   void on_head(const net::HttpResponseHead& head) override {
@@ -129,18 +134,52 @@ net::HttpClientOptions http_client_options(const config::QualysConfig& qualys) {
 QualysSession::QualysSession(asio::any_io_executor executor, net::HttpClient& http,
                              Endpoints endpoints, config::Credentials credentials,
                              const config::QualysConfig& config)
-    : executor_(executor), http_(http), endpoints_(std::move(endpoints)),
+    : executor_(executor),
+      http_(http),
+      endpoints_(std::move(endpoints)),
       credentials_(std::move(credentials)),
       basic_authorization_(net::basic_authorization(credentials_.username, credentials_.password)),
-      requested_with_(config.requested_with), retry_(RetryPolicy::from(config)),
+      requested_with_(config.requested_with),
+      retry_(RetryPolicy::from(config)),
       governor_(executor, config.max_concurrency, config.rate_limit_reserve),
-      auth_(executor, http, endpoints_.gateway, credentials_) {}
+      auth_(executor, http, endpoints_.gateway, credentials_),
+      api_credentials_checked_(executor, asio::steady_timer::time_point::max()) {}
+
+asio::awaitable<void> QualysSession::wait_for_credentials_check() {
+  while (!api_credentials_confirmed_ && api_credentials_check_in_flight_) {
+    boost::system::error_code ignored;
+    co_await api_credentials_checked_.async_wait(
+        asio::redirect_error(asio::use_awaitable, ignored));
+    // The timer is only ever cancelled to wake us; our own cancellation must still end the call.
+    const auto state = co_await asio::this_coro::cancellation_state;
+    if (state.cancelled() != asio::cancellation_type::none) {
+      throw boost::system::system_error(asio::error::operation_aborted);
+    }
+  }
+}
+
+void QualysSession::credentials_check_done() {
+  api_credentials_check_in_flight_ = false;
+  try {
+    api_credentials_checked_.cancel();
+  } catch (...) {
+    // Nothing is waiting that could not find out by itself on its next call.
+  }
+}
 
 asio::awaitable<void> QualysSession::post_v2(const std::string& target,
-                                             const std::string& form_body,
-                                             BodyConsumer& consumer) {
+                                             const std::string& form_body, BodyConsumer& consumer) {
   const std::string where = endpoints_.api.host + path_only(target);
+  co_await wait_for_credentials_check();
   if (api_credentials_rejected_) throw FatalError(*api_credentials_rejected_, "401");
+  const bool checking_credentials = !api_credentials_confirmed_;
+  if (checking_credentials) api_credentials_check_in_flight_ = true;
+  struct CheckDone {
+    QualysSession* session;
+    ~CheckDone() {
+      if (session) session->credentials_check_done();
+    }
+  } check_done{checking_credentials ? this : nullptr};
 
   net::HttpRequest request;
   request.method = net::http::verb::post;
@@ -158,6 +197,7 @@ asio::awaitable<void> QualysSession::post_v2(const std::string& target,
     co_await http_.send(request, sink);
   }
   const auto& head = sink.head();
+  if (head.status != 0 && head.status != 401) api_credentials_confirmed_ = true;
   if (head.status == 200) {
     consumer.finish();
     if (auto simple = consumer.simple_return(); simple && *simple) {

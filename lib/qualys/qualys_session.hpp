@@ -5,6 +5,7 @@
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -94,9 +95,14 @@ class QualysSession {
   std::optional<std::string> api_target_of(std::string_view url) const;
 
  private:
+  // Until one API v2 call has been answered with anything but 401, calls go one at a time: a
+  // wrong password must cost exactly one failed login, not one per window in flight (Qualys
+  // locks accounts after repeated failures).
+  asio::awaitable<void> wait_for_credentials_check();
+  void credentials_check_done();
+
   asio::awaitable<unsigned> send_gateway_once(const std::string& token, const std::string& target,
-                                              const std::string& json_body,
-                                              BodyConsumer& consumer);
+                                              const std::string& json_body, BodyConsumer& consumer);
 
   asio::any_io_executor executor_;
   net::HttpClient& http_;
@@ -108,6 +114,9 @@ class QualysSession {
   RateGovernor governor_;
   GatewayAuth auth_;
   std::optional<std::string> api_credentials_rejected_;
+  bool api_credentials_confirmed_ = false;
+  bool api_credentials_check_in_flight_ = false;
+  asio::steady_timer api_credentials_checked_;  // cancelled to wake the calls waiting for it
   ApiCallStats stats_;
 };
 

@@ -2,14 +2,13 @@
 // outcome we promise: either retried to the exact result, or a clean failure that leaves the
 // previous files byte-identical and no temp file behind. Every case also checks that no password
 // or token reaches the log.
-#include <gtest/gtest.h>
-
-#include <boost/algorithm/string/predicate.hpp>
 #include <arpa/inet.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <boost/algorithm/string/predicate.hpp>
 #include <fstream>
 #include <thread>
 
@@ -37,7 +36,9 @@ struct FaultCase {
   SimulatedQualys::Certificate certificate = SimulatedQualys::Certificate::valid;
 };
 
-std::ostream& operator<<(std::ostream& out, const FaultCase& c) { return out << c.name; }
+std::ostream& operator<<(std::ostream& out, const FaultCase& c) {
+  return out << c.name;
+}
 
 // An HTTP proxy that answers every CONNECT with 403 (one thread, loopback, for the test binary's
 // life). Returns its URL, with credentials that must never reach the log.
@@ -94,68 +95,126 @@ const std::vector<FaultCase>& fault_cases() {
       {"AuthHttp503Once", JobKind::assets, {"auth:status:503"}, Expect::exact},
       {"Kb409Concurrency1960", JobKind::kb, {"kb:409-1960"}, Expect::exact},
       {"Detection409Rate1965WithToWait", JobKind::vm, {"detection:409-1965:1"}, Expect::exact},
-      {"Detection409Rate1965WithoutHeader", JobKind::vm, {"detection:409-1965-no-header:1"},
+      {"Detection409Rate1965WithoutHeader",
+       JobKind::vm,
+       {"detection:409-1965-no-header:1"},
        Expect::exact},
       {"Search429WithRetryAfter", JobKind::assets, {"search:429:1"}, Expect::exact},
       {"Search429WithoutRetryAfter", JobKind::assets, {"search:429-no-retry-after"}, Expect::exact},
       {"KbResetBeforeHeaders", JobKind::kb, {"kb:reset-before-headers,nth=2"}, Expect::exact},
-      {"DetectionResetMidBody", JobKind::vm, {"detection:reset-mid-body:1500,nth=2"}, Expect::exact},
+      {"DetectionResetMidBody",
+       JobKind::vm,
+       {"detection:reset-mid-body:1500,nth=2"},
+       Expect::exact},
       {"SearchResetMidBody", JobKind::assets, {"search:reset-mid-body:800"}, Expect::exact},
       {"KbDocumentEndsEarly", JobKind::kb, {"kb:truncate:700,nth=2"}, Expect::exact},
       {"DetectionDocumentEndsEarly", JobKind::vm, {"detection:truncate:900"}, Expect::exact},
       {"SearchJsonEndsEarly", JobKind::assets, {"search:truncate:300,nth=2"}, Expect::exact},
-      {"DetectionSilentServerHitsIdleTimeout", JobKind::vm, {"detection:hang,nth=2"}, Expect::exact},
+      {"DetectionSilentServerHitsIdleTimeout",
+       JobKind::vm,
+       {"detection:hang,nth=2"},
+       Expect::exact},
       {"CountSlowDripStaysAlive", JobKind::assets, {"count:slow-drip:20"}, Expect::exact},
       {"KbMalformedXmlOnce", JobKind::kb, {"kb:malformed,nth=2"}, Expect::exact},
       {"SearchMalformedJsonOnce", JobKind::assets, {"search:malformed"}, Expect::exact},
       {"DetectionInvalidUtf8Once", JobKind::vm, {"detection:invalid-utf8"}, Expect::exact},
       {"GatewayTokenRevokedMidPull", JobKind::assets, {"search:401,nth=3"}, Expect::exact},
-      {"EveryGatewayTokenExpiresMidPull", JobKind::assets, {"search:expire-tokens,nth=2"},
+      {"EveryGatewayTokenExpiresMidPull",
+       JobKind::assets,
+       {"search:expire-tokens,nth=2"},
        Expect::exact},
       // Fatal: a clean failure, previous files kept.
       {"KbAccountExpired2001", JobKind::kb, {"kb:2001"}, Expect::failed, "CODE 2001"},
-      {"DetectionAccountExpired2001", JobKind::vm, {"detection:2001,nth=2"}, Expect::failed,
+      {"DetectionAccountExpired2001",
+       JobKind::vm,
+       {"detection:2001,nth=2"},
+       Expect::failed,
        "CODE 2001"},
       {"KbApi401", JobKind::kb, {"kb:401"}, Expect::failed, "rejected"},
       {"GatewayLogin401", JobKind::assets, {"auth:401"}, Expect::failed, "rejected the login"},
-      {"CsamResponseCodeFailed", JobKind::assets, {"search:csam-failed,nth=2"}, Expect::failed,
+      {"CsamResponseCodeFailed",
+       JobKind::assets,
+       {"search:csam-failed,nth=2"},
+       Expect::failed,
        "FAILED"},
-      {"CsamHasMoreWithEmptyPageForever", JobKind::assets,
-       {"search:csam-empty-has-more,nth=2,times=forever"}, Expect::failed, "hasMore=1"},
-      {"CsamCursorDoesNotAdvance", JobKind::assets, {"search:csam-stuck-cursor,nth=2"},
-       Expect::failed, "cursor"},
-      {"WarningUrlToAnotherHost", JobKind::vm, {"detection:foreign-warning-url"}, Expect::failed,
+      {"CsamHasMoreWithEmptyPageForever",
+       JobKind::assets,
+       {"search:csam-empty-has-more,nth=2,times=forever"},
+       Expect::failed,
+       "hasMore=1"},
+      {"CsamCursorDoesNotAdvance",
+       JobKind::assets,
+       {"search:csam-stuck-cursor,nth=2"},
+       Expect::failed,
+       "cursor"},
+      {"WarningUrlToAnotherHost",
+       JobKind::vm,
+       {"detection:foreign-warning-url"},
+       Expect::failed,
        "refusing to follow"},
-      {"KbHttp503Forever", JobKind::kb, {"kb:status:503,times=forever"}, Expect::failed,
+      {"KbHttp503Forever",
+       JobKind::kb,
+       {"kb:status:503,times=forever"},
+       Expect::failed,
        "attempts"},
-      {"Search429Forever", JobKind::assets, {"search:429-no-retry-after,times=forever"},
-       Expect::failed, "attempts"},
-      {"RateLimitWaitLongerThanAllowed", JobKind::vm, {"detection:409-1965:100000"},
-       Expect::failed, "max_server_wait"},
-      {"KbMalformedXmlForever", JobKind::kb, {"kb:malformed,times=forever"}, Expect::failed,
+      {"Search429Forever",
+       JobKind::assets,
+       {"search:429-no-retry-after,times=forever"},
+       Expect::failed,
+       "attempts"},
+      {"RateLimitWaitLongerThanAllowed",
+       JobKind::vm,
+       {"detection:409-1965:100000"},
+       Expect::failed,
+       "max_server_wait"},
+      {"KbMalformedXmlForever",
+       JobKind::kb,
+       {"kb:malformed,times=forever"},
+       Expect::failed,
        "malformed"},
       {"SearchHttp400", JobKind::assets, {"search:status:400"}, Expect::failed, "HTTP 400"},
       // A redirect is never followed (it could send credentials elsewhere): the run fails.
       {"KbRedirectIsNotFollowed", JobKind::kb, {"kb:status:302"}, Expect::failed, "HTTP 302"},
-      {"SearchBodyOverTheSizeCap", JobKind::assets, {"search:huge-body"}, Expect::failed,
+      {"SearchBodyOverTheSizeCap",
+       JobKind::assets,
+       {"search:huge-body"},
+       Expect::failed,
        "exceeds",
        [](config::Config& c) { c.qualys.max_body_bytes = 1 << 20; }},
-      {"CsamCountFarFromTheAssetsServed", JobKind::assets, {"count:count-skew:10"},
-       Expect::failed, "CSAM counted 35"},
-      {"CsamCountWithinTolerance", JobKind::assets, {"count:count-skew:1"}, Expect::exact, "",
+      {"CsamCountFarFromTheAssetsServed",
+       JobKind::assets,
+       {"count:count-skew:10"},
+       Expect::failed,
+       "CSAM counted 35"},
+      {"CsamCountWithinTolerance",
+       JobKind::assets,
+       {"count:count-skew:1"},
+       Expect::exact,
+       "",
        [](config::Config& c) { c.jobs.assets.count_tolerance = 0.05; }},
       // The network and TLS around Qualys.
-      {"ConnectionRefused", JobKind::kb, {}, Expect::failed, "attempts",
+      {"ConnectionRefused",
+       JobKind::kb,
+       {},
+       Expect::failed,
+       "attempts",
        [](config::Config& c) {
          c.qualys.api_url = "https://localhost:1";
          c.qualys.max_attempts = 2;
        }},
-      {"HostNameDoesNotResolve", JobKind::vm, {}, Expect::failed, "attempts",
+      {"HostNameDoesNotResolve",
+       JobKind::vm,
+       {},
+       Expect::failed,
+       "attempts",
        [](config::Config& c) {
          c.qualys.api_url = "https://qualysapi.example.invalid";
          c.qualys.max_attempts = 2;
        }},
-      {"CertificateForAnotherName", JobKind::kb, {}, Expect::failed,
+      {"CertificateForAnotherName",
+       JobKind::kb,
+       {},
+       Expect::failed,
        "certificate verification failed",
        [](config::Config& c) {
          // 127.0.0.2 is loopback too, but the simulator's certificate names only
@@ -163,17 +222,37 @@ const std::vector<FaultCase>& fault_cases() {
          c.qualys.api_url.replace(c.qualys.api_url.find("localhost"), 9, "127.0.0.2");
        },
        [](sim::SimulatorOptions& o) { o.bind_address = "127.0.0.2"; }},
-      {"CertificateFromAnUnknownCa", JobKind::assets, {}, Expect::failed,
+      {"CertificateFromAnUnknownCa",
+       JobKind::assets,
+       {},
+       Expect::failed,
        "certificate verification failed",
        [](config::Config& c) { c.qualys.ca_file = write_foreign_ca(); }},
-      {"ProxyRefusesConnect", JobKind::kb, {}, Expect::failed, "proxy refused CONNECT",
+      {"ProxyRefusesConnect",
+       JobKind::kb,
+       {},
+       Expect::failed,
+       "proxy refused CONNECT",
        [](config::Config& c) { c.qualys.proxy = refusing_proxy_url(); }},
-      {"ExpiredCertificate", JobKind::vm, {}, Expect::failed, "certificate verification failed",
-       {}, {}, SimulatedQualys::Certificate::expired},
-      {"SlowDripOutlivesTheDeadline", JobKind::kb, {"kb:slow-drip:20,times=forever"},
-       Expect::timed_out, "timeout", [](config::Config& c) { c.jobs.kb.timeout = 1500ms; }},
-      {"KbSilentServerOutlivesTheDeadline", JobKind::kb, {"kb:hang,times=forever"},
-       Expect::timed_out, "timeout",
+      {"ExpiredCertificate",
+       JobKind::vm,
+       {},
+       Expect::failed,
+       "certificate verification failed",
+       {},
+       {},
+       SimulatedQualys::Certificate::expired},
+      {"SlowDripOutlivesTheDeadline",
+       JobKind::kb,
+       {"kb:slow-drip:20,times=forever"},
+       Expect::timed_out,
+       "timeout",
+       [](config::Config& c) { c.jobs.kb.timeout = 1500ms; }},
+      {"KbSilentServerOutlivesTheDeadline",
+       JobKind::kb,
+       {"kb:hang,times=forever"},
+       Expect::timed_out,
+       "timeout",
        [](config::Config& c) {
          c.qualys.idle_read_timeout = 10s;
          c.jobs.kb.timeout = 1500ms;
@@ -199,7 +278,11 @@ class FaultMatrix : public ::testing::TestWithParam<FaultCase> {};
 TEST_P(FaultMatrix, EndsInTheExactResultOrACleanFailure) {
   const auto& c = GetParam();
   sim::SimulatorOptions options;
-  options.data = {7, 25, 40, 12, 4};
+  options.data.seed = 7;
+  options.data.assets = 25;
+  options.data.qids = 40;
+  options.data.hosts = 12;
+  options.data.detections_per_host = 4;
   options.password = std::string(kHostilePassword);
   if (c.simulator) c.simulator(options);
   SimulatedQualys simulated(options, c.certificate);
@@ -233,8 +316,7 @@ TEST_P(FaultMatrix, EndsInTheExactResultOrACleanFailure) {
     EXPECT_TRUE(boost::algorithm::icontains(outcome.error, c.error_contains))
         << "error was: " << outcome.error;
     for (auto file : files_of(c.job)) {
-      EXPECT_EQ(read_file(config.output.dir / file),
-                "\"previous\",\"" + std::string(file) + "\"\n")
+      EXPECT_EQ(read_file(config.output.dir / file), "\"previous\",\"" + std::string(file) + "\"\n")
           << file << " was touched by a failed run";
     }
   }
@@ -245,7 +327,8 @@ TEST_P(FaultMatrix, EndsInTheExactResultOrACleanFailure) {
   }
   EXPECT_EQ(csv_files, files_of(c.job).size());
   // The manifest describes a publication: there is one exactly when the run published.
-  EXPECT_EQ(std::filesystem::exists(config.output.dir / "manifest.json"), c.expect == Expect::exact);
+  EXPECT_EQ(std::filesystem::exists(config.output.dir / "manifest.json"),
+            c.expect == Expect::exact);
   EXPECT_EQ(logs.text().find(std::string(kHostilePassword)), std::string::npos);
   EXPECT_EQ(logs.text().find("Pr0xy"), std::string::npos) << "the proxy password reached the log";
   EXPECT_EQ(logs.text().find("Bearer"), std::string::npos);

@@ -2,13 +2,13 @@
 // reference checks.
 #include <gtest/gtest.h>
 #include <openssl/sha.h>
+#include <rapidjson/document.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <fstream>
 #include <set>
 #include <sstream>
-#include <rapidjson/document.h>
 
 #include "jobs/publish_step.hpp"
 #include "output/manifest.hpp"
@@ -23,7 +23,11 @@ using jobs::RunStatus;
 
 sim::SimulatorOptions subscription(std::int64_t hosts) {
   sim::SimulatorOptions options;
-  options.data = {11, 25, 40, hosts, 4};
+  options.data.seed = 11;
+  options.data.assets = 25;
+  options.data.qids = 40;
+  options.data.hosts = hosts;
+  options.data.detections_per_host = 4;
   return options;
 }
 
@@ -179,7 +183,8 @@ TEST(DiskFull, FailsTheRunAndKeepsThePreviousFiles) {
   const auto small = dir.path() / "small";
   std::filesystem::create_directories(small);
   if (::geteuid() != 0 ||
-      std::system(("mount -t tmpfs -o size=8k tmpfs " + small.string() + " 2>/dev/null").c_str()) != 0) {
+      std::system(("mount -t tmpfs -o size=8k tmpfs " + small.string() + " 2>/dev/null").c_str()) !=
+          0) {
     GTEST_SKIP() << "needs root to mount a small tmpfs";
   }
   struct Unmount {

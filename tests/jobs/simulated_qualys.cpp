@@ -23,8 +23,8 @@ SimulatedQualys::SimulatedQualys(sim::SimulatorOptions options, Certificate cert
       certificate == Certificate::expired
           ? pki.issue({"localhost", "127.0.0.1"}, -std::chrono::hours(48), -std::chrono::hours(24))
           : pki.issue({"localhost", "127.0.0.1"});
-  simulator_ = std::make_unique<sim::Simulator>(io_.get_executor(), std::move(options),
-                                                server_cert);
+  simulator_ =
+      std::make_unique<sim::Simulator>(io_.get_executor(), std::move(options), server_cert);
   simulator_->start();
   thread_ = std::thread([this] {
     auto guard = boost::asio::make_work_guard(io_);
@@ -75,10 +75,14 @@ config::Config test_config(const SimulatedQualys& simulated, const std::filesyst
   config.jobs.kb.window_size = 10100;
   config.jobs.kb.max_qid = 20200;
   config.jobs.vm.truncation_limit = 5;
+  // Windows of 7 hosts, each paged 5 + 2 by WARNING URLs.
+  config.jobs.vm.hosts_per_window = 7;
   for (auto* job : {static_cast<config::JobSchedule*>(&config.jobs.assets),
                     static_cast<config::JobSchedule*>(&config.jobs.kb),
                     static_cast<config::JobSchedule*>(&config.jobs.vm)}) {
     job->timeout = 60s;
+    // Every run a full pull unless a test is about incremental pulls.
+    job->full_refresh = 0s;
   }
   return config;
 }

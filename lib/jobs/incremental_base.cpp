@@ -1,0 +1,204 @@
+#include "jobs/incremental_base.hpp"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <openssl/evp.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "common/error.hpp"
+#include "common/log.hpp"
+#include "output/atomic_file.hpp"
+#include "output/file_copy.hpp"
+#include "output/file_descriptor.hpp"
+#include "state/state_file.hpp"
+
+namespace qi::jobs {
+namespace {
+
+using std::chrono::floor;
+using std::chrono::seconds;
+
+std::string sha256_hex(std::string_view text) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  EVP_Digest(text.data(), text.size(), digest, &size, EVP_sha256(), nullptr);
+  std::string hex;
+  for (unsigned int i = 0; i < size; ++i) hex += fmt::format("{:02x}", digest[i]);
+  return hex;
+}
+
+std::string format(IncrementalBase::Time time) {
+  return state::format_time(floor<seconds>(time));
+}
+
+void copy_file_durably(const IncrementalBase::Source& from, const std::filesystem::path& to) {
+  output::FileDescriptor in;
+  std::uint64_t length = 0;
+  int in_fd = -1;
+  if (from.writer) {
+    from.writer->flush();
+    in_fd = from.writer->fd();
+    length = from.writer->bytes();
+  } else {
+    in = output::FileDescriptor(::open(from.path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!in.valid()) {
+      throw FatalError("cannot open " + from.path.string() + ": " + std::strerror(errno));
+    }
+    struct stat info {};
+    if (::fstat(in.get(), &info) != 0) {
+      throw FatalError("cannot read " + from.path.string() + ": " + std::strerror(errno));
+    }
+    in_fd = in.get();
+    length = static_cast<std::uint64_t>(info.st_size);
+  }
+  output::FileDescriptor out(::open(to.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
+  if (!out.valid()) throw FatalError("cannot create " + to.string() + ": " + std::strerror(errno));
+  output::append_file_contents(in_fd, length, out.get(), to);
+  if (::fsync(out.get()) != 0) {
+    throw FatalError("cannot sync " + to.string() + ": " + std::strerror(errno));
+  }
+}
+
+void sync_directory(const std::filesystem::path& dir) {
+  output::FileDescriptor fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (fd.valid()) (void)::fsync(fd.get());
+}
+
+}  // namespace
+
+IncrementalBase::IncrementalBase(const config::Config& config, JobKind kind,
+                                 std::string fingerprint)
+    : schedule_(schedule_of(config, kind)),
+      job_(job_name(kind)),
+      base_root_(config.state.dir / "base"),
+      // The output dialect and the API host shape every row too.
+      fingerprint_(sha256_hex(fingerprint + "\n" + config.qualys.api_url + "\n" +
+                              config.qualys.gateway_url + "\n" +
+                              (config.output.double_backslashes ? "\\\\" : "\\"))) {
+  meta_ = read_meta();
+}
+
+std::optional<IncrementalBase::Meta> IncrementalBase::read_meta() const {
+  std::ifstream in(base_root_ / (job_ + ".meta"));
+  if (!in) return std::nullopt;
+  Meta meta;
+  std::optional<state::Time> started;
+  std::optional<state::Time> full;
+  std::string key;
+  std::string value;
+  while (in >> key >> value) {
+    if (key == "dir") meta.dir = value;
+    if (key == "run_started") started = state::parse_time(value);
+    if (key == "last_full") full = state::parse_time(value);
+    if (key == "fingerprint") meta.fingerprint = value;
+  }
+  if (meta.dir.empty() || meta.dir.find('/') != std::string::npos || !started || !full) {
+    return std::nullopt;
+  }
+  meta.run_started = *started;
+  meta.last_full = *full;
+  return meta;
+}
+
+IncrementalPlan IncrementalBase::plan(Time now, bool full_requested) const {
+  IncrementalPlan plan;
+  if (schedule_.full_refresh.count() == 0) {
+    plan.reason = "full pull (jobs." + job_ + ".full_refresh is 0)";
+  } else if (full_requested) {
+    plan.reason = "full pull (asked for with --full)";
+  } else if (!meta_) {
+    plan.reason = "full pull (no earlier publication to build on)";
+  } else if (meta_->fingerprint != fingerprint_) {
+    plan.reason = "full pull (settings that shape the output changed since the last one)";
+  } else if (now - meta_->last_full >= schedule_.full_refresh || now < meta_->last_full) {
+    plan.reason = "full pull (the last one was at " + format(meta_->last_full) + "; jobs." + job_ +
+                  ".full_refresh)";
+  } else if (!std::filesystem::is_directory(base_root_ / meta_->dir)) {
+    plan.reason = "full pull (the base " + (base_root_ / meta_->dir).string() + " is missing)";
+  } else {
+    plan.incremental = true;
+    plan.changed_after = format(meta_->run_started - schedule_.incremental_margin);
+    plan.reason = "incremental pull of what changed after " + plan.changed_after +
+                  " (last full pull " + format(meta_->last_full) + ")";
+  }
+  return plan;
+}
+
+std::filesystem::path IncrementalBase::file(std::string_view name) const {
+  return base_root_ / (meta_ ? meta_->dir : std::string()) / std::string(name);
+}
+
+void IncrementalBase::save(const std::vector<Source>& files, Time run_started, bool full,
+                           const std::string& run_id) const noexcept {
+  try {
+    save_or_throw(files, run_started, full, run_id);
+  } catch (const std::exception& error) {
+    log::warn(fmt::format("{}: could not keep this publication for incremental pulls ({}); the "
+                          "next run pulls everything",
+                          job_, error.what()),
+              {{"JOB", job_}, {"RUN_ID", run_id}});
+    drop();
+  }
+}
+
+void IncrementalBase::save_or_throw(const std::vector<Source>& files, Time run_started, bool full,
+                                    const std::string& run_id) const {
+  // A directory of its own, never the one the meta file names now.
+  std::string dir_name = job_ + "-" + run_id;
+  for (int n = 2;
+       std::filesystem::exists(base_root_ / dir_name) || (meta_ && meta_->dir == dir_name); ++n) {
+    dir_name = job_ + "-" + run_id + "-" + std::to_string(n);
+  }
+  const auto dir = base_root_ / dir_name;
+  std::filesystem::create_directories(dir);
+  for (const auto& file : files) copy_file_durably(file, dir / file.name);
+  sync_directory(dir);
+  const Time last_full = full || !meta_ ? run_started : meta_->last_full;
+  const std::string meta = "dir " + dir_name + "\nrun_started " + format(run_started) +
+                           "\nlast_full " + format(last_full) + "\nfingerprint " + fingerprint_ +
+                           "\n";
+  output::replace_file_atomically(base_root_ / (job_ + ".meta"), meta);
+  // Older bases of this job are no longer named by the meta file.
+  for (const auto& entry : std::filesystem::directory_iterator(base_root_)) {
+    const auto name = entry.path().filename().string();
+    if (entry.is_directory() && name != dir_name && name.starts_with(job_ + "-")) {
+      std::error_code ignored;
+      std::filesystem::remove_all(entry.path(), ignored);
+    }
+  }
+}
+
+void IncrementalBase::drop() const noexcept {
+  std::error_code ignored;
+  std::filesystem::remove(base_root_ / (job_ + ".meta"), ignored);
+}
+
+void merge_into(const IncrementalBase& base, std::initializer_list<MergeTarget> targets,
+                const IdSet& replaced) {
+  try {
+    for (const auto& target : targets) {
+      merge_by_key({base.file(target.name), target.changed}, replaced, *target.out, target.on_row);
+    }
+  } catch (const FatalError& error) {
+    base.drop();
+    throw FatalError(std::string(error.what()) +
+                     "; the incremental base is dropped, the next run pulls everything");
+  }
+}
+
+std::vector<IncrementalBase::Source> published_paths(
+    const config::Config& config, std::initializer_list<std::string_view> names) {
+  std::vector<IncrementalBase::Source> paths;
+  for (const auto name : names) {
+    paths.push_back({std::string(name), config.output.dir / name, nullptr});
+  }
+  return paths;
+}
+
+}  // namespace qi::jobs
