@@ -180,10 +180,11 @@ void IncrementalBase::drop() const noexcept {
 }
 
 void merge_into(const IncrementalBase& base, std::initializer_list<MergeTarget> targets,
-                const IdSet& replaced) {
+                const IdSet& replaced, const IdSet* present) {
   try {
     for (const auto& target : targets) {
-      merge_by_key({base.file(target.name), target.changed}, replaced, *target.out, target.on_row);
+      merge_by_key({base.file(target.name), target.changed}, replaced, *target.out, target.on_row,
+                   present);
     }
   } catch (const FatalError& error) {
     base.drop();

@@ -89,9 +89,10 @@ struct MergeTarget {
 };
 
 // Merges every target; the base rows of the IDs in `replaced` (and of every ID in the changed
-// rows) give way. A damaged base is dropped (the next run is full) and the error rethrown.
+// rows), and when `present` is given of every ID not in it, give way. A damaged base is dropped
+// (the next run is full) and the error rethrown.
 void merge_into(const IncrementalBase& base, std::initializer_list<MergeTarget> targets,
-                const IdSet& replaced);
+                const IdSet& replaced, const IdSet* present = nullptr);
 
 // {name, <output.dir>/name} for IncrementalBase::save after publishing.
 std::vector<IncrementalBase::Source> published_paths(const config::Config& config,

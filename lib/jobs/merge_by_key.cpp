@@ -123,7 +123,7 @@ struct Cursor {
 }  // namespace
 
 void merge_by_key(const MergeSource& source, const IdSet& replaced, output::CsvWriter& out,
-                  const std::function<void(std::string_view row)>& on_row) {
+                  const std::function<void(std::string_view row)>& on_row, const IdSet* present) {
   output::FileDescriptor base_fd(::open(source.base.c_str(), O_RDONLY | O_CLOEXEC));
   if (!base_fd.valid()) {
     throw FatalError("cannot open " + source.base.string() + ": " + std::strerror(errno));
@@ -149,7 +149,7 @@ void merge_by_key(const MergeSource& source, const IdSet& replaced, output::CsvW
     cursor.advance();
   };
   while (base.row || delta.row) {
-    if (base.row && replaced.contains(base.id)) {
+    if (base.row && (replaced.contains(base.id) || (present && !present->contains(base.id)))) {
       base.advance();
     } else if (!delta.row || (base.row && base.id < delta.id)) {
       emit(base);

@@ -41,10 +41,12 @@ struct MergeSource {
 };
 
 // Writes into `out` (which already has its header): every base row whose ID is neither in
-// `replaced` nor among the delta's IDs, and every delta row, in ascending ID order (a base row
-// and a delta row never share an ID). `on_row` sees every row written, e.g. to collect a column.
-// Throws FatalError when either input is not sorted by ID or a row has no ID (a damaged base).
+// `replaced` nor among the delta's IDs (and, when `present` is given, is in it), and every delta
+// row, in ascending ID order (a base row and a delta row never share an ID). `on_row` sees every
+// row written, e.g. to collect a column. Throws FatalError when either input is not sorted by ID
+// or a row has no ID (a damaged base).
 void merge_by_key(const MergeSource& source, const IdSet& replaced, output::CsvWriter& out,
-                  const std::function<void(std::string_view row)>& on_row = {});
+                  const std::function<void(std::string_view row)>& on_row = {},
+                  const IdSet* present = nullptr);
 
 }  // namespace qi::jobs

@@ -209,7 +209,16 @@ asio::awaitable<JobResult> run_vm_job(JobEnvironment& env) {
 
   std::string changes;
   if (mode.incremental) {
-    merge_into(base, {{kVmFile, &*changed, &vm}}, listed_hosts);
+    // Purged hosts: the whole ID list is one cheap call, and the base's hosts not on it go.
+    IdSet present_hosts;
+    const std::string everything;
+    const auto all_listed = co_await list_host_windows(env, result, everything, present_hosts);
+    if (!all_listed) {
+      base.drop();
+      throw FatalError(
+          "the host ID list was not in ascending order; the next run pulls everything");
+    }
+    merge_into(base, {{kVmFile, &*changed, &vm}}, listed_hosts, &present_hosts);
     changes = fmt::format(", {} hosts processed after {} re-pulled", listed_hosts.size(),
                           mode.changed_after);
   }

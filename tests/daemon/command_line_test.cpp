@@ -32,6 +32,14 @@ TEST(CommandLine, ReadsForceForRun) {
   EXPECT_FALSE(parse({"run", "vm"}).force);
 }
 
+TEST(CommandLine, ReadsFullForRun) {
+  auto line = parse({"run", "kb", "--full", "vm"});
+  EXPECT_TRUE(line.full);
+  EXPECT_FALSE(line.force);
+  EXPECT_EQ(line.jobs, (std::vector<std::string>{"kb", "vm"}));
+  EXPECT_FALSE(parse({"run", "vm"}).full);
+}
+
 TEST(CommandLine, AcceptsTheConfigOptionAfterTheCommand) {
   auto line = parse({"check", "--config=/x.yaml"});
   EXPECT_EQ(line.command, Command::check);
@@ -68,7 +76,8 @@ TEST(CommandLine, HelpAndVersionWinOverEverythingElse) {
 
 TEST(CommandLine, UsageListsEveryCommandAndExitCode) {
   const auto text = usage_text();
-  for (auto word : {"run [--force] JOB", "check", "next", "status", "convert", "Exit codes"}) {
+  for (auto word :
+       {"run [--force] [--full] JOB", "check", "next", "status", "convert", "Exit codes"}) {
     EXPECT_NE(text.find(word), std::string::npos) << word;
   }
 }

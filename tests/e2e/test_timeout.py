@@ -18,7 +18,8 @@ class HungJob(E2ETestCase):
         self.assertEqual(first.returncode, 0, first.stderr)
         before = harness.snapshot(self.ws.output)
 
-        sim.add_faults("detection:hang,times=forever")
+        # Every vm run after the first is incremental and starts with the host ID list.
+        sim.add_faults("hostlist:hang,times=forever")
         daemon = self.start(Daemon(self.ws))
         daemon.log.wait_for(r"vm: run \S+ timed out", timeout=30)
         self.assertEqual(harness.snapshot(self.ws.output), before)

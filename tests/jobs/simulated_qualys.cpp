@@ -88,14 +88,16 @@ config::Config test_config(const SimulatedQualys& simulated, const std::filesyst
 }
 
 jobs::RunOutcome run_one_job(jobs::JobKind kind, const config::Config& config,
-                             const config::Credentials& credentials) {
+                             const config::Credentials& credentials, bool full) {
   boost::asio::io_context io;
   auto http = net::make_https_client(io.get_executor(), qualys::http_client_options(config.qualys));
   qualys::Endpoints endpoints{net::parse_origin(config.qualys.api_url),
                               net::parse_origin(config.qualys.gateway_url)};
   qualys::QualysSession session(io.get_executor(), *http, endpoints, credentials, config.qualys);
   jobs::RunOutcome outcome;
-  boost::asio::co_spawn(io, jobs::run_job_with_deadline(kind, session, config, "test-run"),
+  boost::asio::co_spawn(io,
+                        jobs::run_job_with_deadline(kind, session, config, "test-run", {},
+                                                    std::chrono::seconds(30), false, full),
                         [&](std::exception_ptr error, jobs::RunOutcome result) {
                           if (error) std::rethrow_exception(error);
                           outcome = std::move(result);

@@ -57,8 +57,9 @@ class LogCapture {
 config::Config test_config(const SimulatedQualys& simulated, const std::filesystem::path& root);
 
 // Runs one job to completion on a fresh io_context and session.
+// `full`: as `run --full` (no incremental pull).
 jobs::RunOutcome run_one_job(jobs::JobKind kind, const config::Config& config,
-                             const config::Credentials& credentials);
+                             const config::Credentials& credentials, bool full = false);
 
 std::string read_file(const std::filesystem::path& path);
 
