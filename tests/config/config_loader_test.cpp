@@ -74,11 +74,15 @@ jobs:
     details: All
     window_size: 1000
     max_qid: 500000
+    full_refresh: 3d
+    incremental_margin: 2h
   vm:
     schedule: "0 4 * * 1-5"
     timeout: 7200
     api_version: /api/5.0
     truncation_limit: 5000
+    hosts_per_window: 0
+    full_refresh: 0s
     status: New,Active,Re-Opened,Fixed
     show_igs: true
     severities: 3-5
@@ -175,12 +179,16 @@ TEST_F(ConfigLoaderTest, LoadsEveryKey) {
   EXPECT_EQ(kb.details, "All");
   EXPECT_EQ(kb.window_size, 1000);
   EXPECT_EQ(kb.max_qid, 500000);
+  EXPECT_EQ(kb.full_refresh, hours(72));
+  EXPECT_EQ(kb.incremental_margin, hours(2));
 
   const VmJobConfig& vm = c.jobs.vm;
   EXPECT_EQ(vm.schedule, "0 4 * * 1-5");
   EXPECT_EQ(vm.timeout, hours(2));
   EXPECT_EQ(vm.api_version, "/api/5.0");
   EXPECT_EQ(vm.truncation_limit, 5000);
+  EXPECT_EQ(vm.hosts_per_window, 0);     // single-stream mode
+  EXPECT_EQ(vm.full_refresh, hours(0));  // every run a full pull
   EXPECT_EQ(vm.status, "New,Active,Re-Opened,Fixed");
   EXPECT_TRUE(vm.show_igs);
   EXPECT_EQ(vm.severities, "3-5");
@@ -196,6 +204,9 @@ TEST_F(ConfigLoaderTest, GivesAnEmptyFileEveryDefault) {
   EXPECT_EQ(c.jobs.kb.api_version, "/api/4.0");
   EXPECT_EQ(c.jobs.vm.api_version, "/api/5.0");
   EXPECT_EQ(c.output.dir, "/opt/qualys/output");
+  EXPECT_EQ(c.jobs.vm.hosts_per_window, 1000);
+  EXPECT_EQ(c.jobs.kb.full_refresh, hours(24 * 7));
+  EXPECT_EQ(c.jobs.assets.incremental_margin, hours(1));
   EXPECT_TRUE(c.qualys.api_url.empty());  // left to the credentials' REGION_URL
 }
 
@@ -248,6 +259,8 @@ TEST_F(ConfigLoaderTest, ExampleConfigOfTheRepositoryShowsTheDefaults) {
     EXPECT_EQ(e->catch_up_window, def->catch_up_window);
     EXPECT_EQ(e->jitter, def->jitter);
     EXPECT_EQ(e->min_ratio, def->min_ratio);
+    EXPECT_EQ(e->full_refresh, def->full_refresh);
+    EXPECT_EQ(e->incremental_margin, def->incremental_margin);
   }
   EXPECT_EQ(example.jobs.assets.count_tolerance, d.jobs.assets.count_tolerance);
   EXPECT_EQ(example.jobs.assets.page_size, d.jobs.assets.page_size);
@@ -258,6 +271,7 @@ TEST_F(ConfigLoaderTest, ExampleConfigOfTheRepositoryShowsTheDefaults) {
   EXPECT_EQ(example.jobs.kb.window_size, d.jobs.kb.window_size);
   EXPECT_EQ(example.jobs.kb.max_qid, d.jobs.kb.max_qid);
   EXPECT_EQ(example.jobs.vm.api_version, d.jobs.vm.api_version);
+  EXPECT_EQ(example.jobs.vm.hosts_per_window, d.jobs.vm.hosts_per_window);
   EXPECT_EQ(example.jobs.vm.truncation_limit, d.jobs.vm.truncation_limit);
   EXPECT_EQ(example.jobs.vm.status, d.jobs.vm.status);
   EXPECT_EQ(example.jobs.vm.show_igs, d.jobs.vm.show_igs);
