@@ -3,7 +3,8 @@
 // (one per output file, in the output directory); as soon as the earliest unfinished window is
 // done, it and every finished window after it are appended to the real files, in order, and their
 // segments closed. Memory stays flat (segments are files); disk holds at most the published size
-// plus the windows finished ahead of a slow one.
+// plus the windows finished ahead of a slow one (at most 4 × workers windows are started ahead
+// of the first unfinished one).
 #pragma once
 
 #include <boost/asio/awaitable.hpp>

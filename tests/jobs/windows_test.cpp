@@ -1,6 +1,8 @@
 // Host-ID windows and the ordered concurrent window runner, without a network.
 #include <gtest/gtest.h>
 
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -89,7 +91,11 @@ struct FakeWindows {
   int in_flight = 0;
   int most_in_flight = 0;
   int cancelled = 0;
+  std::size_t highest_started = 0;
+  std::optional<std::size_t> highest_started_before_first_delivery;
   std::vector<std::size_t> delivered;
+
+  std::optional<std::chrono::milliseconds> cancel_after;
 
   void run(std::size_t workers, std::exception_ptr& error) {
     auto out = output::CsvWriter::create(dir.path() / "out.csv");
@@ -97,6 +103,7 @@ struct FakeWindows {
         [&](std::size_t index, std::vector<output::CsvWriter>& segments) -> asio::awaitable<void> {
       ++in_flight;
       most_in_flight = std::max(most_in_flight, in_flight);
+      highest_started = std::max(highest_started, index);
       asio::steady_timer timer(io, delays[index]);
       try {
         co_await timer.async_wait(asio::use_awaitable);
@@ -111,6 +118,9 @@ struct FakeWindows {
       segments[1].write_row({"other " + std::to_string(index)});
     };
     const DeliverWindow deliver = [&](std::size_t index, std::vector<output::CsvWriter>& segments) {
+      if (!highest_started_before_first_delivery) {
+        highest_started_before_first_delivery = highest_started;
+      }
       delivered.push_back(index);
       out.append_segment(segments[0]);
     };
@@ -119,8 +129,17 @@ struct FakeWindows {
                           .files = 2,
                           .segment_dir = dir.path(),
                           .dialect = {}};
+    asio::cancellation_signal cancel;
+    asio::steady_timer cancel_timer(io, cancel_after.value_or(std::chrono::hours(1)));
+    if (cancel_after) {
+      cancel_timer.async_wait(
+          [&](boost::system::error_code) { cancel.emit(asio::cancellation_type::terminal); });
+    }
     asio::co_spawn(io, fetch_windows_in_order(plan, fetch, deliver),
-                   [&](std::exception_ptr e) { error = e; });
+                   asio::bind_cancellation_slot(cancel.slot(), [&](std::exception_ptr e) {
+                     error = e;
+                     cancel_timer.cancel();
+                   }));
     io.run();
     out.flush();
   }
@@ -139,6 +158,37 @@ TEST(OrderedWindows, RowsComeOutInWindowOrderWhateverOrderWindowsFinish) {
   EXPECT_EQ(std::distance(std::filesystem::directory_iterator(fake.dir.path()),
                           std::filesystem::directory_iterator()),
             1);
+}
+
+TEST(OrderedWindows, WindowsDoNotRunFarAheadOfASlowOne) {
+  FakeWindows fake;
+  fake.delays.assign(40, 1ms);
+  fake.delays[0] = 300ms;
+  std::exception_ptr error;
+  fake.run(2, error);
+  ASSERT_FALSE(error);
+  // With 2 workers, at most 4 × 2 windows are started ahead of the first undelivered one.
+  ASSERT_TRUE(fake.highest_started_before_first_delivery);
+  EXPECT_EQ(*fake.highest_started_before_first_delivery, 7u);
+  EXPECT_EQ(fake.delivered.size(), 40u);
+  std::string expected;
+  for (int i = 0; i < 40; ++i) expected += "\"" + std::to_string(i) + "\"\n";
+  EXPECT_EQ(read_all(fake.dir.path() / "out.csv"), expected);
+}
+
+TEST(OrderedWindows, CancellingTheCallerStopsWorkersInFlightAndWaiting) {
+  FakeWindows fake;
+  fake.delays.assign(40, 1ms);
+  fake.delays[0] = 30s;  // the other worker runs ahead, then waits for window 0
+  fake.cancel_after = 200ms;
+  std::exception_ptr error;
+  const auto started = std::chrono::steady_clock::now();
+  fake.run(2, error);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 10s);
+  ASSERT_TRUE(error);
+  EXPECT_THROW(std::rethrow_exception(error), boost::system::system_error);
+  EXPECT_TRUE(fake.delivered.empty());
+  EXPECT_EQ(fake.in_flight, 0);
 }
 
 TEST(OrderedWindows, OneWorkerFetchesOneWindowAtATime) {
