@@ -65,6 +65,58 @@ TEST_F(JobsAgainstSimulator, VmJobFollowsWarningUrlsToTheLastPage) {
   EXPECT_EQ(simulated.simulator().stats().requests["detection"], outcome.result->pages);
 }
 
+TEST_F(JobsAgainstSimulator, VmJobListsHostIdsFirstAndPullsHostWindows) {
+  auto outcome = run_one_job(JobKind::vm, config, good_credentials(simulated));
+  ASSERT_EQ(outcome.status, RunStatus::succeeded) << outcome.error;
+  expect_output_matches("vm.csv");
+  auto stats = simulated.simulator().stats();
+  EXPECT_EQ(stats.requests["hostlist"], 1u);
+  // 12 hosts in windows of 7: "-<id>" and "<id>-", each asked for with id_min/id_max.
+  std::size_t windowed = 0;
+  for (const auto& request : simulated.simulator().requests()) {
+    if (request.endpoint != "detection") continue;
+    if (request.body.find("id_max=") != std::string::npos ||
+        request.body.find("id_min=") != std::string::npos ||
+        request.target.find("id_min=") != std::string::npos) {
+      ++windowed;
+    }
+  }
+  EXPECT_EQ(windowed, stats.requests["detection"]);
+  EXPECT_NE(outcome.result->summary.find("(2 windows)"), std::string::npos)
+      << outcome.result->summary;
+}
+
+TEST_F(JobsAgainstSimulator, VmSingleStreamModeSkipsTheHostList) {
+  config.jobs.vm.hosts_per_window = 0;
+  auto outcome = run_one_job(JobKind::vm, config, good_credentials(simulated));
+  ASSERT_EQ(outcome.status, RunStatus::succeeded) << outcome.error;
+  expect_output_matches("vm.csv");
+  EXPECT_EQ(simulated.simulator().stats().requests["hostlist"], 0u);
+}
+
+TEST_F(JobsAgainstSimulator, AFailingHostListIsRetried) {
+  simulated.simulator().add_fault(sim::parse_fault_spec("hostlist:status:503,nth=1"));
+  auto outcome = run_one_job(JobKind::vm, config, good_credentials(simulated));
+  ASSERT_EQ(outcome.status, RunStatus::succeeded) << outcome.error;
+  expect_output_matches("vm.csv");
+  EXPECT_EQ(simulated.simulator().stats().requests["hostlist"], 2u);
+}
+
+TEST_F(JobsAgainstSimulator, AskingForMoreConcurrencyThanTheServerAllowsStillEndsExact) {
+  // The simulator allows 2: calls beyond get 409/1960 (retried) until the governor has learnt
+  // X-Concurrency-Limit-Limit.
+  config.qualys.max_concurrency = 4;
+  config.jobs.vm.hosts_per_window = 2;
+  config.jobs.kb.window_size = 1000;
+  auto kb = run_one_job(JobKind::kb, config, good_credentials(simulated));
+  ASSERT_EQ(kb.status, RunStatus::succeeded) << kb.error;
+  auto vm = run_one_job(JobKind::vm, config, good_credentials(simulated));
+  ASSERT_EQ(vm.status, RunStatus::succeeded) << vm.error;
+  expect_output_matches("vulnkb.csv");
+  expect_output_matches("cve.csv");
+  expect_output_matches("vm.csv");
+}
+
 TEST_F(JobsAgainstSimulator, CsamEndingWith204IsACompletePull) {
   SimulatedQualys with_204([] {
     auto options = small_subscription();
@@ -74,12 +126,15 @@ TEST_F(JobsAgainstSimulator, CsamEndingWith204IsACompletePull) {
   auto config_204 = test_config(with_204, dir.path());
   auto outcome = run_one_job(JobKind::assets, config_204, good_credentials(with_204));
   ASSERT_EQ(outcome.status, RunStatus::succeeded) << outcome.error;
-  EXPECT_EQ(read_file(config_204.output.dir / "assets.csv"), read_file(expected.path() / "assets.csv"));
+  EXPECT_EQ(read_file(config_204.output.dir / "assets.csv"),
+            read_file(expected.path() / "assets.csv"));
 }
 
 TEST_F(JobsAgainstSimulator, EveryApiV2RequestCarriesBasicAuthAndXRequestedWith) {
-  ASSERT_EQ(run_one_job(JobKind::kb, config, good_credentials(simulated)).status, RunStatus::succeeded);
-  ASSERT_EQ(run_one_job(JobKind::vm, config, good_credentials(simulated)).status, RunStatus::succeeded);
+  ASSERT_EQ(run_one_job(JobKind::kb, config, good_credentials(simulated)).status,
+            RunStatus::succeeded);
+  ASSERT_EQ(run_one_job(JobKind::vm, config, good_credentials(simulated)).status,
+            RunStatus::succeeded);
   int v2 = 0;
   for (const auto& request : simulated.simulator().requests()) {
     if (request.endpoint != "kb" && request.endpoint != "detection") continue;
@@ -156,9 +211,11 @@ TEST_F(JobsAgainstSimulator, AShortLivedTokenIsRenewedBeforeItExpires) {
 }
 
 TEST_F(JobsAgainstSimulator, TwoRunsOverTheSameDataGiveByteIdenticalFiles) {
-  ASSERT_EQ(run_one_job(JobKind::vm, config, good_credentials(simulated)).status, RunStatus::succeeded);
+  ASSERT_EQ(run_one_job(JobKind::vm, config, good_credentials(simulated)).status,
+            RunStatus::succeeded);
   const auto first = read_file(config.output.dir / "vm.csv");
-  ASSERT_EQ(run_one_job(JobKind::vm, config, good_credentials(simulated)).status, RunStatus::succeeded);
+  ASSERT_EQ(run_one_job(JobKind::vm, config, good_credentials(simulated)).status,
+            RunStatus::succeeded);
   EXPECT_EQ(read_file(config.output.dir / "vm.csv"), first);
 }
 
