@@ -5,19 +5,30 @@
 #include "common/error.hpp"
 
 namespace qi::qualys {
+namespace {
+
+// The element names matched below; the enum mirrors the list (ids start at 1).
+enum Name : xml::NameId { kResponse = 1, kIdSet, kId, kIdRange, kHostList, kHost };
+
+const xml::ElementNames& host_list_names() {
+  static const xml::ElementNames names{"RESPONSE", "ID_SET", "ID", "ID_RANGE", "HOST_LIST", "HOST"};
+  return names;
+}
+
+}  // namespace
 
 HostIdSetParser::HostIdSetParser(std::function<void(std::int64_t, std::int64_t)> on_range)
-    : QualysXmlDocument("HOST_LIST_OUTPUT"), on_range_(std::move(on_range)) {}
+    : QualysXmlDocument("HOST_LIST_OUTPUT", host_list_names()), on_range_(std::move(on_range)) {}
 
 bool HostIdSetParser::on_start(Path path) {
-  return is(path, {"RESPONSE", "ID_SET", "ID"}) || is(path, {"RESPONSE", "ID_SET", "ID_RANGE"}) ||
-         is(path, {"RESPONSE", "HOST_LIST", "HOST", "ID"});
+  return is(path, {kResponse, kIdSet, kId}) || is(path, {kResponse, kIdSet, kIdRange}) ||
+         is(path, {kResponse, kHostList, kHost, kId});
 }
 
 void HostIdSetParser::on_text(Path path, std::string text) {
   std::optional<std::int64_t> first;
   std::optional<std::int64_t> last;
-  if (path.back() == "ID_RANGE") {
+  if (path.back() == kIdRange) {
     const std::string t = trim(text);
     // Split at the first '-' after position 0 (IDs are positive; "a-b").
     const auto dash = t.find('-', 1);
@@ -29,7 +40,8 @@ void HostIdSetParser::on_text(Path path, std::string text) {
     first = last = to_int64(text);
   }
   if (!first || !last || *first > *last) {
-    throw FatalError("host list " + path.back() + " is not an ID or an ID range: '" + text + "'");
+    throw FatalError("host list " + std::string(name_of(path.back())) +
+                     " is not an ID or an ID range: '" + text + "'");
   }
   ++range_count_;
   on_range_(*first, *last);

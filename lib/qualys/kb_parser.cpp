@@ -7,18 +7,39 @@
 namespace qi::qualys {
 namespace {
 
+// The element names matched below; the enum mirrors the list (ids start at 1).
+enum Name : xml::NameId {
+  kResponse = 1,
+  kVulnList,
+  kVuln,
+  kQid,
+  kTitle,
+  kCategory,
+  kSeverityLevel,
+  kCveList,
+  kCve,
+  kId
+};
+
+const xml::ElementNames& kb_names() {
+  static const xml::ElementNames names{"RESPONSE", "VULN_LIST",      "VULN",     "QID", "TITLE",
+                                       "CATEGORY", "SEVERITY_LEVEL", "CVE_LIST", "CVE", "ID"};
+  return names;
+}
+
 // RESPONSE/VULN_LIST/VULN: the VULN element is at path index 3.
 constexpr std::size_t kVulnDepth = 4;
 
-bool in_vuln(std::span<const std::string> path) {
-  return path.size() >= kVulnDepth && path[1] == "RESPONSE" && path[2] == "VULN_LIST" &&
-         path[3] == "VULN";
+bool in_vuln(std::span<const xml::NameId> path) {
+  return path.size() >= kVulnDepth && path[1] == kResponse && path[2] == kVulnList &&
+         path[3] == kVuln;
 }
 
 }  // namespace
 
 KbParser::KbParser(std::function<void(KbVuln&&)> on_vuln)
-    : QualysXmlDocument("KNOWLEDGE_BASE_VULN_LIST_OUTPUT"), on_vuln_(std::move(on_vuln)) {}
+    : QualysXmlDocument("KNOWLEDGE_BASE_VULN_LIST_OUTPUT", kb_names()),
+      on_vuln_(std::move(on_vuln)) {}
 
 bool KbParser::on_start(Path path) {
   if (!in_vuln(path)) return false;
@@ -28,26 +49,26 @@ bool KbParser::on_start(Path path) {
     return false;
   }
   if (path.size() == kVulnDepth + 1) {
-    const std::string& leaf = path.back();
-    return leaf == "QID" || leaf == "TITLE" || leaf == "CATEGORY" || leaf == "SEVERITY_LEVEL";
+    const xml::NameId leaf = path.back();
+    return leaf == kQid || leaf == kTitle || leaf == kCategory || leaf == kSeverityLevel;
   }
   // Only CVE_LIST/CVE/ID: VENDOR_REFERENCE/ID and CVE/URL are not CVEs.
-  return is(path, {"RESPONSE", "VULN_LIST", "VULN", "CVE_LIST", "CVE", "ID"});
+  return is(path, {kResponse, kVulnList, kVuln, kCveList, kCve, kId});
 }
 
 void KbParser::on_text(Path path, std::string text) {
-  const std::string& leaf = path.back();
   if (path.size() == kVulnDepth + 1) {
-    if (leaf == "QID") {
+    const xml::NameId leaf = path.back();
+    if (leaf == kQid) {
       auto qid = to_int64(text);
       if (!qid) throw FatalError("KB VULN has a QID that is not an integer: '" + text + "'");
       current_.qid = *qid;
       have_qid_ = true;
-    } else if (leaf == "TITLE") {
+    } else if (leaf == kTitle) {
       current_.title = std::move(text);
-    } else if (leaf == "CATEGORY") {
+    } else if (leaf == kCategory) {
       current_.category = std::move(text);
-    } else if (leaf == "SEVERITY_LEVEL") {
+    } else if (leaf == kSeverityLevel) {
       current_.severity_level = std::move(text);
     }
   } else {

@@ -8,8 +8,13 @@
 
 namespace qi::qualys {
 
-QualysXmlDocument::QualysXmlDocument(std::string expected_root)
-    : expected_root_(std::move(expected_root)), parser_(*this) {}
+QualysXmlDocument::QualysXmlDocument(std::string expected_root, const xml::ElementNames& names)
+    : expected_root_(std::move(expected_root)), names_(names), parser_(*this) {}
+
+const xml::ElementNames& QualysXmlDocument::no_names() {
+  static const xml::ElementNames names{};
+  return names;
+}
 
 void QualysXmlDocument::finish() {
   parser_.finish();
@@ -17,11 +22,6 @@ void QualysXmlDocument::finish() {
     throw FatalError("unexpected XML root element <" + unexpected_root_ + ">, expected <" +
                      expected_root_ + ">");
   }
-}
-
-bool QualysXmlDocument::is(Path path, std::initializer_list<std::string_view> below_root) {
-  if (path.size() != below_root.size() + 1) return false;
-  return std::equal(below_root.begin(), below_root.end(), path.begin() + 1);
 }
 
 std::string QualysXmlDocument::trim(std::string_view s) {
@@ -41,11 +41,7 @@ std::optional<std::int64_t> QualysXmlDocument::to_int64(std::string_view s) {
 }
 
 void QualysXmlDocument::start_element(std::string_view name, const xml::Attributes& attributes) {
-  if (depth_ == path_.size()) path_.emplace_back();
-  path_[depth_].assign(name);
   ++depth_;
-  const Path path(path_.data(), depth_);
-
   if (mode_ == Mode::before_root) {
     if (SimpleReturnBuilder::is_return_root(name)) {
       mode_ = Mode::return_shape;
@@ -65,12 +61,22 @@ void QualysXmlDocument::start_element(std::string_view name, const xml::Attribut
   bool wanted = false;
   switch (mode_) {
     case Mode::return_shape:
-      wanted = return_builder_->start(path, attributes);
+      if (return_path_.size() < depth_) return_path_.resize(depth_);
+      return_path_[depth_ - 1].assign(name);
+      wanted = return_builder_->start(return_path(), attributes);
       break;
     case Mode::data:
-      wanted = (depth_ >= 3 && path[1] == "RESPONSE" && path[2] == "WARNING")
-                   ? start_warning(path)
-                   : on_start(path);
+      if (ids_.size() < depth_) ids_.resize(depth_);
+      ids_[depth_ - 1] = names_.find(name);
+      // The few elements at depths 2 and 3 decide whether the subtree is RESPONSE/WARNING;
+      // below them only ids are compared.
+      if (depth_ <= 2) {
+        in_response_ = depth_ == 2 && name == "RESPONSE";
+        in_warning_ = false;
+      } else if (depth_ == 3) {
+        in_warning_ = in_response_ && name == "WARNING";
+      }
+      wanted = in_warning_ ? start_warning(name) : on_start(Path(ids_.data(), depth_));
       break;
     default:
       break;
@@ -82,29 +88,27 @@ void QualysXmlDocument::start_element(std::string_view name, const xml::Attribut
 }
 
 void QualysXmlDocument::end_element(std::string_view /*name*/) {
-  const Path path(path_.data(), depth_);
-  const bool in_warning =
-      mode_ == Mode::data && depth_ >= 3 && path[1] == "RESPONSE" && path[2] == "WARNING";
+  const bool in_warning = mode_ == Mode::data && depth_ >= 3 && in_warning_;
   if (collect_depth_ == depth_) {
     collect_depth_ = 0;
     std::string value = collector_.take();
     if (mode_ == Mode::return_shape) {
-      return_builder_->text_of(path, std::move(value));
+      return_builder_->text_of(return_path(), std::move(value));
     } else if (in_warning) {
-      warning_text(path, std::move(value));
+      warning_text(std::move(value));
     } else if (mode_ == Mode::data) {
-      on_text(path, std::move(value));
+      on_text(Path(ids_.data(), depth_), std::move(value));
     }
   }
   if (mode_ == Mode::return_shape) {
-    return_builder_->end(path);
+    return_builder_->end(return_path());
     if (depth_ == 1) simple_return_ = std::move(return_builder_->result());
   } else if (in_warning) {
     if (depth_ == 3 && warning_->code == "1980" && !warning_->url.empty()) {
       next_page_url_ = warning_->url;
     }
   } else if (mode_ == Mode::data) {
-    on_end(path);
+    on_end(Path(ids_.data(), depth_));
   }
   --depth_;
 }
@@ -117,22 +121,36 @@ void QualysXmlDocument::cdata(std::string_view data) {
   if (collect_depth_ != 0) collector_.cdata(data);
 }
 
-bool QualysXmlDocument::start_warning(Path path) {
-  if (path.size() == 3) {
+bool QualysXmlDocument::start_warning(std::string_view name) {
+  if (depth_ == 3) {
     warning_.emplace();
     return false;
   }
-  return is(path, {"RESPONSE", "WARNING", "CODE"}) || is(path, {"RESPONSE", "WARNING", "TEXT"}) ||
-         is(path, {"RESPONSE", "WARNING", "URL"});
+  if (depth_ != 4) return false;
+  warning_field_ = name == "CODE"   ? WarningField::code
+                   : name == "TEXT" ? WarningField::text
+                   : name == "URL"  ? WarningField::url
+                                    : WarningField::none;
+  return warning_field_ != WarningField::none;
 }
 
-void QualysXmlDocument::warning_text(Path path, std::string text) {
-  if (path.size() != 4) return;
+void QualysXmlDocument::warning_text(std::string text) {
+  if (depth_ != 4) return;
   // hld_xml_truncated_warning_guide.xml: TEXT spans two lines; host_list_truncated_warning_
   // guide.xml: whitespace and newlines around the URL's CDATA. Trim all three.
-  if (path[3] == "CODE") warning_->code = trim(text);
-  else if (path[3] == "TEXT") warning_->text = trim(text);
-  else if (path[3] == "URL") warning_->url = trim(text);
+  switch (warning_field_) {
+    case WarningField::code:
+      warning_->code = trim(text);
+      break;
+    case WarningField::text:
+      warning_->text = trim(text);
+      break;
+    case WarningField::url:
+      warning_->url = trim(text);
+      break;
+    case WarningField::none:
+      break;
+  }
 }
 
 }  // namespace qi::qualys

@@ -1,12 +1,15 @@
 // Base of the Qualys API v2 XML parsers (KB, host detection, host list): owns the push parser,
-// tracks the element path, collects the text of the elements a parser asks for, and handles
+// tracks the element path (as ids of the parser's vocabulary: xml/element_names.hpp), collects
+// the text of the elements a parser asks for, and handles
 // what every v2 body may contain instead of data or beside it:
 //  - a SIMPLE_RETURN / GENERIC_RETURN / QPS ServiceResponse root → simple_return(), no data;
 //  - RESPONSE/WARNING (CODE, TEXT, URL) → warning(); CODE 1980 with a URL → next_page_url().
 // A root element that is neither the expected one nor a return shape → qi::FatalError.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <span>
 #include <string>
@@ -15,6 +18,7 @@
 
 #include "qualys/records.hpp"
 #include "qualys/simple_return.hpp"
+#include "xml/element_names.hpp"
 #include "xml/push_parser.hpp"
 #include "xml/text_collector.hpp"
 
@@ -42,20 +46,29 @@ class QualysXmlDocument : private xml::SaxHandler {
   const std::optional<std::string>& next_page_url() const { return next_page_url_; }
 
  protected:
-  using Path = std::span<const std::string>;
+  // The open elements, root first, each as its id in the parser's vocabulary
+  // (xml::ElementNames::kOther for a name outside it).
+  using Path = std::span<const xml::NameId>;
 
   // expected_root empty: any root is accepted and ignored unless it is a return shape.
-  explicit QualysXmlDocument(std::string expected_root);
+  // names: the element names the parser matches paths against; it must outlive the parser.
+  explicit QualysXmlDocument(std::string expected_root,
+                             const xml::ElementNames& names = no_names());
   ~QualysXmlDocument() override = default;
 
   // Data events, only for a document with the expected root and outside RESPONSE/WARNING.
-  // path holds the open elements, root first. Return true to receive the element's text.
+  // Return true to receive the element's text.
   virtual bool on_start(Path path) = 0;
   virtual void on_text(Path /*path*/, std::string /*text*/) {}
   virtual void on_end(Path /*path*/) {}
 
   // path == root / below... (below excludes the root, which the base has already checked).
-  static bool is(Path path, std::initializer_list<std::string_view> below_root);
+  static bool is(Path path, std::initializer_list<xml::NameId> below_root) {
+    return path.size() == below_root.size() + 1 &&
+           std::equal(below_root.begin(), below_root.end(), path.begin() + 1);
+  }
+  // The name of an id of the parser's vocabulary (for messages).
+  std::string_view name_of(xml::NameId id) const { return names_.name(id); }
   static std::string trim(std::string_view s);
   // A whole, trimmed decimal int64, or nullopt.
   static std::optional<std::int64_t> to_int64(std::string_view s);
@@ -68,15 +81,27 @@ class QualysXmlDocument : private xml::SaxHandler {
   void text(std::string_view data) override;
   void cdata(std::string_view data) override;
 
-  bool start_warning(Path path);
-  void warning_text(Path path, std::string text);
+  enum class WarningField { none, code, text, url };
+
+  static const xml::ElementNames& no_names();
+  bool start_warning(std::string_view name);
+  void warning_text(std::string text);
+  std::span<const std::string> return_path() const { return {return_path_.data(), depth_}; }
 
   std::string expected_root_;
+  const xml::ElementNames& names_;
   std::string unexpected_root_;  // reported by finish(), once the document proved complete
   xml::PushParser parser_;
   Mode mode_ = Mode::before_root;
-  std::vector<std::string> path_;  // reused strings: no allocation per element once warm
   std::size_t depth_ = 0;
+  std::vector<xml::NameId> ids_;  // Mode::data: the open elements' ids (ids_[0] the root)
+  // Mode::return_shape only (small error bodies): SimpleReturnBuilder matches names.
+  std::vector<std::string> return_path_;
+  // Mode::data: path[1] is RESPONSE; path[1..2] is RESPONSE/WARNING (set at depths 2 and 3,
+  // valid for every element below); the RESPONSE/WARNING child being collected.
+  bool in_response_ = false;
+  bool in_warning_ = false;
+  WarningField warning_field_ = WarningField::none;
   xml::TextCollector collector_;
   std::size_t collect_depth_ = 0;  // 0: not collecting
   std::optional<SimpleReturnBuilder> return_builder_;
