@@ -14,6 +14,7 @@
 #include "logging.hpp"
 #include "net/https_client.hpp"
 #include "output/publication.hpp"
+#include "schedule/jitter.hpp"
 
 namespace qi::daemon {
 
@@ -23,13 +24,6 @@ namespace {
 
 std::filesystem::path state_file(const config::Config& config) {
   return config.state.dir / "state.json";
-}
-
-// A stable offset in [0, jitter) per job, so each job's load lands at the same time each day.
-milliseconds stable_jitter(std::string_view job, milliseconds jitter) {
-  if (jitter.count() <= 0) return milliseconds(0);
-  return milliseconds(std::hash<std::string_view>{}(job) %
-                      static_cast<std::size_t>(jitter.count()));
 }
 
 }  // namespace
@@ -215,8 +209,10 @@ asio::awaitable<void> Service::run_job(jobs::JobKind kind, schedule::Firing firi
   jobs::RunOutcome outcome;
   try {
     const auto& config = generation->loaded.config;
-    if (auto delay = stable_jitter(name, jobs::schedule_of(config, kind).jitter);
+    if (auto delay = schedule::stable_jitter(name, jobs::schedule_of(config, kind).jitter);
         delay.count() > 0) {
+      spdlog::info("{}: waiting {:.1f} s (jobs.{}.jitter) before starting run {}", name,
+                   duration<double>(delay).count(), name, run_id);
       asio::steady_timer timer(io_, delay);
       co_await timer.async_wait(asio::use_awaitable);
     }

@@ -104,5 +104,27 @@ class Startup(E2ETestCase):
         self.assertEqual(os.listdir(self.ws.output), [])
 
 
+class Jitter(E2ETestCase):
+    def test_a_firing_waits_its_stable_jitter_before_the_run(self):
+        sim = self.start(Simulator(self.ws))
+        self.ws.write_credentials(PASSWORD)
+        self.ws.write_config(sim, jobs={"assets": {"enabled": False},
+                                        "kb": {"schedule": EVERY_2S, "jitter": "1500ms"},
+                                        "vm": {"enabled": False}})
+        daemon = self.start(Daemon(self.ws))
+        line = daemon.log.wait_for(r"kb: waiting (\d+\.\d) s \(jobs\.kb\.jitter\) before starting "
+                                   r"run \S+", timeout=30)
+        delays = re.findall(r"kb: waiting (\d+\.\d) s", daemon.log.text())
+        self.assertTrue(delays, line)
+        self.assertLess(float(delays[0]), 1.5)
+        daemon.log.wait_for(r"kb: run \S+ succeeded", timeout=30)
+        # The same delay on every firing: it is derived from the job's name.
+        daemon.log.wait_for(r"kb: waiting", timeout=30)
+        delays = re.findall(r"kb: waiting (\d+\.\d) s", daemon.log.text())
+        self.assertEqual(len(set(delays)), 1, delays)
+        daemon.signal(signal.SIGTERM)
+        self.assertEqual(daemon.wait_exit(20), 0, daemon.log.text())
+
+
 if __name__ == "__main__":
     harness.main()
