@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "simulator/expected_csv.hpp"
+#include "simulator/request_log.hpp"
 #include "simulator/simulator.hpp"
 
 namespace {
@@ -50,6 +51,10 @@ Faults:
   --fault SPEC                ENDPOINT:KIND[:ARG][,nth=N][,times=T|forever] (repeatable)
                               e.g. detection:status:503  kb:truncate:4096  search:429:3,times=2
                               see docs/simulator.md for every kind
+Benchmarks:
+  --request-log F             append one JSON line per API request to F (method, target,
+                              content type, headers, body; the Authorization value and a
+                              password form field are never written), to replay them
 Oracle:
   --write-expected DIR        write the four CSVs the daemon must produce for this dataset
                               into DIR and exit
@@ -108,7 +113,8 @@ void write_atomically(const std::filesystem::path& path, const std::string& cont
 
 int run(int argc, char** argv) {
   qi::sim::SimulatorOptions options;
-  std::string port_file, ca_out, write_expected, expected_params, password_file, credentials_file;
+  std::string port_file, ca_out, write_expected, expected_params, password_file, credentials_file,
+      request_log;
   std::vector<std::string> cert_names = {"localhost", "127.0.0.1"};
   std::vector<qi::sim::FaultRule> faults;
   bool username_given = false;
@@ -147,6 +153,7 @@ int run(int argc, char** argv) {
     else if (flag == "--fault") faults.push_back(qi::sim::parse_fault_spec(value));
     else if (flag == "--write-expected") write_expected = value;
     else if (flag == "--expected-hld-params") expected_params = value;
+    else if (flag == "--request-log") request_log = value;
     else throw std::invalid_argument("unknown option " + flag + " (see --help)");
   }
 
@@ -178,6 +185,7 @@ int run(int argc, char** argv) {
     options.password = words[1];
   }
 
+  if (!request_log.empty()) qi::sim::open_request_log(request_log);
   const auto pki = qi::testing::TestPki::create("qualys-sim CA");
   if (!ca_out.empty()) pki.write_ca_pem(ca_out);
   boost::asio::io_context io(1);

@@ -16,6 +16,7 @@
 
 #include "simulator/core.hpp"
 #include "simulator/control.hpp"
+#include "simulator/request_log.hpp"
 
 namespace qi::sim {
 
@@ -148,6 +149,7 @@ asio::awaitable<bool> SimulatorCore::serve(Stream& stream, Request& request) {
   for (const auto& field : request) {
     recorded.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
   }
+  log_request(recorded);  // qualys-sim --request-log only
   auto [number, fault] = admit(endpoint, name, std::move(recorded));
 
   Exchange ex{*this, stream, request, endpoint, path, parse_form(query), std::string(request[http::field::host]),
