@@ -158,11 +158,7 @@ asio::awaitable<JobResult> run_kb_job(JobEnvironment& env) {
     }
   };
 
-  const WindowPlan plan{.windows = windows.size(),
-                        .workers = window_workers(env.config),
-                        .files = 2,
-                        .segment_dir = env.config.output.dir,
-                        .dialect = dialect_of(env.config)};
+  const WindowPlan plan = window_plan(env, windows.size(), 2);
   co_await fetch_windows_in_order(plan, fetch, deliver);
 
   std::string changes;

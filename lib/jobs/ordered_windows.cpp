@@ -9,6 +9,8 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <optional>
 
+#include "jobs/job_support.hpp"
+
 namespace qi::jobs {
 namespace {
 
@@ -67,6 +69,14 @@ asio::awaitable<void> work_on(WindowQueue& queue) {
 }
 
 }  // namespace
+
+WindowPlan window_plan(const JobEnvironment& env, std::size_t windows, std::size_t files) {
+  return WindowPlan{.windows = windows,
+                    .workers = window_workers(env.config),
+                    .files = files,
+                    .segment_dir = env.config.output.dir,
+                    .dialect = dialect_of(env.config)};
+}
 
 asio::awaitable<void> fetch_windows_in_order(const WindowPlan& plan, const FetchWindow& fetch,
                                              const DeliverWindow& deliver) {

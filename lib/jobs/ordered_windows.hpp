@@ -27,6 +27,11 @@ struct WindowPlan {
   output::CsvDialect dialect;
 };
 
+// A job's plan: `windows` windows of `files` files each, as many workers as window_workers()
+// allows, segments in the output directory in the output dialect.
+struct JobEnvironment;
+WindowPlan window_plan(const JobEnvironment& env, std::size_t windows, std::size_t files);
+
 // Fetches window `index` into `segments` (one writer per file, empty at the start). Retries are
 // its own business: on a retry it rolls the segments back itself.
 using FetchWindow = std::function<asio::awaitable<void>(std::size_t index,

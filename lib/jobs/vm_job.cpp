@@ -200,11 +200,7 @@ asio::awaitable<JobResult> run_vm_job(JobEnvironment& env) {
     progress.update(vm_out.rows(), fmt::format("window {} of {} ({})", index + 1, windows.size(),
                                                windows[index].text()));
   };
-  const WindowPlan plan{.windows = windows.size(),
-                        .workers = window_workers(env.config),
-                        .files = 1,
-                        .segment_dir = env.config.output.dir,
-                        .dialect = dialect_of(env.config)};
+  const WindowPlan plan = window_plan(env, windows.size(), 1);
   co_await fetch_windows_in_order(plan, fetch, deliver);
 
   std::string changes;
