@@ -8,6 +8,7 @@
 #include "config/config_loader.hpp"
 #include "config/credentials.hpp"
 #include "jobs/convert.hpp"
+#include "jobs/incremental_base.hpp"
 #include "loaded_config.hpp"
 #include "output/publication.hpp"
 #include "schedule/cron_expression.hpp"
@@ -56,7 +57,8 @@ int next_command(const CommandLine& line) {
     const date::time_zone* zone =
         job->time_zone.empty() ? date::current_zone() : date::locate_zone(job->time_zone);
     std::cout << name << ": \"" << job->schedule << "\" in " << zone->name() << "\n";
-    auto after = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+    auto after =
+        std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
     for (int i = 0; i < line.count; ++i) {
       auto next = expression.next_after(after, zone);
       if (!next) break;
@@ -71,6 +73,11 @@ int next_command(const CommandLine& line) {
 int status_command(const CommandLine& line) {
   auto config = config::load_config(line.config);
   std::cout << state::describe_state(state::read_state(config.state.dir / "state.json"));
+  std::cout << "\nincremental pulls:\n";
+  for (const auto kind : jobs::kAllJobs) {
+    std::cout << "  " << jobs::job_name(kind) << ": "
+              << jobs::IncrementalBase(config, kind).describe() << "\n";
+  }
   return kExitOk;
 }
 

@@ -183,7 +183,7 @@ asio::awaitable<JobResult> run_assets_job(JobEnvironment& env) {
              {"RUN_ID", env.context.run_id},
              {"CSAM_COUNT", std::to_string(total.value_or(0))}});
 
-  const IncrementalBase base(env.config, JobKind::assets, "assets\n" + job_config.filter_json);
+  const IncrementalBase base(env.config, JobKind::assets);
   IncrementalPlan mode = base.plan(env.started, env.full);
   log::info("assets: " + mode.reason, {{"JOB", "assets"}, {"RUN_ID", env.context.run_id}});
 

@@ -70,18 +70,45 @@ void sync_directory(const std::filesystem::path& dir) {
   if (fd.valid()) (void)::fsync(fd.get());
 }
 
+// Every setting that shapes a job's rows: when one changes, the base is not a base any more.
+std::string output_settings(const config::Config& config, JobKind kind) {
+  const auto& jobs = config.jobs;
+  std::string settings = fmt::format("{}\n{}\n{}\n{}\n", job_name(kind), config.qualys.api_url,
+                                     config.qualys.gateway_url, config.output.double_backslashes);
+  switch (kind) {
+    case JobKind::assets:
+      return settings + jobs.assets.filter_json;
+    case JobKind::kb:
+      return settings + jobs.kb.api_version + "\n" + jobs.kb.details;
+    case JobKind::vm:
+      return settings + fmt::format("{}\n{}\n{}\n{}\n{}\n{}", jobs.vm.api_version, jobs.vm.status,
+                                    jobs.vm.show_igs, jobs.vm.severities, jobs.vm.include_ignored,
+                                    jobs.vm.include_disabled);
+  }
+  return settings;
+}
+
 }  // namespace
 
-IncrementalBase::IncrementalBase(const config::Config& config, JobKind kind,
-                                 std::string fingerprint)
+IncrementalBase::IncrementalBase(const config::Config& config, JobKind kind)
     : schedule_(schedule_of(config, kind)),
       job_(job_name(kind)),
       base_root_(config.state.dir / "base"),
-      // The output dialect and the API host shape every row too.
-      fingerprint_(sha256_hex(fingerprint + "\n" + config.qualys.api_url + "\n" +
-                              config.qualys.gateway_url + "\n" +
-                              (config.output.double_backslashes ? "\\\\" : "\\"))) {
+      fingerprint_(sha256_hex(output_settings(config, kind))) {
   meta_ = read_meta();
+}
+
+std::string IncrementalBase::describe() const {
+  if (schedule_.full_refresh.count() == 0) {
+    return "every run is a full pull (jobs." + job_ + ".full_refresh is 0)";
+  }
+  if (!meta_) return "no incremental base yet: the next run is a full pull";
+  if (meta_->fingerprint != fingerprint_) {
+    return "the settings changed since the base was made: the next run is a full pull";
+  }
+  return "incremental base from the run started " + format(meta_->run_started) +
+         "; last full pull " + format(meta_->last_full) + ", the next one after " +
+         format(meta_->last_full + schedule_.full_refresh);
 }
 
 std::optional<IncrementalBase::Meta> IncrementalBase::read_meta() const {

@@ -36,11 +36,13 @@ class IncrementalBase {
  public:
   using Time = std::chrono::system_clock::time_point;
 
-  // `fingerprint`: every setting that shapes the job's output (a change forces a full pull).
-  IncrementalBase(const config::Config& config, JobKind kind, std::string fingerprint);
+  IncrementalBase(const config::Config& config, JobKind kind);
 
   // Whether this run (started at `now`) may be incremental.
   IncrementalPlan plan(Time now, bool full_requested) const;
+
+  // One line for `qualys-insightd status`: where the base stands and when the next full pull is.
+  std::string describe() const;
 
   // The base copy of `name` (only meaningful after plan() said incremental).
   std::filesystem::path file(std::string_view name) const;

@@ -71,8 +71,7 @@ asio::awaitable<JobResult> run_kb_job(JobEnvironment& env) {
   JobResult result;
   result.kind = JobKind::kb;
 
-  const IncrementalBase base(env.config, JobKind::kb,
-                             "kb\n" + job_config.api_version + "\n" + job_config.details);
+  const IncrementalBase base(env.config, JobKind::kb);
   const IncrementalPlan mode = base.plan(env.started, env.full);
   log::info("kb: " + mode.reason, {{"JOB", "kb"}, {"RUN_ID", env.context.run_id}});
 

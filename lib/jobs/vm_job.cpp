@@ -149,11 +149,7 @@ asio::awaitable<JobResult> run_vm_job(JobEnvironment& env) {
   JobResult result;
   result.kind = JobKind::vm;
 
-  const IncrementalBase base(
-      env.config, JobKind::vm,
-      fmt::format("vm\n{}\n{}\n{}\n{}\n{}\n{}", job_config.api_version, job_config.status,
-                  job_config.show_igs, job_config.severities, job_config.include_ignored,
-                  job_config.include_disabled));
+  const IncrementalBase base(env.config, JobKind::vm);
   const IncrementalPlan mode = base.plan(env.started, env.full);
   log::info("vm: " + mode.reason, {{"JOB", "vm"}, {"RUN_ID", env.context.run_id}});
 

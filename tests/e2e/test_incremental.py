@@ -36,6 +36,11 @@ class Incremental(E2ETestCase):
         self.assertEqual(first.returncode, 0, first.stderr)
         self.assertIn("kb: full pull (no earlier publication", first.stderr)
         self.assert_same_files(self.ws.output, self.oracle_now(sim, "gen0"), CSV_FILES)
+        status = run_insightd("status", config=config)
+        self.assertEqual(status.returncode, 0, status.stderr)
+        for job in ("assets", "kb", "vm"):
+            self.assertRegex(status.stdout, rf"(?m)^  {job}: incremental base from the run started "
+                             r"\S+Z; last full pull \S+Z, the next one after \S+Z$")
 
         for generation in (1, 2):
             status, _, body = sim.request("/__sim/mutate", data=b"", method="POST")
