@@ -52,14 +52,33 @@ def csv_row(fields):
     return ",".join('"' + f.replace('"', '""') + '"' for f in fields) + "\n"
 
 
+CSV_HEADER = [
+    "Host ID", "IP Address", "Tracking Method", "Operating System", "DNS Name", "Netbios Name",
+    "QG HostID", "Last Scan Datetime", "OS CPE", "Last VM Scanned Date", "Last VM Scanned Duration",
+    "Last VM Auth Scanned Date", "Last VM Auth Scanned Duration", "Last PC Scanned Date", "QID",
+    "Type", "Port", "Protocol", "FQDN", "SSL", "Instance", "Status", "Severity",
+    "First Found Datetime", "Last Found Datetime", "Last Test Datetime", "Last Update Datetime",
+    "Last Fixed Datetime", "First Re-opened Datetime", "Last Re-opened Datetime",
+    "Times Re-opened", "Results", "Ignored", "Disabled", "Times Found", "Service",
+    "Affect Running Kernel", "Last Processed Datetime"]
+
+
+def qualys_csv_row(fields):
+    # As in hld_csv_no_metadata_DERIVED.csv: values quoted, empty values not.
+    return ",".join('"' + f.replace('"', '""') + '"' if f else "" for f in fields) + "\n"
+
+
 def stamp(rng, year):
     return "%04d-%02d-%02dT%02d:%02d:%02dZ" % (
         year, rng.randint(1, 12), rng.randint(1, 28), rng.randint(0, 23), rng.randint(0, 59),
         rng.randint(0, 59))
 
 
-def generate(out, hosts, detections, seed, broken_tags):
+def generate(out, hosts, detections, seed, broken_tags, csv_out=None):
     rng = random.Random(seed)
+    csv_rows = []
+    if csv_out is not None:
+        csv_out.write(qualys_csv_row(CSV_HEADER).encode("utf-8"))
     nl = "\n            " if broken_tags else ""
     vm_hash = hashlib.sha256(csv_row(["Host ID", "QG HostID", "QID"]).encode())
     counts = {"hosts": hosts, "detections": 0, "rows": 0}
@@ -82,12 +101,14 @@ def generate(out, hosts, detections, seed, broken_tags):
         ip = "10.%d.%d.%d" % ((h >> 16) & 255, (h >> 8) & 255, h & 255)
         name = "host-%d" % host_id
         agent = rng.random() < 0.6
+        tracking = "Cloud Agent" if agent else "IP"
         qg_hostid = ""
+        os_name = rng.choice(OSES)
         parts = ["         <HOST>\n",
                  "            <ID>%d</ID>\n" % host_id,
                  "            <IP>%s</IP>\n" % ip,
-                 "            <TRACKING_METHOD>%s</TRACKING_METHOD>\n" % ("Cloud Agent" if agent else "IP"),
-                 "            <OS><![CDATA[%s]]></OS>\n" % rng.choice(OSES),
+                 "            <TRACKING_METHOD>%s</TRACKING_METHOD>\n" % tracking,
+                 "            <OS><![CDATA[%s]]></OS>\n" % os_name,
                  "            <DNS><![CDATA[%s]]></DNS>\n" % name,
                  "            <NETBIOS><![CDATA[%s]]></NETBIOS>\n" % name.upper()]
         if agent:
@@ -95,9 +116,11 @@ def generate(out, hosts, detections, seed, broken_tags):
                 rng.getrandbits(32), rng.getrandbits(16), rng.getrandbits(16), rng.getrandbits(16),
                 rng.getrandbits(48))
             parts.append("            <QG_HOSTID><![CDATA[%s]]></QG_HOSTID>\n" % qg_hostid)
-        parts += ["            <LAST_SCAN_DATETIME>%s</LAST_SCAN_DATETIME>\n" % stamp(rng, 2024),
-                  "            <LAST_VM_SCANNED_DATE>%s</LAST_VM_SCANNED_DATE>\n" % stamp(rng, 2024),
-                  "            <LAST_VM_SCANNED_DURATION>%d</LAST_VM_SCANNED_DURATION>\n" % rng.randint(30, 900)]
+        last_scan, last_vm_scan = stamp(rng, 2024), stamp(rng, 2024)
+        scan_duration = rng.randint(30, 900)
+        parts += ["            <LAST_SCAN_DATETIME>%s</LAST_SCAN_DATETIME>\n" % last_scan,
+                  "            <LAST_VM_SCANNED_DATE>%s</LAST_VM_SCANNED_DATE>\n" % last_vm_scan,
+                  "            <LAST_VM_SCANNED_DURATION>%d</LAST_VM_SCANNED_DURATION>\n" % scan_duration]
         n = max(1, int(rng.gauss(detections, detections / 4))) if detections else 0
         if n:
             parts.append("            <DETECTION_LIST>\n")
@@ -109,6 +132,13 @@ def generate(out, hosts, detections, seed, broken_tags):
                 port, proto = rng.choice(PORTS)
                 found = stamp(rng, 2023)
                 last = stamp(rng, 2024)
+                # Drawn in the order the XML's fields use them (the output must not change).
+                kind = rng.choice(["Confirmed", "Potential", "Info"])
+                severity = rng.randint(1, 5)
+                results = rng.choice(RESULTS).format(name=name, port=port)
+                status = rng.choice(["New", "Active", "Active", "Re-Opened", "Fixed"])
+                times_found = rng.randint(1, 200)
+                ssl = 1 if port in (443, 3389, 8443) else 0
                 parts.append(
                     "               <DETECTION>\n"
                     "                  <QID>%d</QID>\n"
@@ -128,11 +158,17 @@ def generate(out, hosts, detections, seed, broken_tags):
                     "                  <IS_DISABLED>0</IS_DISABLED>\n"
                     "                  <LAST_PROCESSED_DATETIME%s>%s</LAST_PROCESSED_DATETIME>\n"
                     "               </DETECTION>\n"
-                    % (qid, rng.choice(["Confirmed", "Potential", "Info"]), rng.randint(1, 5), port,
-                       proto, 1 if port in (443, 3389, 8443) else 0, nl,
-                       rng.choice(RESULTS).format(name=name, port=port),
-                       rng.choice(["New", "Active", "Active", "Re-Opened", "Fixed"]), nl, found, nl,
-                       last, rng.randint(1, 200), last, nl, last, nl, last))
+                    % (qid, kind, severity, port, proto, ssl, nl, results, status, nl, found, nl,
+                       last, times_found, last, nl, last, nl, last))
+                if csv_out is not None:
+                    # CSV_NO_METADATA with show_results=0 (the legacy request): the 38 columns
+                    # of reference/qualys-api.md 6.3, Results empty.
+                    csv_rows.append(qualys_csv_row([
+                        str(host_id), ip, tracking, os_name, name, name.upper(), qg_hostid,
+                        last_scan, "", last_vm_scan, str(scan_duration), "", "", "", str(qid),
+                        kind, str(port), proto, "", str(ssl), "", status, str(severity), found,
+                        last, last, last, "", "", "", "", "", "0", "0", str(times_found), "", "",
+                        last]))
                 counts["detections"] += 1
             if qid not in seen:
                 seen.add(qid)
@@ -147,7 +183,12 @@ def generate(out, hosts, detections, seed, broken_tags):
         if len(batch) >= 64:
             emit("".join(batch))
             batch.clear()
+            if csv_out is not None:
+                csv_out.write("".join(csv_rows).encode("utf-8"))
+                csv_rows.clear()
     emit("".join(batch))
+    if csv_out is not None:
+        csv_out.write("".join(csv_rows).encode("utf-8"))
     if hosts:
         emit("      </HOST_LIST>\n")
     emit("   </RESPONSE>\n</HOST_LIST_VM_DETECTION_OUTPUT>\n" + EVAL_COMMENT + CONFIDENTIAL_COMMENT)
@@ -165,14 +206,21 @@ def main():
     parser.add_argument("-s", "--seed", type=int, default=1, help="random seed (1)")
     parser.add_argument("--plain", action="store_true",
                         help="no '>' on the next line (the fixture's pretty-printer artefact)")
+    parser.add_argument("--csv", metavar="FILE",
+                        help="also write the same detections as the legacy pull fetched them: "
+                             "output_format=CSV_NO_METADATA, show_results=0 (bench/convert_vm.sh)")
     args = parser.parse_args()
+    csv_out = open(args.csv, "wb", buffering=1 << 20) if args.csv else None
     if args.output == "-":
-        counts = generate(sys.stdout.buffer, args.hosts, args.detections, args.seed, not args.plain)
+        counts = generate(sys.stdout.buffer, args.hosts, args.detections, args.seed, not args.plain,
+                          csv_out)
         info = sys.stderr
     else:
         with open(args.output, "wb", buffering=1 << 20) as out:
-            counts = generate(out, args.hosts, args.detections, args.seed, not args.plain)
+            counts = generate(out, args.hosts, args.detections, args.seed, not args.plain, csv_out)
         info = sys.stdout
+    if csv_out is not None:
+        csv_out.close()
     for key, value in counts.items():
         print("%s=%s" % (key, value), file=info)
 
