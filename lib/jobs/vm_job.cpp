@@ -42,6 +42,11 @@ std::string detection_form(const config::VmJobConfig& config, const HostWindow& 
   return net::form_encode(form);
 }
 
+// Hosts per window; incremental (listed) windows use the default size also in single-stream mode.
+std::int64_t hosts_per_window(const config::VmJobConfig& config) {
+  return config.hosts_per_window > 0 ? config.hosts_per_window : 1000;
+}
+
 // Where a WARNING URL may lead: only our own API host (anything else would receive our
 // credentials), and never back to the page just fetched.
 std::string next_page_target(qualys::QualysSession& session, const std::string& url,
@@ -61,8 +66,14 @@ std::string next_page_target(qualys::QualysSession& session, const std::string& 
 // The host-ID list, split into windows as it streams in. Pages (if Qualys truncates despite
 // truncation_limit=0) are followed like detection pages. With `changed_after` (an incremental
 // pull) only the hosts processed since are listed, in `listed` windows, and gathered in `hosts`.
-asio::awaitable<std::optional<std::vector<HostWindow>>> list_host_windows(
-    JobEnvironment& env, JobResult& result, const std::string& changed_after, IdSet& hosts) {
+struct HostList {
+  std::vector<HostWindow> windows;
+  std::uint64_t hosts = 0;
+};
+
+asio::awaitable<std::optional<HostList>> list_host_windows(JobEnvironment& env, JobResult& result,
+                                                           const std::string& changed_after,
+                                                           IdSet& hosts) {
   const auto& job_config = env.config.jobs.vm;
   auto& session = env.session;
   std::string target = job_config.api_version + "/fo/asset/host/";
@@ -71,9 +82,7 @@ asio::awaitable<std::optional<std::vector<HostWindow>>> list_host_windows(
   std::string form_body = net::form_encode(form);
   const auto shape =
       changed_after.empty() ? HostWindowBuilder::Shape::covering : HostWindowBuilder::Shape::listed;
-  // Listed windows always use the window size, also in single-stream mode.
-  const auto per_window = job_config.hosts_per_window > 0 ? job_config.hosts_per_window : 1000;
-  HostWindowBuilder builder(shape, per_window);
+  HostWindowBuilder builder(shape, hosts_per_window(job_config));
   bool ascending = true;
   for (std::uint64_t page = 1;; ++page) {
     std::optional<std::string> next_url;
@@ -99,13 +108,10 @@ asio::awaitable<std::optional<std::vector<HostWindow>>> list_host_windows(
     target = next_page_target(session, *next_url, target, !form_body.empty(), description);
     form_body.clear();
   }
-  const auto listed = builder.hosts();
-  auto windows = std::move(builder).finish();
-  log::info(fmt::format("vm: {} hosts listed{}, {} windows of up to {} hosts", listed,
-                        changed_after.empty() ? "" : " (processed after " + changed_after + ")",
-                        windows.size(), per_window),
-            {{"JOB", "vm"}, {"RUN_ID", env.context.run_id}});
-  co_return windows;
+  HostList list;
+  list.hosts = builder.hosts();
+  list.windows = std::move(builder).finish();
+  co_return list;
 }
 
 // One window: its detection pages, following WARNING URLs, into `segment`.
@@ -168,7 +174,11 @@ asio::awaitable<JobResult> run_vm_job(JobEnvironment& env) {
   if (mode.incremental || job_config.hosts_per_window > 0) {
     auto listed = co_await list_host_windows(env, result, mode.changed_after, listed_hosts);
     if (listed) {
-      windows = std::move(*listed);
+      windows = std::move(listed->windows);
+      log::info(fmt::format("vm: {} hosts{}, in {} windows of up to {} hosts", listed->hosts,
+                            mode.incremental ? " processed after " + mode.changed_after : "",
+                            windows.size(), hosts_per_window(job_config)),
+                {{"JOB", "vm"}, {"RUN_ID", env.context.run_id}});
     } else if (mode.incremental) {
       base.drop();
       throw FatalError("the host ID list (processed after " + mode.changed_after +
