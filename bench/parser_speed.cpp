@@ -1,8 +1,8 @@
 // parser_speed: parses a KB or host detection file with KbParser / DetectionParser only (no CSV
 // writing, no I/O but reading the file once into memory) and prints the CPU seconds.
 // bench/parser_speed.sh builds it against two source trees to time a parser change alone.
-#include <ctime>
 #include <cstdio>
+#include <ctime>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -33,7 +33,8 @@ int main(int argc, char** argv) {
     qi::qualys::KbParser parser([&](qi::qualys::KbVuln&& v) { records += 1 + v.cves.size(); });
     run(parser);
   } else {
-    qi::qualys::DetectionParser parser([&](qi::qualys::DetectionHost&& h) { records += h.qids.size(); });
+    qi::qualys::DetectionParser parser(
+        [&](qi::qualys::DetectionHost&& h) { records += h.qids.size(); });
     run(parser);
   }
   std::printf("%.3f %zu\n", double(std::clock() - start) / CLOCKS_PER_SEC, records);
