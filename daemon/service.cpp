@@ -72,7 +72,12 @@ asio::awaitable<void> Service::run() {
   set_log_level(config.logging.level);
   warn_about_credentials_permissions(config);
   output::check_output_dir(config.output.dir);
-  if (auto swept = output::sweep_stale_temp_files(config.output.dir, true); swept > 0) {
+  // Also the small files (manifest, state, incremental base meta) written beside their targets.
+  std::size_t swept = 0;
+  for (const auto& dir : {config.output.dir, config.state.dir, config.state.dir / "base"}) {
+    swept += output::sweep_stale_temp_files(dir, true);
+  }
+  if (swept > 0) {
     spdlog::info("removed {} temp files left by an interrupted earlier run", swept);
   }
   scheduler_.set_jobs(scheduled_jobs(config));

@@ -27,8 +27,8 @@ only the base directories the meta files name remain; the daemon log never says 
 was damaged, missing or could not be saved.
 
 Environment: QI_DAEMON, QI_SIM (paths of the built binaries); QI_KILL_RUNS (iterations, default
-40); QI_KILL_SEED; QI_KILL_VERBOSE (a line per iteration); QI_KILL_STRICT_TEMPS (fail, not just
-report, on temp files a killed run left in state.dir).
+40); QI_KILL_SEED; QI_KILL_VERBOSE (a line per iteration). Temp files a killed run left in
+state.dir fail the test: every start sweeps them.
 """
 import base64
 import calendar
@@ -492,16 +492,11 @@ def main():
         assert in_base == expected_base, \
             f"base directory holds {in_base}, expected only {expected_base}"
         # Temp files of replace_file_atomically (base/<job>.meta, asset-host-ids, ...) that a
-        # kill left in state.dir: nothing sweeps them there (only output.dir is swept), a
-        # known daemon shortcoming; harmless to the results, so only reported unless
-        # QI_KILL_STRICT_TEMPS is set.
+        # kill left in state.dir: every start sweeps them, like the output directory's.
         stale = sorted(os.path.relpath(os.path.join(d, n), os.path.join(root, "state"))
                        for d, _, names in os.walk(os.path.join(root, "state"))
                        for n in names if TEMP_NAME.fullmatch(n))
-        if stale:
-            message = f"temp files left in state.dir by killed runs: {stale}"
-            assert not os.environ.get("QI_KILL_STRICT_TEMPS"), message
-            print("NOTE: " + message, flush=True)
+        assert not stale, f"temp files left in state.dir by killed runs: {stale}"
         # No run ever found a base damaged or missing (a killed run leaves the old base or the
         # new one), and no base went missing after the first run.
         with open(log_path, encoding="utf-8", errors="replace") as f:
