@@ -38,14 +38,7 @@ data="$bench/data/idle"
 log() { echo "idle_daemon: $(date -u +%H:%M:%S) $*" >&2; }
 # shellcheck source=bench/sim_lib.sh
 source "$bench/sim_lib.sh"
-if ((build)); then
-  log "building the release binaries"
-  (cd "$root" && { [[ -f build/release/build.ninja ]] || cmake --preset release >&2; } &&
-    cmake --build --preset release --target qualys-insightd qualys-sim >&2)
-fi
-daemon="$build_dir/daemon/qualys-insightd"
-sim="$build_dir/tests/simulator/qualys-sim"
-[[ -x $daemon && -x $sim ]] || { log "$daemon or $sim not found"; exit 1; }
+sim_binaries "$build" "$build_dir"
 
 rm -rf "$data" && mkdir -p "$data/out" "$data/state"
 daemon_pid="" notify_pid="" strace_pid=""

@@ -64,14 +64,7 @@ source "$bench/lib.sh"
 # shellcheck source=bench/sim_lib.sh
 source "$bench/sim_lib.sh"
 require_tools curl python3
-if ((build)); then
-  log "building the release binaries"
-  (cd "$root" && { [[ -f build/release/build.ninja ]] || cmake --preset release >&2; } &&
-    cmake --build --preset release --target qualys-insightd qualys-sim >&2)
-fi
-daemon="$build_dir/daemon/qualys-insightd"
-sim="$build_dir/tests/simulator/qualys-sim"
-[[ -x $daemon && -x $sim ]] || { log "$daemon or $sim not found"; exit 1; }
+sim_binaries "$build" "$build_dir"
 trap sim_stop EXIT
 preload=""
 if [[ $nodelay == on ]]; then

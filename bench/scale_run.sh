@@ -58,14 +58,7 @@ log() { echo "scale_run: $(date -u +%H:%M:%S) $*" >&2; }
 source "$bench/lib.sh"
 # shellcheck source=bench/sim_lib.sh
 source "$bench/sim_lib.sh"
-if ((build)); then
-  log "building the release binaries"
-  (cd "$root" && { [[ -f build/release/build.ninja ]] || cmake --preset release >&2; } &&
-    cmake --build --preset release --target qualys-insightd qualys-sim >&2)
-fi
-daemon="$build_dir/daemon/qualys-insightd"
-sim="$build_dir/tests/simulator/qualys-sim"
-[[ -x $daemon && -x $sim ]] || { log "$daemon or $sim not found"; exit 1; }
+sim_binaries "$build" "$build_dir"
 cleanup() {
   sim_stop
   ((keep)) || rm -rf "$data/out" "$data/state" "$data/expected"

@@ -2,6 +2,19 @@
 # scale_run.sh, idle_daemon.sh). Sourced; expects log(). Started like scripts/demo.sh does it:
 # a test CA made now, credentials in 0600 files (never on a command line), the port in a file.
 
+# sim_binaries BUILD BUILD_DIR: with BUILD 1, builds qualys-insightd and qualys-sim with the
+# release preset first; sets daemon and sim to the binaries in BUILD_DIR (exits if missing).
+sim_binaries() {
+  if (($1)); then
+    log "building the release binaries"
+    (cd "$root" && { [[ -f build/release/build.ninja ]] || cmake --preset release >&2; } &&
+      cmake --build --preset release --target qualys-insightd qualys-sim >&2)
+  fi
+  daemon="$2/daemon/qualys-insightd"
+  sim="$2/tests/simulator/qualys-sim"
+  [[ -x $daemon && -x $sim ]] || { log "$daemon or $sim not found"; exit 1; }
+}
+
 # sim_setup DIR: credentials for the daemon (auth.conf) and the simulator (sim-password).
 sim_setup() {
   sim_dir=$1

@@ -1,13 +1,13 @@
 #include "loaded_config.hpp"
 
 #include <date/tz.h>
-
 #include <spdlog/spdlog.h>
 
 #include "config/config_loader.hpp"
 #include "config/credentials.hpp"
 #include "config/platforms.hpp"
 #include "net/origin.hpp"
+#include "output/publication.hpp"
 #include "schedule/cron_expression.hpp"
 
 namespace qi::daemon {
@@ -60,6 +60,14 @@ LoadedConfig load_everything(const std::filesystem::path& config_file) {
   loaded.credentials = config::load_credentials(loaded.config.qualys.credentials_file);
   loaded.endpoints = endpoints_of(loaded.config, loaded.credentials);
   return loaded;
+}
+
+void sweep_interrupted_runs(const config::Config& config) {
+  std::size_t swept = 0;
+  for (const auto& dir : {config.output.dir, config.state.dir, config.state.dir / "base"}) {
+    swept += output::sweep_stale_temp_files(dir, true);
+  }
+  if (swept > 0) spdlog::info("removed {} temp files left by an interrupted earlier run", swept);
 }
 
 void warn_about_credentials_permissions(const config::Config& config) {

@@ -24,6 +24,11 @@ LoadedConfig load_everything(const std::filesystem::path& config_file);
 // Logs a warning when the credentials file is readable by group or others.
 void warn_about_credentials_permissions(const config::Config& config);
 
+// At start, before any job runs: removes the temp files of runs that died (kill -9, power loss)
+// from the output directory and from state.dir (state.json, manifest-style small files, the
+// incremental bases' meta files), and logs how many.
+void sweep_interrupted_runs(const config::Config& config);
+
 // Every problem of the configuration (config, credentials, schedules, endpoints), for `check`.
 std::vector<ConfigError> find_problems(const std::filesystem::path& config_file);
 

@@ -25,14 +25,7 @@ int run_command(const CommandLine& line) {
   set_log_level(loaded.config.logging.level);
   warn_about_credentials_permissions(loaded.config);
   output::check_output_dir(loaded.config.output.dir);
-  // Also the small files (manifest, state, incremental base meta) written beside their targets.
-  std::size_t swept = 0;
-  for (const auto& dir : {loaded.config.output.dir, loaded.config.state.dir, loaded.config.state.dir / "base"}) {
-    swept += output::sweep_stale_temp_files(dir, true);
-  }
-  if (swept > 0) {
-    spdlog::info("removed {} temp files left by an interrupted earlier run", swept);
-  }
+  sweep_interrupted_runs(loaded.config);
 
   // The same job never runs twice at once on this machine, also beside the service.
   std::vector<state::JobLock> locks;

@@ -72,14 +72,7 @@ asio::awaitable<void> Service::run() {
   set_log_level(config.logging.level);
   warn_about_credentials_permissions(config);
   output::check_output_dir(config.output.dir);
-  // Also the small files (manifest, state, incremental base meta) written beside their targets.
-  std::size_t swept = 0;
-  for (const auto& dir : {config.output.dir, config.state.dir, config.state.dir / "base"}) {
-    swept += output::sweep_stale_temp_files(dir, true);
-  }
-  if (swept > 0) {
-    spdlog::info("removed {} temp files left by an interrupted earlier run", swept);
-  }
+  sweep_interrupted_runs(config);
   scheduler_.set_jobs(scheduled_jobs(config));
   catch_up();
   publish_status();

@@ -48,7 +48,8 @@ import time
 import urllib.parse
 import urllib.request
 
-FILES = ("assets.csv", "vulnkb.csv", "cve.csv", "vm.csv")
+from crash_common import FILES, start_simulator, write_config
+
 EXACT_FILES = ("vulnkb.csv", "cve.csv", "vm.csv")  # every publication is some generation's oracle
 BASE_FILES = {"assets": ("assets.csv", "asset-host-ids.csv"), "kb": ("vulnkb.csv", "cve.csv"),
               "vm": ("vm.csv",)}
@@ -56,7 +57,6 @@ DAEMON = os.environ["QI_DAEMON"]
 SIM = os.environ["QI_SIM"]
 RUNS = int(os.environ.get("QI_KILL_RUNS", "40"))
 VERBOSE = bool(os.environ.get("QI_KILL_VERBOSE"))
-SIZES = ["--assets", "400", "--qids", "600", "--hosts", "300", "--detections-per-host", "8"]
 PASSWORD = "Kill&9+pass%word"
 HLD_PARAMS = "status=New,Active,Re-Opened"  # what the daemon sends by default
 # Our CSV dialect: every field quoted, quotes doubled, no line break inside a value.
@@ -64,14 +64,6 @@ FIELD = r'"(?:[^"]|"")*"'
 ROW = re.compile(f"{FIELD}(?:,{FIELD})*")
 TEMP_NAME = re.compile(r"\..+\.tmp-[0-9]+-[0-9a-f]+")
 
-
-def wait_for(predicate, what, timeout=30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.02)
-    raise AssertionError("timed out waiting for " + what)
 
 
 def sha256(data):
@@ -121,19 +113,8 @@ class Simulator:
         self.root = root
         self.dir = os.path.join(root, "sim")
         os.makedirs(self.dir)
-        port_file = os.path.join(self.dir, "port")
-        self.ca = os.path.join(self.dir, "ca.pem")
-        # Slowed down (time to first byte, bandwidth) so that even an incremental run lasts long
-        # enough to be killed at every stage.
-        self.process = subprocess.Popen(
-            [SIM, "--port-file", port_file, "--ca-out", self.ca, "--password-file",
-             os.path.join(root, "password"), "--seed", str(seed), "--ttfb-ms", "15",
-             "--bandwidth", "4000000"] + SIZES,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        wait_for(lambda: os.path.exists(port_file) and os.path.getsize(port_file) > 0,
-                 "the simulator's port file")
-        with open(port_file) as f:
-            self.port = int(f.read().strip())
+        self.process, self.port, self.ca = start_simulator(
+            SIM, self.dir, os.path.join(root, "password"), seed)
         self.context = ssl.create_default_context(cafile=self.ca)
         self.last_step = 0
 
@@ -196,29 +177,14 @@ class Simulator:
         self.process.wait(timeout=10)
 
 
-def write_config(root, simulator):
-    path = os.path.join(root, "config.yaml")
+def write_incremental_config(root, simulator):
     # A 2 s margin (not the default hour, which would re-read every change the test ever made):
     # a base whose recorded start is later than the data it holds then shows in the results.
     # Mutations happen only between runs, so 2 s covers the whole-second stamps.
     incremental = "full_refresh: 7d, incremental_margin: 2s"
-    with open(path, "w") as f:
-        f.write(f"""qualys:
-  api_url: https://localhost:{simulator.port}
-  gateway_url: https://localhost:{simulator.port}
-  credentials_file: {root}/auth.conf
-  ca_file: {simulator.ca}
-  retry: {{ backoff_initial: 10ms, backoff_max: 100ms }}
-output:
-  dir: {root}/output
-state:
-  dir: {root}/state
-jobs:
-  assets: {{ page_size: 50, count_tolerance: 0.5, {incremental} }}
-  kb: {{ window_size: 1500, max_qid: 15000, {incremental} }}
-  vm: {{ truncation_limit: 40, hosts_per_window: 100, {incremental} }}
-""")
-    return path
+    return write_config(root, simulator.port, simulator.ca,
+                        {"assets": "count_tolerance: 0.5, " + incremental, "kb": incremental,
+                         "vm": "hosts_per_window: 100, " + incremental})
 
 
 class Checker:
@@ -352,7 +318,7 @@ def main():
     simulator = Simulator(root, 300 + seed % 1000)
     checker = Checker(root)
     try:
-        config = write_config(root, simulator)
+        config = write_incremental_config(root, simulator)
         checker.add_oracle(simulator.oracle())
 
         def run(args, kill_after=None, kill_on=None):

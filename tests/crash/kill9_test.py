@@ -16,20 +16,12 @@ import sys
 import tempfile
 import time
 
-FILES = ("assets.csv", "vulnkb.csv", "cve.csv", "vm.csv")
+from crash_common import FILES, SIZES, start_simulator, write_config
+
 DAEMON = os.environ["QI_DAEMON"]
 SIM = os.environ["QI_SIM"]
 RUNS = int(os.environ.get("QI_KILL_RUNS", "100"))
-SIZES = ["--assets", "400", "--qids", "600", "--hosts", "300", "--detections-per-host", "8"]
 
-
-def wait_for(predicate, what, timeout=30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.02)
-    raise AssertionError("timed out waiting for " + what)
 
 
 def sha256(path):
@@ -41,19 +33,8 @@ class Simulator:
     def __init__(self, root, name, seed):
         self.dir = os.path.join(root, name)
         os.makedirs(self.dir)
-        password_file = os.path.join(root, "password")
-        port_file = os.path.join(self.dir, "port")
-        self.ca = os.path.join(self.dir, "ca.pem")
-        # Slowed down (time to first byte, bandwidth) so that a run lasts long enough to be
-        # killed at every stage: mid-page, between pages, during publication.
-        self.process = subprocess.Popen(
-            [SIM, "--port-file", port_file, "--ca-out", self.ca, "--password-file", password_file,
-             "--seed", str(seed), "--ttfb-ms", "15", "--bandwidth", "4000000"] + SIZES,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        wait_for(lambda: os.path.exists(port_file) and os.path.getsize(port_file) > 0,
-                 "the simulator's port file")
-        with open(port_file) as f:
-            self.port = int(f.read().strip())
+        self.process, self.port, self.ca = start_simulator(
+            SIM, self.dir, os.path.join(root, "password"), seed)
         expected = os.path.join(self.dir, "expected")
         subprocess.run([SIM, "--seed", str(seed), "--write-expected", expected] + SIZES,
                        check=True, stdout=subprocess.DEVNULL)
@@ -63,26 +44,6 @@ class Simulator:
         self.process.terminate()
         self.process.wait(timeout=10)
 
-
-def write_config(root, simulator):
-    path = os.path.join(root, "config.yaml")
-    with open(path, "w") as f:
-        f.write(f"""qualys:
-  api_url: https://localhost:{simulator.port}
-  gateway_url: https://localhost:{simulator.port}
-  credentials_file: {root}/auth.conf
-  ca_file: {simulator.ca}
-  retry: {{ backoff_initial: 10ms, backoff_max: 100ms }}
-output:
-  dir: {root}/output
-state:
-  dir: {root}/state
-jobs:
-  assets: {{ page_size: 50 }}
-  kb: {{ window_size: 1500, max_qid: 15000 }}
-  vm: {{ truncation_limit: 40 }}
-""")
-    return path
 
 
 def check_outputs(output, simulators):
@@ -116,7 +77,7 @@ def main():
         try:
             kills = completed = 0
             for run in range(RUNS):
-                config = write_config(root, simulators[run % 2])
+                config = write_config(root, simulators[run % 2].port, simulators[run % 2].ca)
                 log = open(os.path.join(root, "daemon.log"), "ab")
                 started = time.monotonic()
                 daemon = subprocess.Popen([DAEMON, "--config", config, "run", "--force", "all"],
@@ -135,7 +96,7 @@ def main():
                 if os.environ.get("QI_KILL_VERBOSE"):
                     print(f"run {run}: {time.monotonic() - started:.2f} s", flush=True)
             # A last run to completion: it must sweep every temp file the killed runs left.
-            config = write_config(root, simulators[0])
+            config = write_config(root, simulators[0].port, simulators[0].ca)
             subprocess.run([DAEMON, "--config", config, "run", "--force", "all"], check=True,
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             leftovers = [n for n in os.listdir(output) if n.startswith(".")]
