@@ -14,12 +14,8 @@
 # the same amount for the daemon and for curl (the same data crossed the wire). See
 # docs/benchmarks.md.
 #
-# The simulator runs with TCP_NODELAY on its sockets (bench/tcp_nodelay_preload.c, LD_PRELOAD):
-# without it each response's last small write waits ~40 ms for a delayed ACK, which slows the
-# curl reference more than the daemon (--sim-nodelay off shows that).
-#
 # usage: bench/online_pull.sh [-r REPS] [--scenario "c1 c1bw c2"] [--ttfb-ms MS] [--bandwidth BPS]
-#                             [--sizes "ARGS"] [--sim-nodelay on|off] [--build-dir DIR] [--no-build]
+#                             [--sizes "ARGS"] [--build-dir DIR] [--no-build]
 #   -r REPS        repetitions per scenario; medians are reported (default 5)
 #   --scenario S   one or more of c1, c1bw, c2 (default all three)
 #   --ttfb-ms MS   the simulator's time to first byte in c2 (default 2000)
@@ -34,7 +30,6 @@ reps=5
 scenarios="c1 c1bw c2"
 ttfb=2000
 bandwidth=16000000
-nodelay=on
 sizes="--seed 7 --assets 3000 --qids 40000 --hosts 8000 --detections-per-host 40"
 build=1
 build_dir=""
@@ -44,11 +39,10 @@ while (($#)); do
     --scenario) scenarios=$2; shift 2 ;;
     --ttfb-ms) ttfb=$2; shift 2 ;;
     --bandwidth) bandwidth=$2; shift 2 ;;
-    --sim-nodelay) nodelay=$2; shift 2 ;;
     --sizes) sizes=$2; shift 2 ;;
     --build-dir) build_dir=$(realpath "$2"); build=0; shift 2 ;;
     --no-build) build=0; shift ;;
-    -h|--help) sed -n '2,33p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
     *) echo "online_pull.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -66,11 +60,6 @@ source "$bench/sim_lib.sh"
 require_tools curl python3
 sim_binaries "$build" "$build_dir"
 trap sim_stop EXIT
-preload=""
-if [[ $nodelay == on ]]; then
-  preload="$data/tcp_nodelay_preload.so"
-  cc -shared -fPIC -O2 -o "$preload" "$bench/tcp_nodelay_preload.c" -ldl
-fi
 
 read -r -a sim_sizes <<<"$sizes"
 sim_setup "$data"
@@ -133,7 +122,7 @@ for sc in $scenarios; do
   esac
   request_log="$data/requests-$sc.jsonl"
   rm -f "$request_log" "$data/d_$sc.x" "$data/c_$sc.x"
-  LD_PRELOAD=$preload sim_start "$sim" "${sim_sizes[@]}" "${latency[@]}" --request-log "$request_log"
+  sim_start "$sim" "${sim_sizes[@]}" "${latency[@]}" --request-log "$request_log"
   write_config "$data/config-$sc.yaml" "$data/out" "$data/state" "  max_concurrency: $concurrency" "$jobs_yaml"
   log "$sc: warm-up run (records the requests to replay), simulator on port $sim_port"
   daemon_run "warm_$sc" "$data/config-$sc.yaml"
@@ -161,7 +150,7 @@ for sc in $scenarios; do
 done
 
 echo
-echo "Online pull: qualys-sim $sizes (TCP_NODELAY: $nodelay); median of $reps, interleaved; $(nproc) CPUs," \
+echo "Online pull: qualys-sim $sizes; median of $reps, interleaved; $(nproc) CPUs," \
   "load average before: $load_before, after: $(cut -d' ' -f1-3 /proc/loadavg)"
 for sc in $scenarios; do
   case $sc in

@@ -5,8 +5,8 @@
 
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <cstdio>
 #include <boost/asio/use_awaitable.hpp>
+#include <cstdio>
 
 #include "net/origin.hpp"
 #include "net_test_helpers.hpp"
@@ -28,8 +28,9 @@ TEST_F(HttpsClientTest, StreamsAChunkedBodyInPieces) {
   std::string expected;
   TlsTestServer server(io_, leaf_, [&](ServerConnection& c) -> asio::awaitable<void> {
     co_await read_request(c);
-    co_await write_text(c, "HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\n"
-                           "Transfer-Encoding: chunked\r\n\r\n");
+    co_await write_text(c,
+                        "HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\n"
+                        "Transfer-Encoding: chunked\r\n\r\n");
     for (int i = 0; i < 20; ++i) {
       const std::string data(10000, static_cast<char>('a' + i));
       co_await write_text(c, chunk(data));
@@ -50,6 +51,34 @@ TEST_F(HttpsClientTest, StreamsAChunkedBodyInPieces) {
   EXPECT_EQ(sink.body(), expected);
   EXPECT_GE(sink.pieces().size(), 4u);
   for (auto size : sink.pieces()) EXPECT_LE(size, 64u * 1024u);
+}
+
+TEST_F(HttpsClientTest, ParsesChunkFramingSplitAcrossReads) {
+  // Each write is its own TLS record: chunk sizes, CRLFs and data cut at every awkward place,
+  // a chunk extension and a trailer, so the body loop has to ask for more input mid-element.
+  const std::vector<std::string> writes = {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n",
+                                           "1",
+                                           "0",
+                                           ";ext=1\r",
+                                           "\n0123456789",
+                                           "abcdef\r",
+                                           "\n",
+                                           "3\r\nxyz",
+                                           "\r\n0\r\n",
+                                           "X-Trailer: t\r\n",
+                                           "\r\n"};
+  TlsTestServer server(io_, leaf_, [&](ServerConnection& c) -> asio::awaitable<void> {
+    co_await read_request(c);
+    for (const auto& text : writes) co_await write_text(c, text);
+    co_await wait_for_client_close(c);
+  });
+  HttpsClient client(io_.get_executor(), options());
+  RecordingSink sink;
+  auto request = get(server.origin());
+  run(io_, client.send(request, sink));
+  EXPECT_EQ(sink.head().status, 200u);
+  EXPECT_EQ(sink.body(), "0123456789abcdefxyz");
+  EXPECT_EQ(client.idle_connections(server.origin()), 1u);  // complete, so reusable
 }
 
 TEST_F(HttpsClientTest, ReadsAContentLengthBody) {

@@ -75,6 +75,10 @@ asio::awaitable<void> SimulatorCore::accept_loop() {
 
 asio::awaitable<void> SimulatorCore::session(asio::ip::tcp::socket socket) {
   auto self = shared_from_this();  // the coroutine keeps the core alive
+  // As front ends do: without it each response's small last write (the chunked terminator)
+  // waits for the client's delayed ACK, ~40 ms per response on loopback.
+  boost::system::error_code nodelay_ec;
+  socket.set_option(asio::ip::tcp::no_delay(true), nodelay_ec);
   auto stream = std::make_shared<Stream>(std::move(socket), tls_);
   streams_.remove_if([](const std::weak_ptr<Stream>& w) { return w.expired(); });
   streams_.push_back(stream);
