@@ -5,14 +5,13 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <charconv>
-#include <fstream>
 #include <set>
 
 #include "common/error.hpp"
 #include "common/log.hpp"
 #include "jobs/columns.hpp"
 #include "output/atomic_file.hpp"
+#include "output/csv_lines.hpp"
 
 namespace qi::jobs {
 
@@ -43,65 +42,29 @@ std::uint64_t previous_rows(const output::Manifest& manifest, const std::filesys
   return output::count_csv_rows(dir / name);
 }
 
-// Splits one line of our own CSV dialect (every field quoted, quotes doubled) into fields.
-std::vector<std::string> split_line(std::string_view line) {
-  std::vector<std::string> fields;
-  std::size_t i = 0;
-  while (i < line.size()) {
-    std::string field;
-    if (line[i] == '"') {
-      ++i;
-      while (i < line.size()) {
-        if (line[i] == '"') {
-          if (i + 1 < line.size() && line[i + 1] == '"') {
-            field += '"';
-            i += 2;
-            continue;
-          }
-          ++i;
-          break;
-        }
-        field += line[i++];
-      }
-    } else {
-      while (i < line.size() && line[i] != ',') field += line[i++];
-    }
-    fields.push_back(std::move(field));
-    if (i < line.size() && line[i] == ',') ++i;
-  }
-  return fields;
-}
-
-std::optional<std::int64_t> to_int(std::string_view text) {
-  std::int64_t value = 0;
-  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc{} || ptr != text.data() + text.size()) return std::nullopt;
-  return value;
-}
-
 // The integer first column of a published CSV (QIDs of vulnkb.csv), sorted.
 std::optional<std::vector<std::int64_t>> first_column_ids(const std::filesystem::path& file) {
-  std::ifstream in(file);
-  if (!in) return std::nullopt;
+  std::error_code ec;
+  if (!std::filesystem::exists(file, ec)) return std::nullopt;
   std::vector<std::int64_t> ids;
-  std::string line;
-  std::getline(in, line);  // header
-  while (std::getline(in, line)) {
-    auto fields = split_line(line);
-    if (!fields.empty()) {
-      if (auto id = to_int(fields[0])) ids.push_back(*id);
-    }
-  }
+  output::for_each_row(file, [&](std::string_view row) {
+    const auto field = output::next_field(row);
+    if (!field) return;
+    if (const auto id = output::to_int(*field)) ids.push_back(*id);
+  });
   std::sort(ids.begin(), ids.end());
   return ids;
 }
 
 std::optional<std::vector<std::int64_t>> read_asset_host_ids(
     const std::filesystem::path& state_dir) {
-  std::ifstream in(state_dir / kAssetHostIdsFile);
-  if (!in) return std::nullopt;
+  const auto file = state_dir / kAssetHostIdsFile;
+  std::error_code ec;
+  if (!std::filesystem::exists(file, ec)) return std::nullopt;
   std::vector<std::int64_t> ids;
-  for (std::int64_t id = 0; in >> id;) ids.push_back(id);
+  output::for_each_line(file, [&](std::string_view line) {
+    if (const auto id = output::to_int(line)) ids.push_back(*id);
+  });
   return ids;  // written sorted
 }
 
@@ -124,8 +87,9 @@ void save_asset_host_ids(const std::filesystem::path& state_dir, std::vector<std
 std::map<std::string, output::ReferenceCheck> check_references(
     const std::filesystem::path& output_dir, const std::filesystem::path& state_dir) {
   std::map<std::string, output::ReferenceCheck> checks;
-  std::ifstream vm(output_dir / kVmFile);
-  if (!vm) return checks;
+  const auto vm_file = output_dir / kVmFile;
+  std::error_code ec;
+  if (!std::filesystem::exists(vm_file, ec)) return checks;
   const auto qids = first_column_ids(output_dir / kVulnKbFile);
   const auto hosts = read_asset_host_ids(state_dir);
   if (!qids && !hosts) return checks;
@@ -134,14 +98,14 @@ std::map<std::string, output::ReferenceCheck> check_references(
   output::ReferenceCheck missing_hosts;
   std::set<std::int64_t> qids_seen_missing;
   std::optional<std::int64_t> last_host;
-  std::string line;
-  std::getline(vm, line);  // header
-  while (std::getline(vm, line)) {
-    auto fields = split_line(line);
-    if (fields.size() < 3) continue;
-    auto host = to_int(fields[0]);
-    auto qid = to_int(fields[2]);
-    if (!host || !qid) continue;
+  output::for_each_row(vm_file, [&](std::string_view row) {
+    const auto host_field = output::next_field(row);
+    const auto qg_host_field = output::next_field(row);
+    const auto qid_field = output::next_field(row);
+    if (!host_field || !qg_host_field || !qid_field) return;
+    const auto host = output::to_int(*host_field);
+    const auto qid = output::to_int(*qid_field);
+    if (!host || !qid) return;
     if (hosts && host != last_host && !std::binary_search(hosts->begin(), hosts->end(), *host)) {
       note(missing_hosts, *host);
     }
@@ -150,7 +114,7 @@ std::map<std::string, output::ReferenceCheck> check_references(
         qids_seen_missing.insert(*qid).second) {
       note(missing_qids, *qid);
     }
-  }
+  });
   if (qids) checks["vm_qids_missing_from_vulnkb"] = std::move(missing_qids);
   if (hosts) checks["vm_hosts_missing_from_assets"] = std::move(missing_hosts);
   return checks;

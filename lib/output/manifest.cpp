@@ -2,10 +2,10 @@
 
 #include <fcntl.h>
 #include <openssl/evp.h>
-#include <sys/stat.h>
 #include <rapidjson/document.h>
 #include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -14,13 +14,12 @@
 
 #include "common/error.hpp"
 #include "output/atomic_file.hpp"
+#include "output/csv_lines.hpp"
 #include "output/file_descriptor.hpp"
 
 namespace qi::output {
 
 namespace {
-
-constexpr std::size_t kReadBlock = 1 << 20;
 
 std::string member_string(const rapidjson::Value& object, const char* key) {
   auto it = object.FindMember(key);
@@ -30,24 +29,6 @@ std::string member_string(const rapidjson::Value& object, const char* key) {
 std::uint64_t member_number(const rapidjson::Value& object, const char* key) {
   auto it = object.FindMember(key);
   return it != object.MemberEnd() && it->value.IsUint64() ? it->value.GetUint64() : 0;
-}
-
-// Calls `block` with successive pieces of the file.
-template <class Block>
-void read_blocks(const std::filesystem::path& file, Block block) {
-  const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw FatalError("cannot open " + file.string() + ": " + std::strerror(errno));
-  FileDescriptor owner(fd);
-  auto buffer = std::make_unique<char[]>(kReadBlock);
-  for (;;) {
-    const auto n = ::read(fd, buffer.get(), kReadBlock);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      throw FatalError("cannot read " + file.string() + ": " + std::strerror(errno));
-    }
-    if (n == 0) return;
-    block(std::string_view(buffer.get(), static_cast<std::size_t>(n)));
-  }
 }
 
 }  // namespace
@@ -66,12 +47,10 @@ Manifest read_manifest(const std::filesystem::path& dir) {
   if (auto files = doc.FindMember("files"); files != doc.MemberEnd() && files->value.IsObject()) {
     for (const auto& [name, value] : files->value.GetObject()) {
       if (!value.IsObject()) continue;
-      manifest.files[name.GetString()] = {member_number(value, "rows"),
-                                          member_number(value, "bytes"),
-                                          member_string(value, "sha256"),
-                                          member_string(value, "job"),
-                                          member_string(value, "run_id"),
-                                          member_string(value, "published_at")};
+      manifest.files[name.GetString()] = {
+          member_number(value, "rows"),   member_number(value, "bytes"),
+          member_string(value, "sha256"), member_string(value, "job"),
+          member_string(value, "run_id"), member_string(value, "published_at")};
     }
   }
   if (auto refs = doc.FindMember("references"); refs != doc.MemberEnd() && refs->value.IsObject()) {
@@ -79,7 +58,8 @@ Manifest read_manifest(const std::filesystem::path& dir) {
       if (!value.IsObject()) continue;
       ReferenceCheck check;
       check.count = member_number(value, "count");
-      if (auto first = value.FindMember("first"); first != value.MemberEnd() && first->value.IsArray()) {
+      if (auto first = value.FindMember("first");
+          first != value.MemberEnd() && first->value.IsArray()) {
         for (const auto& id : first->value.GetArray()) {
           if (id.IsString()) check.first.emplace_back(id.GetString());
         }
@@ -162,7 +142,7 @@ std::uint64_t count_csv_rows(const std::filesystem::path& file) {
   if (!std::filesystem::exists(file, ec)) return 0;
   std::uint64_t lines = 0;
   read_blocks(file, [&](std::string_view piece) {
-    for (const char* p = piece.data(), *end = p + piece.size();
+    for (const char *p = piece.data(), *end = p + piece.size();
          (p = static_cast<const char*>(std::memchr(p, '\n', end - p))) != nullptr; ++p) {
       ++lines;
     }
