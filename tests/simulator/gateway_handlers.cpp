@@ -53,12 +53,32 @@ bool listed(const DataSpec& spec, std::int64_t index,
   return !updated_after || asset_updated_at(spec, index) > *updated_after;
 }
 
-std::int64_t listed_count(const DataSpec& spec, const std::optional<std::int64_t>& updated_after) {
-  if (!updated_after) return asset_count(spec);
+// The listed assets with assetId > last_seen (count?lastSeenAssetId=…, qualys-api.md §4.4: the
+// count takes the search's parameters). O(1) for the usual full count; otherwise one pass over
+// the slots after the cursor, like the search would walk them.
+std::int64_t listed_count(const DataSpec& spec, const std::optional<std::int64_t>& updated_after,
+                          std::int64_t last_seen) {
+  const std::int64_t slots = asset_slots(spec);
+  const std::int64_t first = last_seen > 0 ? first_asset_after(spec, last_seen) : 0;
+  if (!updated_after && first == 0) return asset_count(spec);
+  if (!updated_after && generation_of(spec) == 0) return slots - first;  // nothing removed
   std::int64_t count = 0;
-  for (std::int64_t i = 0; i < asset_slots(spec); ++i) count += listed(spec, i, updated_after);
+  for (std::int64_t i = first; i < slots; ++i) count += listed(spec, i, updated_after);
   return count;
 }
+
+// lastSeenAssetId as search and count read it: absent is 0; anything but a non-negative
+// integer is refused (nullopt).
+std::optional<std::int64_t> last_seen_of(const Params& params) {
+  const auto text = param(params, "lastSeenAssetId");
+  if (!text) return 0;
+  const auto value = parse_int(*text);
+  if (!value || *value < 0) return std::nullopt;
+  return value;
+}
+
+constexpr std::string_view kInvalidLastSeen =
+    "{\"responseCode\":\"FAILED\",\"responseMessage\":\"Invalid lastSeenAssetId\"}";
 
 constexpr std::string_view kInvalidUpdated =
     "{\"responseCode\":\"FAILED\",\"responseMessage\":\"Invalid assetLastUpdated, expected "
@@ -104,13 +124,18 @@ asio::awaitable<void> handle_count(Exchange& ex) {
     if (co_await answer_generic_fault(ex, writer)) co_return;
     if (!co_await authorized(ex, writer)) co_return;
     const Headers headers = gateway_json_headers();
+    const auto last_seen = last_seen_of(ex.params);
+    if (!last_seen) {
+      co_await writer.send(400, headers, kInvalidLastSeen);
+      co_return;
+    }
     const UpdatedAfter updated_after = updated_after_of(ex.params);
     if (!updated_after.valid) {
       co_await writer.send(400, headers, kInvalidUpdated);
       co_return;
     }
     // The same set search serves: deleted assets are not counted.
-    const std::int64_t count = listed_count(ex.core.data(), updated_after.epoch);
+    const std::int64_t count = listed_count(ex.core.data(), updated_after.epoch, *last_seen);
     std::string body = count_body(count);
     if (ex.fault && ex.fault->kind == FaultKind::count_skew) {
       body = count_body(count + ex.fault->skew);
@@ -144,16 +169,12 @@ asio::awaitable<void> handle_search(Exchange& ex) {
       }
       page_size = *value;
     }
-    std::int64_t last_seen = 0;
-    if (const auto text = param(ex.params, "lastSeenAssetId")) {
-      const auto value = parse_int(*text);
-      if (!value || *value < 0) {
-        co_await writer.send(400, headers,
-                             "{\"responseCode\":\"FAILED\",\"responseMessage\":\"Invalid lastSeenAssetId\"}");
-        co_return;
-      }
-      last_seen = *value;
+    const auto last_seen_param = last_seen_of(ex.params);
+    if (!last_seen_param) {
+      co_await writer.send(400, headers, kInvalidLastSeen);
+      co_return;
     }
+    const std::int64_t last_seen = *last_seen_param;
     const UpdatedAfter updated_after = updated_after_of(ex.params);
     if (!updated_after.valid) {
       co_await writer.send(400, headers, kInvalidUpdated);

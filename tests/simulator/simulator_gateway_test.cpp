@@ -3,6 +3,7 @@
 
 #include <set>
 
+#include "simulator/data_spec.hpp"
 #include "simulator/sim_fixture.hpp"
 #include "simulator/sim_util.hpp"
 
@@ -87,9 +88,9 @@ TEST_F(SimulatorSearch, Answers204AfterTheLastPageWhenConfigured) {
   const auto first = client().gateway("/rest/2.0/search/am/asset?pageSize=3", token);
   const auto doc = parse_json(first.body);
   EXPECT_EQ(doc["hasMore"].GetInt(), 1);
-  const auto last = client().gateway(
-      "/rest/2.0/search/am/asset?pageSize=3&lastSeenAssetId=" + std::to_string(doc["lastSeenAssetId"].GetInt64()),
-      token);
+  const auto last = client().gateway("/rest/2.0/search/am/asset?pageSize=3&lastSeenAssetId=" +
+                                         std::to_string(doc["lastSeenAssetId"].GetInt64()),
+                                     token);
   EXPECT_EQ(last.status, 204u);
   EXPECT_TRUE(last.body.empty());
 }
@@ -115,7 +116,8 @@ TEST_F(SimulatorSearch, RejectsAnExpiredToken) {
 TEST_F(SimulatorSearch, ReturnsFieldsOutsideIncludeFieldsAsNull) {
   const std::string token = client().login();
   const auto response = client().gateway(
-      "/rest/2.0/search/am/asset?pageSize=5&includeFields=assetName,operatingSystem.fullName", token);
+      "/rest/2.0/search/am/asset?pageSize=5&includeFields=assetName,operatingSystem.fullName",
+      token);
   const auto doc = parse_json(response.body);
   for (const auto& asset : doc["assetListData"]["asset"].GetArray()) {
     EXPECT_TRUE(asset["assetId"].IsInt64());
@@ -153,6 +155,62 @@ TEST_F(SimulatorCount, ReturnsTheNumberOfAssets) {
   const auto doc = parse_json(client().gateway("/rest/2.0/count/am/asset", token).body);
   EXPECT_EQ(doc["count"].GetInt64(), 1234);
   EXPECT_STREQ(doc["responseCode"].GetString(), "SUCCESS");
+}
+
+// count?lastSeenAssetId=X counts the assets above X, as the search would serve them after that
+// cursor: the assets job splits the ID space into windows with it.
+TEST_F(SimulatorCount, CountsOnlyTheAssetsAfterLastSeenAssetId) {
+  SimulatorOptions options;
+  options.data.assets = 500;
+  start(options);
+  const std::string token = client().login();
+  const auto count_after = [&](std::int64_t last_seen) {
+    const auto doc = parse_json(
+        client()
+            .gateway("/rest/2.0/count/am/asset?lastSeenAssetId=" + std::to_string(last_seen), token)
+            .body);
+    return doc["count"].GetInt64();
+  };
+  EXPECT_EQ(count_after(0), 500);
+  EXPECT_EQ(count_after(asset_id_at(options.data, 0)), 499);
+  EXPECT_EQ(count_after(asset_id_at(options.data, 0) - 1), 500);
+  EXPECT_EQ(count_after(asset_id_at(options.data, 449)), 50);  // the last 50 sit above 2^53
+  EXPECT_EQ(count_after(asset_id_at(options.data, 450) - 1), 50);
+  EXPECT_EQ(count_after(asset_id_at(options.data, 499)), 0);
+  EXPECT_EQ(count_after(INT64_MAX), 0);
+}
+
+TEST_F(SimulatorCount, CountsAfterLastSeenAssetIdWithoutRemovedAndWithAssetLastUpdated) {
+  SimulatorOptions options;
+  options.data.assets = 300;
+  append_past_generations(options.data, 3);
+  start(options);
+  const std::string token = client().login();
+  const DataSpec& spec = options.data;
+  const std::int64_t middle = asset_id_at(spec, 120);
+  std::int64_t existing = 0;
+  std::int64_t updated = 0;
+  const std::int64_t since = *parse_iso_utc(spec.generation_times[1]);
+  for (std::int64_t i = 121; i < asset_slots(spec); ++i) {
+    existing += asset_exists(spec, i);
+    updated += asset_exists(spec, i) && asset_updated_at(spec, i) > since;
+  }
+  ASSERT_LT(existing, asset_slots(spec) - 121) << "no removed asset above the cursor";
+  const std::string target = "/rest/2.0/count/am/asset?lastSeenAssetId=" + std::to_string(middle);
+  EXPECT_EQ(parse_json(client().gateway(target, token).body)["count"].GetInt64(), existing);
+  const std::string updated_target = target + "&assetLastUpdated=" + spec.generation_times[1];
+  EXPECT_EQ(parse_json(client().gateway(updated_target, token).body)["count"].GetInt64(), updated);
+  EXPECT_GT(updated, 0);
+}
+
+TEST_F(SimulatorCount, RejectsAnInvalidLastSeenAssetIdLikeSearch) {
+  const std::string token = client().login();
+  for (const std::string value : {"-1", "abc", ""}) {
+    const auto response =
+        client().gateway("/rest/2.0/count/am/asset?lastSeenAssetId=" + value, token);
+    EXPECT_EQ(response.status, 400u) << value;
+    EXPECT_NE(response.body.find("Invalid lastSeenAssetId"), std::string::npos) << response.body;
+  }
 }
 
 }  // namespace
