@@ -89,6 +89,9 @@ struct AssetsJobConfig : JobSchedule {
   // this fraction (assets appear and disappear during a run).
   double count_tolerance = 0.02;
   std::string filter_json;  // optional CSAM filter body, e.g. {"filters":[...]}
+  // Assets per lastSeenAssetId window (asset-ID ranges split by count calls, fetched
+  // concurrently); 0 = one cursor over every asset.
+  std::int64_t assets_per_window = 50000;
 };
 
 struct KbJobConfig : JobSchedule {

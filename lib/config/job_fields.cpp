@@ -90,6 +90,9 @@ void read_assets(YamlReader& r, const YAML::Node& node, const std::string& path,
   fields.emplace_back("empty_page_retries", [&](auto& n, auto& p) {
     r.integer_field(n, p, job.empty_page_retries, 0, 100);
   });
+  fields.emplace_back("assets_per_window", [&](auto& n, auto& p) {
+    r.integer(n, p, job.assets_per_window, 0, 100'000'000);
+  });
   fields.emplace_back("filter_json", [&](auto& n, auto& p) {
     std::string value;
     if (!r.string(n, p, value)) return;

@@ -1,13 +1,18 @@
-// assets: CSAM v2 asset search, paged by the lastSeenAssetId cursor (qualys-api.md §4).
+// assets: CSAM v2 asset search, paged by the lastSeenAssetId cursor (qualys-api.md §4). A large
+// pull runs several cursors at once over asset-ID windows placed with count calls
+// (asset_windows.hpp; jobs.assets.assets_per_window), written in assetId order
+// (ordered_windows.hpp) so the files are the ones a single cursor writes.
 #include <fmt/format.h>
 
 #include "common/error.hpp"
 #include "common/log.hpp"
+#include "jobs/asset_windows.hpp"
 #include "jobs/columns.hpp"
 #include "jobs/incremental_base.hpp"
 #include "jobs/job.hpp"
 #include "jobs/job_support.hpp"
 #include "jobs/merge_by_key.hpp"
+#include "jobs/ordered_windows.hpp"
 #include "jobs/publish_step.hpp"
 #include "jobs/record_writers.hpp"
 #include "net/form_encoding.hpp"
@@ -45,19 +50,29 @@ std::optional<std::int64_t> second_field_id(std::string_view row) {
   return leading_id(row.substr(comma + 2));
 }
 
-// Every page of the CSAM search (changed_after: only assets updated since), in assetId order,
-// into `writer`, and each asset's hostId into `host_ids` ("assetId","hostId" rows) and
-// `host_id_list`, and each assetId into `asset_ids` (when given).
+// Rows written so far over every window, for the progress report.
+struct PullProgress {
+  explicit PullProgress(JobEnvironment& env) : reporter(env) {}
+  ProgressReporter reporter;
+  std::uint64_t rows = 0;
+};
+
+// The pages of one window of the CSAM search (changed_after: only assets updated since), in
+// assetId order, into `writer`, and each asset's hostId into `host_ids` ("assetId","hostId" rows)
+// and `host_id_list`, and each assetId into `asset_ids` (when given). The cursor starts at
+// window.after; assets above window.last are dropped, and the window ends at the first page that
+// reaches past it (or at hasMore=0).
 asio::awaitable<void> fetch_asset_pages(JobEnvironment& env, JobResult& result,
-                                        const std::string& changed_after, output::CsvWriter& writer,
-                                        output::CsvWriter& host_ids,
+                                        const std::string& changed_after, const AssetWindow& window,
+                                        output::CsvWriter& writer, output::CsvWriter& host_ids,
                                         std::vector<std::int64_t>& host_id_list,
-                                        std::vector<std::int64_t>* asset_ids) {
+                                        std::vector<std::int64_t>* asset_ids,
+                                        PullProgress& progress) {
   const auto& job_config = env.config.jobs.assets;
   auto& session = env.session;
   const std::string body = job_config.filter_json;
-  ProgressReporter progress(env);
-  std::optional<std::int64_t> cursor;
+  const bool whole = !window.after && !window.last;
+  std::optional<std::int64_t> cursor = window.after;
   int empty_pages = 0;
   for (std::uint64_t page = 1;; ++page) {
     const auto mark = writer.mark();
@@ -65,16 +80,19 @@ asio::awaitable<void> fetch_asset_pages(JobEnvironment& env, JobResult& result,
     qualys::CsamEnvelope envelope;
     unsigned status = 0;
     std::optional<std::int64_t> highest;
+    bool past_window = false;
     std::vector<std::int64_t> page_host_ids;
     const std::size_t asset_ids_before = asset_ids ? asset_ids->size() : 0;
     // Named, not a temporary inside the co_await: GCC 12 mis-destroys temporaries of a
     // conditional expression that live across a suspension point.
     std::string description = "CSAM asset page " + std::to_string(page);
+    if (!whole) description += " of window " + window.text();
     if (cursor) description += " after asset " + std::to_string(*cursor);
     const qualys::Attempt attempt = [&](int) -> asio::awaitable<void> {
       writer.rollback(mark);
       host_ids.rollback(host_ids_mark);
       highest.reset();
+      past_window = false;
       page_host_ids.clear();
       if (asset_ids) asset_ids->resize(asset_ids_before);
       qualys::CsamPageParser parser([&](qualys::Asset&& asset) {
@@ -84,6 +102,11 @@ asio::awaitable<void> fetch_asset_pages(JobEnvironment& env, JobResult& result,
                                " after asset " + std::to_string(*floor) + " (IDs must ascend)");
         }
         highest = asset.asset_id;
+        // The next window's cursor fetches these.
+        if (window.last && asset.asset_id > *window.last) {
+          past_window = true;
+          return;
+        }
         if (asset_ids) asset_ids->push_back(asset.asset_id);
         if (asset.host_id) {
           page_host_ids.push_back(*asset.host_id);
@@ -130,9 +153,129 @@ asio::awaitable<void> fetch_asset_pages(JobEnvironment& env, JobResult& result,
                        std::to_string(*cursor) + "; not publishing");
     }
     cursor = next;
-    progress.update(writer.rows(), "page " + std::to_string(page));
+    progress.rows += writer.rows() - mark.rows;
+    std::string stage = "page " + std::to_string(page);
+    if (!whole) stage = "window " + window.text() + " " + stage;
+    progress.reporter.update(progress.rows, std::move(stage));
     if (envelope.has_more && *envelope.has_more == 0) break;
+    if (window.last && (past_window || next >= *window.last)) break;
   }
+}
+
+// POST count/am/asset at `target`: the number it reports (0 for HTTP 204; none when the answer
+// has no count).
+asio::awaitable<std::optional<std::int64_t>> csam_count(JobEnvironment& env, JobResult& result,
+                                                        const std::string& target,
+                                                        const std::string& description) {
+  auto& session = env.session;
+  const std::string body = env.config.jobs.assets.filter_json;
+  std::optional<std::int64_t> total;
+  const qualys::Attempt attempt = [&](int) -> asio::awaitable<void> {
+    BufferedBody buffer;
+    CountingConsumer counting(buffer, result, env.progress);
+    const auto status = co_await session.post_gateway(target, body, counting);
+    if (status == 204) {
+      total = 0;
+      co_return;
+    }
+    auto count = qualys::parse_csam_count(buffer.text());
+    if (count.response_code != "SUCCESS") {
+      throw FatalError(
+          "CSAM asset count: responseCode " + count.response_code + ": " + count.response_message,
+          count.response_code);
+    }
+    total = count.count;
+  };
+  co_await qualys::run_with_retries(env.context, session.retry_policy(), description, attempt);
+  co_return total;
+}
+
+// count/am/asset with the search's parameters: assets above `last_seen`, updated after
+// `changed_after` (qualys-api.md §4.4).
+std::string count_target(std::optional<std::int64_t> last_seen, const std::string& changed_after) {
+  std::string target = "/rest/2.0/count/am/asset";
+  std::string separator = "?";
+  if (last_seen) {
+    target += separator + "lastSeenAssetId=" + std::to_string(*last_seen);
+    separator = "&";
+  }
+  if (!changed_after.empty()) {
+    target += separator + "assetLastUpdated=" + net::url_encode_component(changed_after);
+  }
+  return target;
+}
+
+// The windows for a pull of `assets` assets: one unbounded window unless the pull is big enough
+// (asset_window_count); then split points found by count calls.
+asio::awaitable<std::vector<AssetWindow>> plan_asset_windows(JobEnvironment& env, JobResult& result,
+                                                             const std::string& changed_after,
+                                                             std::int64_t assets) {
+  const auto& job_config = env.config.jobs.assets;
+  const std::size_t wanted = asset_window_count(assets, job_config.assets_per_window,
+                                                job_config.page_size, window_workers(env.config));
+  if (wanted < 2) co_return std::vector<AssetWindow>(1);
+  // Within a tenth of a window's share, or a page, of the target: closer buys nothing.
+  const auto share = assets / static_cast<std::int64_t>(wanted);
+  const std::int64_t tolerance = std::max<std::int64_t>(job_config.page_size, share / 10);
+  AssetIdSplitter splitter(assets, wanted, tolerance, asset_split_budget(wanted));
+  while (const auto probe = splitter.next_probe()) {
+    const std::string target = count_target(probe, changed_after);
+    const std::string description = "CSAM asset count after asset " + std::to_string(*probe);
+    const auto count = co_await csam_count(env, result, target, description);
+    if (!count) break;  // no number to place a split with: use the points found so far
+    splitter.record(*probe, *count);
+  }
+  auto windows = splitter.windows();
+  log::info(fmt::format("assets: {} assets in {} windows of about {}, split with {} count calls "
+                        "(at most {})",
+                        assets, windows.size(), share, splitter.count_calls(),
+                        asset_split_budget(wanted)),
+            {{"JOB", "assets"},
+             {"RUN_ID", env.context.run_id},
+             {"COUNT_CALLS", std::to_string(splitter.count_calls())}});
+  co_return windows;
+}
+
+// Every asset of the CSAM search (changed_after: only those updated since; `assets`: how many
+// the count said), into `writer`, `host_ids`, `host_id_list` and `asset_ids` as
+// fetch_asset_pages does, in ascending assetId order also when the windows run concurrently.
+asio::awaitable<void> pull_assets(JobEnvironment& env, JobResult& result,
+                                  const std::string& changed_after, std::int64_t assets,
+                                  output::CsvWriter& writer, output::CsvWriter& host_ids,
+                                  std::vector<std::int64_t>& host_id_list,
+                                  std::vector<std::int64_t>* asset_ids) {
+  PullProgress progress(env);
+  const std::vector<AssetWindow> windows =
+      co_await plan_asset_windows(env, result, changed_after, assets);
+  if (windows.size() == 1) {
+    co_await fetch_asset_pages(env, result, changed_after, windows.front(), writer, host_ids,
+                               host_id_list, asset_ids, progress);
+    co_return;
+  }
+  // Collected per window and appended in window order, so both lists ascend as with one cursor.
+  std::vector<std::vector<std::int64_t>> window_host_ids(windows.size());
+  std::vector<std::vector<std::int64_t>> window_asset_ids(windows.size());
+  const FetchWindow fetch = [&](std::size_t index,
+                                std::vector<output::CsvWriter>& segments) -> asio::awaitable<void> {
+    std::vector<std::int64_t>* ids = nullptr;
+    if (asset_ids) ids = &window_asset_ids[index];
+    co_await fetch_asset_pages(env, result, changed_after, windows[index], segments[0], segments[1],
+                               window_host_ids[index], ids, progress);
+  };
+  const DeliverWindow deliver = [&](std::size_t index, std::vector<output::CsvWriter>& segments) {
+    writer.append_segment(segments[0]);
+    host_ids.append_segment(segments[1]);
+    auto& hosts = window_host_ids[index];
+    host_id_list.insert(host_id_list.end(), hosts.begin(), hosts.end());
+    std::vector<std::int64_t>().swap(hosts);
+    if (asset_ids) {
+      auto& ids = window_asset_ids[index];
+      asset_ids->insert(asset_ids->end(), ids.begin(), ids.end());
+      std::vector<std::int64_t>().swap(ids);
+    }
+  };
+  const WindowPlan plan = window_plan(env, windows.size(), 2);
+  co_await fetch_windows_in_order(plan, fetch, deliver);
 }
 
 // Whether `written` is within jobs.assets.count_tolerance of the CSAM count; the inventory
@@ -152,32 +295,14 @@ std::optional<std::string> count_problem(const config::AssetsJobConfig& config,
 
 asio::awaitable<JobResult> run_assets_job(JobEnvironment& env) {
   const auto& job_config = env.config.jobs.assets;
-  auto& session = env.session;
   JobResult result;
   result.kind = JobKind::assets;
-  const std::string body = job_config.filter_json;
 
   std::optional<std::int64_t> total;
   const std::string count_description = "CSAM asset count";
-  const std::string count_target = "/rest/2.0/count/am/asset";
-  const qualys::Attempt count_attempt = [&](int) -> asio::awaitable<void> {
-    BufferedBody buffer;
-    CountingConsumer counting(buffer, result, env.progress);
-    const auto status = co_await session.post_gateway(count_target, body, counting);
-    if (status == 204) {
-      total = 0;
-      co_return;
-    }
-    auto count = qualys::parse_csam_count(buffer.text());
-    if (count.response_code != "SUCCESS") {
-      throw FatalError(
-          "CSAM asset count: responseCode " + count.response_code + ": " + count.response_message,
-          count.response_code);
-    }
-    total = count.count;
-  };
-  co_await qualys::run_with_retries(env.context, session.retry_policy(), count_description,
-                                    count_attempt);
+  const std::string everything;
+  const std::string whole_count = count_target(std::nullopt, everything);
+  total = co_await csam_count(env, result, whole_count, count_description);
   log::info(fmt::format("{}: CSAM reports {} assets", env.context.job, total.value_or(0)),
             {{"JOB", env.context.job},
              {"RUN_ID", env.context.run_id},
@@ -202,8 +327,19 @@ asio::awaitable<JobResult> run_assets_job(JobEnvironment& env) {
     auto changed_host_ids = output::CsvWriter::create_segment(env.config.output.dir, dialect);
     std::vector<std::int64_t> changed_host_id_list;
     std::vector<std::int64_t> changed_id_list;
-    co_await fetch_asset_pages(env, result, mode.changed_after, changed, changed_host_ids,
-                               changed_host_id_list, &changed_id_list);
+    // Windows only pay off for many changes; the changed count costs a call, so it is taken
+    // only when the whole inventory would be split.
+    std::int64_t changed_count = 0;
+    if (asset_window_count(total.value_or(0), job_config.assets_per_window, job_config.page_size,
+                           window_workers(env.config)) > 1) {
+      const std::string changed_target = count_target(std::nullopt, mode.changed_after);
+      const std::string changed_description =
+          "CSAM count of assets updated after " + mode.changed_after;
+      const auto counted = co_await csam_count(env, result, changed_target, changed_description);
+      changed_count = counted.value_or(0);
+    }
+    co_await pull_assets(env, result, mode.changed_after, changed_count, changed, changed_host_ids,
+                         changed_host_id_list, &changed_id_list);
     IdSet changed_ids;
     for (const auto id : changed_id_list) changed_ids.add(id, id);
     host_id_rows.write_header({"AssetID", "HostID"});
@@ -232,8 +368,8 @@ asio::awaitable<JobResult> run_assets_job(JobEnvironment& env) {
   }
   if (!mode.incremental) {
     host_id_rows.write_header({"AssetID", "HostID"});
-    const std::string everything;
-    co_await fetch_asset_pages(env, result, everything, writer, host_id_rows, host_ids, nullptr);
+    co_await pull_assets(env, result, everything, total.value_or(0), writer, host_id_rows, host_ids,
+                         nullptr);
     // Count check: a large gap means pages went missing (or the count endpoint and the search
     // disagree).
     if (total && !env.force) {

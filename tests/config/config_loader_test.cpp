@@ -64,6 +64,7 @@ jobs:
     time_zone: Europe/Berlin
     page_size: 100
     empty_page_retries: 5
+    assets_per_window: 0
     filter_json: '{"filters":[]}'
   kb:
     enabled: true
@@ -168,6 +169,7 @@ TEST_F(ConfigLoaderTest, LoadsEveryKey) {
   EXPECT_EQ(a.time_zone, "Europe/Berlin");
   EXPECT_EQ(a.page_size, 100);
   EXPECT_EQ(a.empty_page_retries, 5);
+  EXPECT_EQ(a.assets_per_window, 0);  // single-cursor mode
   EXPECT_EQ(a.filter_json, R"({"filters":[]})");
 
   const KbJobConfig& kb = c.jobs.kb;
@@ -205,6 +207,7 @@ TEST_F(ConfigLoaderTest, GivesAnEmptyFileEveryDefault) {
   EXPECT_EQ(c.jobs.vm.api_version, "/api/5.0");
   EXPECT_EQ(c.output.dir, "/opt/qualys/output");
   EXPECT_EQ(c.jobs.vm.hosts_per_window, 1000);
+  EXPECT_EQ(c.jobs.assets.assets_per_window, 50000);
   EXPECT_EQ(c.jobs.kb.full_refresh, hours(24 * 7));
   EXPECT_EQ(c.jobs.assets.incremental_margin, hours(1));
   EXPECT_TRUE(c.qualys.api_url.empty());  // left to the credentials' REGION_URL
@@ -266,6 +269,7 @@ TEST_F(ConfigLoaderTest, ExampleConfigOfTheRepositoryShowsTheDefaults) {
   EXPECT_EQ(example.jobs.assets.page_size, d.jobs.assets.page_size);
   EXPECT_EQ(example.jobs.assets.empty_page_retries, d.jobs.assets.empty_page_retries);
   EXPECT_EQ(example.jobs.assets.filter_json, d.jobs.assets.filter_json);
+  EXPECT_EQ(example.jobs.assets.assets_per_window, d.jobs.assets.assets_per_window);
   EXPECT_EQ(example.jobs.kb.api_version, d.jobs.kb.api_version);
   EXPECT_EQ(example.jobs.kb.details, d.jobs.kb.details);
   EXPECT_EQ(example.jobs.kb.window_size, d.jobs.kb.window_size);
@@ -330,6 +334,12 @@ TEST_F(ConfigLoaderTest, RejectsOutOfRangeValues) {
   EXPECT_EQ(only_error("jobs: { vm: { truncation_limit: 1000001 } }").key(),
             "jobs.vm.truncation_limit");
   EXPECT_EQ(only_error("qualys: { timeouts: { connect: 0s } }").key(), "qualys.timeouts.connect");
+  EXPECT_EQ(only_error("jobs: { assets: { assets_per_window: -1 } }").key(),
+            "jobs.assets.assets_per_window");
+  EXPECT_EQ(only_error("jobs: { assets: { assets_per_window: 100000001 } }").key(),
+            "jobs.assets.assets_per_window");
+  EXPECT_EQ(only_error("jobs: { assets: { assets_per_window: many } }").key(),
+            "jobs.assets.assets_per_window");
 }
 
 TEST_F(ConfigLoaderTest, RejectsAZeroTruncationLimitWithAReason) {
