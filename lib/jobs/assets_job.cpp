@@ -368,8 +368,8 @@ asio::awaitable<JobResult> run_assets_job(JobEnvironment& env) {
   }
   if (!mode.incremental) {
     host_id_rows.write_header({"AssetID", "HostID"});
-    co_await pull_assets(env, result, everything, total.value_or(0), writer, host_id_rows, host_ids,
-                         nullptr);
+    const std::int64_t assets = total.value_or(0);
+    co_await pull_assets(env, result, everything, assets, writer, host_id_rows, host_ids, nullptr);
     // Count check: a large gap means pages went missing (or the count endpoint and the search
     // disagree).
     if (total && !env.force) {
