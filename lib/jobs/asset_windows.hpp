@@ -29,7 +29,7 @@ struct AssetWindow {
   std::optional<std::int64_t> after;  // the first page's lastSeenAssetId; none: from the start
   std::optional<std::int64_t> last;   // the highest assetId kept; none: unbounded
 
-  std::string text() const;  // for logs: "-67004999", "67004999-72000003", "72000003-"
+  std::string text() const;  // for logs: "(0, 67004999]", "(67004999, 72000003]", "(72000003, end)"
 };
 
 // How many windows a pull of `assets` assets gets: 1 (the single cursor) when assets_per_window
