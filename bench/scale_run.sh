@@ -148,4 +148,4 @@ for file in "${files[@]}"; do
   echo "| $file | $(rows "$data/out/$file") | $(stat -c %s "$data/out/$file") |"
 done
 echo
-echo "Outputs checked: ${files[*]} equal the simulator's oracle (written in $(cat "$data/oracle.time") s)."
+echo "Outputs checked: ${files[*]} match the simulator's oracle (written in $(cat "$data/oracle.time") s)."
