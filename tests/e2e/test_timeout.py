@@ -11,9 +11,12 @@ class HungJob(E2ETestCase):
     def test_a_hung_vm_run_times_out_and_the_next_firing_happens(self):
         sim = self.start(Simulator(self.ws))
         self.ws.write_credentials(PASSWORD)
+        # Firings 10 s apart for a 3 s timeout: the check for temp files after a timeout must
+        # not see the next run's (with firings 4 s apart, one came just after a late run timed
+        # out, under ASan).
         self.ws.write_config(sim, jobs={"assets": {"enabled": False},
                                         "kb": {"enabled": False},
-                                        "vm": {"schedule": "*/4 * * * * *", "timeout": "3s"}})
+                                        "vm": {"schedule": "*/10 * * * * *", "timeout": "3s"}})
         first = run_insightd("run", "vm", config=self.ws.config)
         self.assertEqual(first.returncode, 0, first.stderr)
         before = harness.snapshot(self.ws.output)
