@@ -252,7 +252,7 @@ const std::vector<FaultCase>& fault_cases() {
       // The deadline holds while a fast, endless, well-formed body keeps the parser busy.
       {"KbEndlessFastBodyOutlivesTheDeadline",
        JobKind::kb,
-       {"kb:huge-body,times=forever"},
+       {"kb:endless-keep-alive,times=forever"},
        Expect::timed_out,
        "timeout",
        [](config::Config& c) { c.jobs.kb.timeout = 1500ms; }},

@@ -42,6 +42,7 @@ const std::map<std::string_view, FaultKind>& kinds() {
       {"huge-body", FaultKind::huge_body},
       {"endless-header", FaultKind::endless_header},
       {"endless-string", FaultKind::endless_string},
+      {"endless-keep-alive", FaultKind::endless_keep_alive},
       {"foreign-warning-url", FaultKind::foreign_warning_url}};
   return map;
 }
