@@ -45,14 +45,15 @@ class JsonText {
   class Stream {
    public:
     using Ch = char;
-    explicit Stream(const JsonText& text) : text_(text), position_(text.bom_bytes()) {}
+    explicit Stream(const JsonText& text)
+        : text_(text), start_(text.bom_bytes()), position_(start_) {}
     Ch Peek() const { return position_ < text_.size_ ? text_.at(position_) : '\0'; }
     Ch Take() {
       const Ch c = Peek();
       if (position_ < text_.size_) ++position_;
       return c;
     }
-    std::size_t Tell() const { return position_ - text_.bom_bytes(); }
+    std::size_t Tell() const { return position_ - start_; }
     // Needed only for in-situ parsing, which the parsers do not use.
     Ch* PutBegin() { return nullptr; }
     void Put(Ch) {}
@@ -61,6 +62,7 @@ class JsonText {
 
    private:
     const JsonText& text_;
+    std::size_t start_;
     std::size_t position_;
   };
   Stream stream() const { return Stream(*this); }
