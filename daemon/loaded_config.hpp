@@ -29,7 +29,8 @@ void warn_about_credentials_permissions(const config::Config& config);
 // incremental bases' meta files), and logs how many.
 void sweep_interrupted_runs(const config::Config& config);
 
-// Every problem of the configuration (config, credentials, schedules, endpoints), for `check`.
+// Every problem of the configuration (config, credentials, schedules that are invalid or never
+// fire, endpoints, ca_file, output.dir and state.dir), for `check`.
 std::vector<ConfigError> find_problems(const std::filesystem::path& config_file);
 
 }  // namespace qi::daemon
