@@ -127,6 +127,15 @@ void read_kb(YamlReader& r, const YAML::Node& node, const std::string& path, KbJ
   fields.emplace_back("max_qid",
                       [&](auto& n, auto& p) { r.integer(n, p, job.max_qid, 1, 1'000'000'000); });
   r.map(node, path, fields);
+  // Every window is planned up front (kb_job's window list): each key within its range can still
+  // ask for a billion windows together (max_qid 1000000000, window_size 1).
+  constexpr std::int64_t kMaxKbWindows = 100'000;
+  if (const auto windows = (job.max_qid + job.window_size - 1) / job.window_size;
+      windows > kMaxKbWindows) {
+    r.error(YamlReader::join(path, "max_qid"),
+            "max_qid / window_size gives " + std::to_string(windows) + " windows, more than " +
+                std::to_string(kMaxKbWindows) + ": raise window_size or lower max_qid");
+  }
 }
 
 void read_vm(YamlReader& r, const YAML::Node& node, const std::string& path, VmJobConfig& job) {

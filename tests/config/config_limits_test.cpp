@@ -184,5 +184,13 @@ TEST_F(ConfigLimitsTest, AcceptsSiblingDirectoriesThatShareANamePrefix) {
             std::vector<std::string>{});
 }
 
+TEST_F(ConfigLimitsTest, RejectsAKbWindowPlanOfMoreThanAHundredThousandWindows) {
+  EXPECT_EQ(error_keys("jobs: { kb: { max_qid: 1000000000, window_size: 1 } }"),
+            std::vector<std::string>{"jobs.kb.max_qid"});
+  EXPECT_NE(only_reason("jobs: { kb: { max_qid: 100001, window_size: 1 } }").find("100001 windows"),
+            std::string::npos);
+  EXPECT_TRUE(error_keys("jobs: { kb: { max_qid: 100000, window_size: 1 } }").empty());
+}
+
 }  // namespace
 }  // namespace qi::config
