@@ -34,9 +34,9 @@ class CsamPageParser {
   // The limits (docs/security.md). The assets job asks for pageSize ≤ 300 assets with only the
   // columns it needs (includeFields): a real page is under 2 MiB even with every field of the
   // operating system and hardware objects (~4 KiB an asset), and a page is held once per
-  // concurrent window (qualys.max_concurrency, default 2): 8 MiB keeps two of them, with the
-  // rest of the daemon, within 32 MiB.
-  static constexpr std::size_t kDefaultMaxBytes = std::size_t{8} << 20;
+  // concurrent window (qualys.max_concurrency, default 2): 4 MiB keeps two of them, with the
+  // rest of the daemon (~17 MB), well within 32 MiB.
+  static constexpr std::size_t kDefaultMaxBytes = std::size_t{4} << 20;
   // One string or number: RapidJSON copies it whole onto its stack. CSAM values are names,
   // dates, IDs, a few hundred bytes at most.
   static constexpr std::size_t kMaxValueBytes = std::size_t{1} << 20;

@@ -96,14 +96,14 @@ TEST(CsamJsonText, StillRejectsInvalidUtf8Bytes) {
       << message;
 }
 
-TEST(CsamJsonText, RejectsAPageOverEightMebibytesWhileItArrives) {
+TEST(CsamJsonText, RejectsAPageOverFourMebibytesWhileItArrives) {
   CsamPageParser parser([](Asset&&) {});
   parser.feed(R"({"padding":[)");
   const std::string filler(64 * 1024, ' ');
   const auto message = message_of<FatalError>([&] {
     for (int i = 0; i < 200; ++i) parser.feed(filler);
   });
-  EXPECT_EQ(message, "CSAM page larger than 8388608 bytes (the limit for one CSAM page)");
+  EXPECT_EQ(message, "CSAM page larger than 4194304 bytes (the limit for one CSAM page)");
 }
 
 TEST(CsamJsonText, RejectsAStringOverOneMebibyteWhileItArrives) {
