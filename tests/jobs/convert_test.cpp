@@ -19,9 +19,9 @@ const std::filesystem::path kFixtures = QI_FIXTURE_DIR;
 
 TEST(Convert, KbWritesEveryQidAndEveryCvePairAcrossInputs) {
   TempDir out;
-  auto files = convert_files(JobKind::kb,
-                             {kFixtures / "kb_multi_cve.xml", kFixtures / "kb_empty_no_vuln_list.xml"},
-                             out.path(), {});
+  auto files = convert_files(
+      JobKind::kb, {kFixtures / "kb_multi_cve.xml", kFixtures / "kb_empty_no_vuln_list.xml"},
+      out.path(), {});
   ASSERT_EQ(files.size(), 2u);
   EXPECT_EQ(files[0].rows, 3u);
   EXPECT_EQ(files[1].rows, 4u);
@@ -58,8 +58,9 @@ TEST(Convert, AssetsRendersNullsAsEmptyAndKeepsInt64Exact) {
   const auto text = read_file(out.path() / "assets.csv");
   EXPECT_NE(text.find("\"9007199254740993\",\"11111111-2222-4333-8444-555555555555\""),
             std::string::npos);
-  EXPECT_NE(text.find("\"77\",\"\",\"\",\"sparse\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"Unknown\""),
-            std::string::npos);
+  EXPECT_NE(
+      text.find("\"77\",\"\",\"\",\"sparse\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"Unknown\""),
+      std::string::npos);
   EXPECT_NE(text.find("\"CORP\\jdoe\""), std::string::npos);  // backslash kept by default
 }
 
@@ -74,7 +75,8 @@ TEST(Convert, PublishesNothingWhenAnInputIsAQualysError) {
   TempDir out;
   std::ofstream(out.path() / "vulnkb.csv") << "previous\n";
   try {
-    convert_files(JobKind::kb, {kFixtures / "kb_multi_cve.xml", kFixtures / "simple_return_2001.xml"},
+    convert_files(JobKind::kb,
+                  {kFixtures / "kb_multi_cve.xml", kFixtures / "simple_return_2001.xml"},
                   out.path(), {});
     FAIL() << "expected an error";
   } catch (const FatalError& error) {
@@ -98,6 +100,41 @@ TEST(Convert, RejectsATruncatedDocumentNamingTheFile) {
     FAIL() << "expected an error";
   } catch (const FatalError& error) {
     EXPECT_NE(std::string(error.what()).find("cut.xml"), std::string::npos) << error.what();
+  }
+  EXPECT_FALSE(std::filesystem::exists(out.path() / "vulnkb.csv"));
+}
+
+TEST(Convert, KbWritesOneRowPerDistinctNonBlankCveOfAQid) {
+  TempDir out;
+  const auto input = out.path() / "kb_eval.xml";
+  // The CVE_LIST of an evaluation subscription's KB (an empty ID), plus one CVE listed twice.
+  std::ofstream(input)
+      << "<!DOCTYPE KNOWLEDGE_BASE_VULN_LIST_OUTPUT SYSTEM \"https://qualysapi.invalid/kb.dtd\">\n"
+         "<KNOWLEDGE_BASE_VULN_LIST_OUTPUT><RESPONSE><VULN_LIST><VULN><QID>7</QID>"
+         "<TITLE>t</TITLE><CVE_LIST>"
+         "<CVE><ID><![CDATA[]]></ID><URL><![CDATA[]]></URL></CVE>"
+         "<CVE><ID><![CDATA[CVE-2024-1]]></ID></CVE>"
+         "<CVE><ID>\n   </ID></CVE>"
+         "<CVE><ID><![CDATA[CVE-2024-1]]></ID></CVE>"
+         "</CVE_LIST></VULN></VULN_LIST></RESPONSE></KNOWLEDGE_BASE_VULN_LIST_OUTPUT>\n";
+  convert_files(JobKind::kb, {input}, out.path(), {});
+  EXPECT_EQ(read_file(out.path() / "cve.csv"), "\"QID_CVE\",\"CVE_ID\"\n\"7\",\"CVE-2024-1\"\n");
+}
+
+TEST(Convert, RefusesADocumentWithAnEntityNamingTheFile) {
+  TempDir out;
+  const auto input = out.path() / "kb_entity.xml";
+  std::ofstream(input)
+      << "<!DOCTYPE KNOWLEDGE_BASE_VULN_LIST_OUTPUT SYSTEM \"https://qualysapi.invalid/kb.dtd\">\n"
+         "<KNOWLEDGE_BASE_VULN_LIST_OUTPUT><RESPONSE><VULN_LIST><VULN><QID>7</QID>"
+         "<TITLE>a&nbsp;b</TITLE></VULN></VULN_LIST></RESPONSE></KNOWLEDGE_BASE_VULN_LIST_OUTPUT>";
+  try {
+    convert_files(JobKind::kb, {input}, out.path(), {});
+    FAIL() << "expected an error";
+  } catch (const FatalError& error) {
+    const std::string message = error.what();
+    EXPECT_TRUE(message.starts_with(input.string() + ": refused XML at line 2: entity 'nbsp'"))
+        << message;
   }
   EXPECT_FALSE(std::filesystem::exists(out.path() / "vulnkb.csv"));
 }

@@ -40,6 +40,8 @@ const std::map<std::string_view, FaultKind>& kinds() {
       {"malformed", FaultKind::malformed},
       {"invalid-utf8", FaultKind::invalid_utf8},
       {"huge-body", FaultKind::huge_body},
+      {"entity", FaultKind::entity_reference},
+      {"endless-text", FaultKind::endless_text},
       {"foreign-warning-url", FaultKind::foreign_warning_url}};
   return map;
 }

@@ -41,6 +41,8 @@ enum class FaultKind {
   malformed,              // body that is not well-formed XML/JSON (complete HTTP framing)
   invalid_utf8,           // a value with invalid UTF-8 bytes
   huge_body,              // endless data (for the client's size cap)
+  entity_reference,       // KB: an undeclared entity (&nbsp;) outside CDATA in the first VULN
+  endless_text,           // KB: a TITLE whose text never ends (for the parser's text limit)
   foreign_warning_url,    // WARNING URL pointing at another host (ARG host, default evil.invalid)
 };
 
