@@ -140,5 +140,20 @@ TEST(KbParser, RefusesATitleWhoseChildElementsAddUpPastTheTextLimit) {
   }
 }
 
+TEST(KbParser, RefusesAVulnWithMoreCvesThanAnyRealQid) {
+  // A VULN is held whole until its end tag: an endless CVE_LIST must not grow it without bound.
+  std::string doc =
+      "<KNOWLEDGE_BASE_VULN_LIST_OUTPUT><RESPONSE><VULN_LIST><VULN><QID>7</QID><CVE_LIST>";
+  for (int i = 0; i < 65537; ++i) doc += "<CVE><ID>C</ID></CVE>";
+  doc += "</CVE_LIST></VULN></VULN_LIST></RESPONSE></KNOWLEDGE_BASE_VULN_LIST_OUTPUT>";
+  try {
+    parse_kb(doc, 65536);
+    FAIL() << "not refused";
+  } catch (const RefusedDocument& e) {
+    EXPECT_NE(std::string(e.what()).find("QID 7 lists more than 65536 CVEs"), std::string::npos)
+        << e.what();
+  }
+}
+
 }  // namespace
 }  // namespace qi::qualys
