@@ -4,6 +4,8 @@
 //  - TransientError: the same request may succeed if repeated (network, 5xx, 409 1960/1965, 429,
 //    truncated document). The retry loop in qualys/ catches only this type.
 //  - FatalError: the job cannot continue (bad credentials, 4xx, SIMPLE_RETURN 2001, bad data).
+//    RefusedDocument, a FatalError, is a body refused for its content (an entity reference, a
+//    construct over a parser limit): the retry loop names the request and does not repeat it.
 //  - ConfigError: a configuration or credentials problem, naming file, key and reason.
 // Messages never contain secrets: callers pass redacted URLs (path only) and never a body that
 // might echo a password.
@@ -45,6 +47,15 @@ class FatalError : public Error {
 
  private:
   std::string qualys_code_;
+};
+
+// A document refused for what it contains rather than for how it arrived: an entity reference,
+// a construct over xml::ParserLimits, nesting too deep. Asking again would get the same content
+// and the same refusal, so it is never retried; to everything but the retry loop it is a
+// FatalError.
+class RefusedDocument : public FatalError {
+ public:
+  using FatalError::FatalError;
 };
 
 class ConfigError : public Error {

@@ -56,6 +56,8 @@ template <class Body>
 void with_input(const std::filesystem::path& path, Body body) {
   try {
     body();
+  } catch (const RefusedDocument& error) {
+    throw FatalError(path.string() + ": " + error.what());
   } catch (const FatalError&) {
     throw;
   } catch (const std::exception& error) {

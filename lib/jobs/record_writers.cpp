@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <string_view>
 
 #include "common/error.hpp"
 
@@ -23,6 +24,10 @@ class IntText {
   std::size_t size_ = 0;
 };
 
+bool is_blank(std::string_view s) {
+  return s.find_first_not_of(" \t\r\n") == std::string_view::npos;
+}
+
 }  // namespace
 
 void write_asset_row(output::CsvWriter& assets, const qualys::Asset& a) {
@@ -36,7 +41,14 @@ void write_asset_row(output::CsvWriter& assets, const qualys::Asset& a) {
 void write_kb_rows(output::CsvWriter& vulnkb, output::CsvWriter& cve, const qualys::KbVuln& vuln) {
   IntText qid(vuln.qid);
   vulnkb.write_row({qid.view(), vuln.title, vuln.category, vuln.severity_level});
-  for (const auto& id : vuln.cves) cve.write_row({qid.view(), id});
+  const auto& ids = vuln.cves;
+  for (auto id = ids.begin(); id != ids.end(); ++id) {
+    // An evaluation subscription's KB has `<CVE><ID><![CDATA[]]></ID></CVE>`, and a QID can list
+    // one CVE twice: neither is a pair Jira should import. A QID has a few CVEs, rarely hundreds:
+    // looking back over them beats hashing.
+    if (is_blank(*id) || std::find(ids.begin(), id, *id) != id) continue;
+    cve.write_row({qid.view(), *id});
+  }
 }
 
 void DetectionRowWriter::write(const qualys::DetectionHost& host) {

@@ -13,7 +13,8 @@ namespace qi::jobs {
 
 void write_asset_row(output::CsvWriter& assets, const qualys::Asset& asset);
 
-// One vulnkb.csv row and one cve.csv row per CVE (a QID without CVEs has no cve.csv row).
+// One vulnkb.csv row and one cve.csv row per distinct non-blank CVE ID of the QID, in document
+// order (a QID without CVEs has no cve.csv row; an empty or whitespace-only ID is none).
 void write_kb_rows(output::CsvWriter& vulnkb, output::CsvWriter& cve, const qualys::KbVuln& vuln);
 
 // Writes vm.csv rows: one per distinct (host, QID) pair, in document order of each QID's first

@@ -25,6 +25,10 @@ const xml::ElementNames& detection_names() {
   return names;
 }
 
+// One HOST is held whole until its end tag: more QIDs than Qualys has (a few hundred thousand,
+// retired ones included) cannot be real detections of one host.
+constexpr std::size_t kMaxDetectionsPerHost = std::size_t{1} << 20;
+
 }  // namespace
 
 DetectionParser::DetectionParser(std::function<void(DetectionHost&&)> on_host)
@@ -57,6 +61,12 @@ void DetectionParser::on_text(Path path, std::string text) {
     current_.host_id = *value;
     have_id_ = true;
   } else {
+    if (current_.qids.size() >= kMaxDetectionsPerHost) {
+      throw RefusedDocument("refused XML: host " + std::to_string(current_.host_id) +
+                            " has more than " + std::to_string(kMaxDetectionsPerHost) +
+                            " detections, more than there are QIDs (docs/security.md); check "
+                            "what answers at this address (server, proxy)");
+    }
     current_.qids.push_back(*value);
   }
 }

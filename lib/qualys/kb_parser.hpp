@@ -30,6 +30,7 @@ class KbParser final : public QualysXmlDocument {
   std::function<void(KbVuln&&)> on_vuln_;
   KbVuln current_;
   bool have_qid_ = false;
+  std::size_t cve_bytes_ = 0;  // of current_.cves
   std::size_t vuln_count_ = 0;
   std::optional<std::int64_t> last_qid_;
 };

@@ -43,6 +43,9 @@ asio::awaitable<void> run_with_retries(const CallContext& context, const RetryPo
     } catch (const TransientError& error) {
       failure = error.what();
       wait = error.wait_hint();
+    } catch (const RefusedDocument& error) {
+      throw FatalError(description + ": " + error.what() +
+                       "; not retried, because the same request would get the same refusal");
     }
     if (n >= max_attempts) {
       throw FatalError(description + ": failed after " + std::to_string(n) +

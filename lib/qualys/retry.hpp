@@ -38,8 +38,9 @@ std::chrono::milliseconds backoff_delay(const RetryPolicy& policy, int attempt,
 
 // Runs `attempt(n)` until it returns, retrying on qi::TransientError. Each attempt must start
 // from a clean state (the callers roll their CSV writers back to a mark). Throws qi::FatalError
-// when attempts run out, when the server asks for a wait longer than max_server_wait, or when the
-// next attempt would start after the deadline.
+// when attempts run out, when the server asks for a wait longer than max_server_wait, when the
+// next attempt would start after the deadline, or at once, naming the request, when a response
+// is refused for its content (qi::RefusedDocument: asking again would get the same refusal).
 // Callers pass named objects (not temporaries) for `description` and `attempt`: they are held by
 // reference across suspensions, and GCC 12 mishandles temporaries that live across a co_await.
 using Attempt = std::function<asio::awaitable<void>(int attempt)>;

@@ -15,7 +15,9 @@ namespace qi::xml {
 namespace {
 
 // xmlParseChunk takes an int size, and libxml2 2.9 rejects more than 10 MB of unconsumed input
-// at once ("Huge input lookup") without XML_PARSE_HUGE; feeding in slices keeps both away.
+// at once ("Huge input lookup") without XML_PARSE_HUGE; feeding in slices keeps both away. A
+// construct over its limit is noticed after the slice that crossed it, so libxml2 holds at most
+// one slice more than the limit.
 constexpr std::size_t kSliceBytes = std::size_t{1} << 20;
 
 std::string_view as_view(const xmlChar* s) {
@@ -49,23 +51,88 @@ struct PushParser::Impl {
   ParserLimits limits;
   xmlParserCtxtPtr ctxt = nullptr;
   std::size_t depth = 0;
+  std::size_t text_bytes = 0;  // character data and CDATA since the last tag
+  std::string element;         // the innermost element opened last (for messages)
   bool root_opened = false;
   bool root_closed = false;
   bool finished = false;
-  bool stopped = false;             // no more callbacks are delivered to the handler
-  std::exception_ptr pending;       // thrown by the handler inside a libxml2 callback
-  std::string error;                // first fatal error ("malformed XML at line L: …")
+  bool stopped = false;        // no more callbacks are delivered to the handler
+  std::exception_ptr pending;  // thrown by the handler inside a libxml2 callback
+  std::string error;           // first fatal error ("malformed XML at line L: …")
+  bool refused = false;        // error is a refusal (RefusedDocument), not damage
   std::vector<Attribute> attributes;
   std::vector<std::string> decoded_values;  // storage for attribute values we had to rewrite
 
-  int line() const {
-    return (ctxt != nullptr && ctxt->input != nullptr) ? ctxt->input->line : 0;
+  int line() const { return (ctxt != nullptr && ctxt->input != nullptr) ? ctxt->input->line : 0; }
+
+  // Records a refusal of the document's content (limits, entity references) and stops libxml2.
+  void refuse(const std::string& what) {
+    if (error.empty()) {
+      error = "refused XML at line " + std::to_string(line()) + ": " + what;
+      refused = true;
+    }
+    stop();
   }
 
-  // Records our own error (limits, entity references) and stops libxml2.
-  void fail(const std::string& what) {
-    if (error.empty()) error = "malformed XML at line " + std::to_string(line()) + ": " + what;
-    stop();
+  void refuse_over_limit(const std::string& what, std::size_t limit) {
+    refuse(what + " longer than " + std::to_string(limit) +
+           " bytes, the limit for one such construct (docs/security.md); real Qualys data stays "
+           "far below it, so check what answers at this address (server, proxy)");
+  }
+
+  [[noreturn]] void raise() const {
+    if (refused) throw RefusedDocument(error);
+    throw TransientError(error);
+  }
+
+  // After each chunk: libxml2 keeps an unfinished comment, CDATA section, tag, processing
+  // instruction or DOCTYPE whole in its input buffer (and re-scans it for the end on every chunk),
+  // so what it holds unparsed is exactly what a construct that never ends would grow.
+  void check_held() {
+    const xmlParserInputPtr in = ctxt->input;
+    if (stopped || in == nullptr || in->cur == nullptr || in->end == nullptr) return;
+    const auto held = static_cast<std::size_t>(in->end - in->cur);
+    if (held <= smallest_held_limit()) return;
+    const std::string_view at(reinterpret_cast<const char*>(in->cur), held);
+    if (ctxt->instate == XML_PARSER_CDATA_SECTION) {
+      if (held > limits.max_cdata_bytes)
+        refuse_over_limit("a CDATA section", limits.max_cdata_bytes);
+    } else if (ctxt->instate == XML_PARSER_DTD || ctxt->progressive == XML_PARSER_DTD ||
+               at.starts_with("<!DOCTYPE")) {
+      if (held > limits.max_doctype_bytes) {
+        refuse_over_limit("the DOCTYPE declaration", limits.max_doctype_bytes);
+      }
+    } else if (at.starts_with("<!--")) {
+      if (held > limits.max_comment_bytes) refuse_over_limit("a comment", limits.max_comment_bytes);
+    } else if (at.starts_with("<?")) {
+      if (held > limits.max_comment_bytes) {
+        refuse_over_limit("a processing instruction", limits.max_comment_bytes);
+      }
+    } else if (at.starts_with("<")) {
+      const std::string_view name =
+          at.substr(at.starts_with("</") ? 2 : 1, limits.max_name_bytes + 1);
+      if (name.size() > limits.max_name_bytes && name.find_first_of(" \t\r\n/>") == name.npos) {
+        refuse_over_limit("an element name", limits.max_name_bytes);
+      } else if (held > limits.max_tag_bytes) {
+        refuse_over_limit("a tag with its attributes", limits.max_tag_bytes);
+      }
+    } else if (at.starts_with("&")) {
+      if (held > limits.max_name_bytes) refuse_over_limit("an entity name", limits.max_name_bytes);
+    } else if (held > limits.max_comment_bytes) {
+      refuse_over_limit("unfinished markup", limits.max_comment_bytes);
+    }
+  }
+
+  std::size_t smallest_held_limit() const {
+    return std::min({limits.max_cdata_bytes, limits.max_doctype_bytes, limits.max_comment_bytes,
+                     limits.max_tag_bytes, limits.max_name_bytes});
+  }
+
+  void count_text(std::size_t bytes) {
+    text_bytes += bytes;
+    if (text_bytes > limits.max_text_bytes) {
+      refuse_over_limit("the text of <" + element + ">", limits.max_text_bytes);
+    }
   }
 
   void stop() {
@@ -96,7 +163,7 @@ struct PushParser::Impl {
     if (error.empty() && ctxt->wellFormed == 0) {
       error = "malformed XML at line " + std::to_string(line()) + ": not well-formed";
     }
-    if (!error.empty()) throw TransientError(error);
+    if (!error.empty()) raise();
   }
 
   // ---- libxml2 callbacks (ctx is the Impl, passed as the context's userData) ----
@@ -108,11 +175,25 @@ struct PushParser::Impl {
     auto* self = static_cast<Impl*>(ctx);
     if (self->stopped) return;
     if (++self->depth > self->limits.max_depth) {
-      self->fail("element nesting deeper than " + std::to_string(self->limits.max_depth) +
-                 " levels");
+      self->refuse("element nesting deeper than " + std::to_string(self->limits.max_depth) +
+                   " levels");
+      return;
+    }
+    // libxml2 parses a tag that arrived whole in one chunk before check_held() sees it.
+    const std::string_view name = as_view(localname);
+    const auto too_long = [&](std::string_view n) {
+      return n.size() > self->limits.max_name_bytes;
+    };
+    bool long_attribute_name = false;
+    for (int i = 0; i < nb_attributes; ++i) long_attribute_name |= too_long(as_view(attrs[i * 5]));
+    if (too_long(name) || long_attribute_name) {
+      self->refuse_over_limit(too_long(name) ? "an element name" : "an attribute name",
+                              self->limits.max_name_bytes);
       return;
     }
     self->root_opened = true;
+    self->text_bytes = 0;
+    self->element.assign(name);
     self->guarded([&] {
       self->attributes.clear();
       self->decoded_values.clear();
@@ -149,17 +230,21 @@ struct PushParser::Impl {
     auto* self = static_cast<Impl*>(ctx);
     if (self->stopped) return;
     if (self->depth > 0 && --self->depth == 0) self->root_closed = true;
+    self->text_bytes = 0;
     self->guarded([&] { self->handler.end_element(as_view(localname)); });
   }
 
   static void on_characters(void* ctx, const xmlChar* ch, int len) {
     auto* self = static_cast<Impl*>(ctx);
-    if (self->depth == 0) return;  // whitespace around the root element
+    if (self->depth == 0 || self->stopped) return;  // whitespace around the root element
+    self->count_text(static_cast<std::size_t>(len));
     self->guarded([&] { self->handler.text(as_view(ch, len)); });
   }
 
   static void on_cdata(void* ctx, const xmlChar* value, int len) {
     auto* self = static_cast<Impl*>(ctx);
+    if (self->stopped) return;
+    self->count_text(static_cast<std::size_t>(len));
     self->guarded([&] { self->handler.cdata(as_view(value, len)); });
   }
 
@@ -167,8 +252,8 @@ struct PushParser::Impl {
   // store declarations, so none is defined). libxml2 only warns when the document has an external
   // subset (every Qualys body does); we refuse such documents rather than drop text silently.
   static void on_reference(void* ctx, const xmlChar* name) {
-    static_cast<Impl*>(ctx)->fail("entity '" + std::string(as_view(name)) +
-                                  "' is not expanded (only the predefined XML entities are)");
+    static_cast<Impl*>(ctx)->refuse("entity '" + std::string(as_view(name)) +
+                                    "' is not expanded (only the predefined XML entities are)");
   }
 
   // No entity is ever resolved: not from declarations, not from files, not from the network.
@@ -178,8 +263,29 @@ struct PushParser::Impl {
   static void on_error(void* ctx, xmlErrorPtr err) {
     auto* self = static_cast<Impl*>(ctx);
     if (err == nullptr || err->level != XML_ERR_FATAL || !self->error.empty()) return;
-    self->error = "malformed XML at line " + std::to_string(err->line) + ": " +
+    self->refused = is_refusal(err->code);
+    self->error = std::string(self->refused ? "refused" : "malformed") + " XML at line " +
+                  std::to_string(err->line) + ": " +
                   trimmed(err->message != nullptr ? err->message : "unknown libxml2 error");
+  }
+
+  // libxml2's errors about entities we never define or expand, and its own name limit: the
+  // content itself is refused, and it would be again. Everything else may be a damaged transfer.
+  static bool is_refusal(int code) {
+    switch (code) {
+      case XML_ERR_UNDECLARED_ENTITY:
+      case XML_ERR_UNPARSED_ENTITY:
+      case XML_ERR_ENTITY_IS_EXTERNAL:
+      case XML_ERR_ENTITY_IS_PARAMETER:
+      case XML_ERR_EXT_ENTITY_STANDALONE:
+      case XML_ERR_ENTITY_PE_INTERNAL:
+      case XML_ERR_ENTITY_LOOP:
+      case XML_ERR_ENTITY_BOUNDARY:
+      case XML_ERR_NAME_TOO_LONG:
+        return true;
+      default:
+        return false;
+    }
   }
 };
 
@@ -213,12 +319,10 @@ PushParser::PushParser(SaxHandler& handler, ParserLimits limits)
   impl_->ctxt = xmlCreatePushParserCtxt(&sax, impl_.get(), nullptr, 0, nullptr);
   if (impl_->ctxt == nullptr) throw std::bad_alloc();
   // No XML_PARSE_NOENT (would substitute entities), no XML_PARSE_DTDLOAD/DTDATTR/DTDVALID (would
-  // load the external DTD). XML_PARSE_NONET: belt and braces. XML_PARSE_HUGE: KB DIAGNOSIS and HLD
-  // RESULTS text nodes can be several MB; libxml2 2.9 rejects a text node or unconsumed input
-  // over 10 MB without it. HUGE also disables libxml2's entity amplification check, which is
-  // harmless here because no entity is ever expanded (getEntity returns null).
-  xmlCtxtUseOptions(impl_->ctxt, XML_PARSE_NONET | XML_PARSE_HUGE | XML_PARSE_NOERROR |
-                                     XML_PARSE_NOWARNING);
+  // load the external DTD). XML_PARSE_NONET: belt and braces. No XML_PARSE_HUGE: it lifts
+  // libxml2's own limits (10 MB of unparsed input, 50000-byte names), which stay as a backstop
+  // behind ours; text is delivered as it arrives in SAX mode, so no real field comes near them.
+  xmlCtxtUseOptions(impl_->ctxt, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
 }
 
 PushParser::~PushParser() = default;
@@ -226,10 +330,11 @@ PushParser::~PushParser() = default;
 void PushParser::feed(std::string_view bytes) {
   Impl& impl = *impl_;
   if (impl.finished) throw std::logic_error("PushParser::feed after finish");
-  if (!impl.error.empty()) throw TransientError(impl.error);
+  if (!impl.error.empty()) impl.raise();
   while (!bytes.empty()) {
     const std::size_t n = std::min(bytes.size(), kSliceBytes);
     xmlParseChunk(impl.ctxt, bytes.data(), static_cast<int>(n), 0);
+    impl.check_held();
     impl.check();
     bytes.remove_prefix(n);
   }
@@ -238,11 +343,11 @@ void PushParser::feed(std::string_view bytes) {
 void PushParser::finish() {
   Impl& impl = *impl_;
   if (impl.finished) throw std::logic_error("PushParser::finish called twice");
-  if (!impl.error.empty()) throw TransientError(impl.error);
+  if (!impl.error.empty()) impl.raise();
   impl.finished = true;
   xmlParseChunk(impl.ctxt, nullptr, 0, 1);
   // Truncation is the likelier story than libxml2's "Premature end of data": say so first.
-  if (!impl.pending && !impl.root_closed) {
+  if (!impl.pending && !impl.refused && !impl.root_closed) {
     impl.error = "document ended before its root element closed";
     throw TransientError(impl.error);
   }

@@ -6,8 +6,13 @@
 //    network or file access, no entity is ever expanded: entity declarations are not stored, and
 //    a reference to any entity other than the five predefined ones is an error (billion laughs,
 //    external and parameter entities are bounded in time and memory);
-//  - element nesting deeper than ParserLimits::max_depth is an error;
-//  - malformed XML (including invalid UTF-8) → qi::TransientError("malformed XML at line L: …");
+//  - no construct grows past its ParserLimits (xml/parser_limits.hpp): memory stays bounded
+//    whatever the input, including a comment, CDATA section, tag or text that never ends;
+//  - a document refused for what it contains — an entity reference, a construct over a limit,
+//    nesting deeper than ParserLimits::max_depth — → qi::RefusedDocument("refused XML at line L:
+//    …"): the same request would get the same document, so it is not worth retrying;
+//  - malformed XML (including invalid UTF-8) → qi::TransientError("malformed XML at line L: …"):
+//    it may be a damaged or cut transfer;
 //  - finish() without the root element closed → qi::TransientError("document ended before its
 //    root element closed"): a truncated transfer never passes as a short document;
 //  - libxml2 never prints to stderr (errors go to a per-context structured handler);
@@ -18,13 +23,10 @@
 #include <memory>
 #include <string_view>
 
+#include "xml/parser_limits.hpp"
 #include "xml/sax_handler.hpp"
 
 namespace qi::xml {
-
-struct ParserLimits {
-  std::size_t max_depth = 256;
-};
 
 class PushParser {
  public:
@@ -33,8 +35,8 @@ class PushParser {
   PushParser(const PushParser&) = delete;
   PushParser& operator=(const PushParser&) = delete;
 
-  // Parses the next bytes of the document. Throws on malformed input or a handler exception;
-  // after a throw the parser is unusable (further calls throw TransientError again).
+  // Parses the next bytes of the document. Throws on malformed or refused input or a handler
+  // exception; after a throw the parser is unusable (further calls throw the same error again).
   void feed(std::string_view bytes);
   // Ends the document: throws when it is malformed or its root element is not closed.
   void finish();

@@ -9,15 +9,25 @@
 // Why: pretty-printed Qualys bodies put newlines and indentation around CDATA
 // (`<URL>\n   <![CDATA[https://…]]>\n   </URL>` in host_list_truncated_warning_guide.xml), and
 // that padding is not part of the value; whitespace INSIDE the CDATA is.
+//
+// A value longer than max_bytes (ParserLimits::max_text_bytes) is refused with
+// qi::RefusedDocument: the collector is what holds a field in memory, including the text of
+// child elements, which the parser's own per-element count does not add up.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
+
+#include "xml/parser_limits.hpp"
 
 namespace qi::xml {
 
 class TextCollector {
  public:
+  explicit TextCollector(std::size_t max_bytes = ParserLimits{}.max_text_bytes)
+      : max_bytes_(max_bytes) {}
+
   void text(std::string_view data);
   void cdata(std::string_view data);
   // The element's value; the collector is empty again afterwards.
@@ -26,10 +36,15 @@ class TextCollector {
 
  private:
   void settle_pending();
+  void make_room(std::size_t bytes) const;
 
+  std::size_t max_bytes_;
   std::string value_;
-  std::string pending_;        // character data since the last CDATA section
-  bool pending_blank_ = true;  // pending_ is whitespace only
+  // The current run of character data while it is whitespace only (it may yet be padding around
+  // a CDATA section); a run with other characters goes straight to value_, so a long field is
+  // held once, not twice.
+  std::string pending_;
+  bool pending_blank_ = true;  // the current run is whitespace only (and held in pending_)
   bool saw_cdata_ = false;
 };
 

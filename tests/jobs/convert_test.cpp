@@ -158,6 +158,41 @@ TEST(Convert, RejectsATruncatedDocumentNamingTheFile) {
   EXPECT_FALSE(std::filesystem::exists(out.path() / "vulnkb.csv"));
 }
 
+TEST(Convert, KbWritesOneRowPerDistinctNonBlankCveOfAQid) {
+  TempDir out;
+  const auto input = out.path() / "kb_eval.xml";
+  // The CVE_LIST of an evaluation subscription's KB (an empty ID), plus one CVE listed twice.
+  std::ofstream(input)
+      << "<!DOCTYPE KNOWLEDGE_BASE_VULN_LIST_OUTPUT SYSTEM \"https://qualysapi.invalid/kb.dtd\">\n"
+         "<KNOWLEDGE_BASE_VULN_LIST_OUTPUT><RESPONSE><VULN_LIST><VULN><QID>7</QID>"
+         "<TITLE>t</TITLE><CVE_LIST>"
+         "<CVE><ID><![CDATA[]]></ID><URL><![CDATA[]]></URL></CVE>"
+         "<CVE><ID><![CDATA[CVE-2024-1]]></ID></CVE>"
+         "<CVE><ID>\n   </ID></CVE>"
+         "<CVE><ID><![CDATA[CVE-2024-1]]></ID></CVE>"
+         "</CVE_LIST></VULN></VULN_LIST></RESPONSE></KNOWLEDGE_BASE_VULN_LIST_OUTPUT>\n";
+  convert_files(JobKind::kb, {input}, out.path(), {});
+  EXPECT_EQ(read_file(out.path() / "cve.csv"), "\"QID_CVE\",\"CVE_ID\"\n\"7\",\"CVE-2024-1\"\n");
+}
+
+TEST(Convert, RefusesADocumentWithAnEntityNamingTheFile) {
+  TempDir out;
+  const auto input = out.path() / "kb_entity.xml";
+  std::ofstream(input)
+      << "<!DOCTYPE KNOWLEDGE_BASE_VULN_LIST_OUTPUT SYSTEM \"https://qualysapi.invalid/kb.dtd\">\n"
+         "<KNOWLEDGE_BASE_VULN_LIST_OUTPUT><RESPONSE><VULN_LIST><VULN><QID>7</QID>"
+         "<TITLE>a&nbsp;b</TITLE></VULN></VULN_LIST></RESPONSE></KNOWLEDGE_BASE_VULN_LIST_OUTPUT>";
+  try {
+    convert_files(JobKind::kb, {input}, out.path(), {});
+    FAIL() << "expected an error";
+  } catch (const FatalError& error) {
+    const std::string message = error.what();
+    EXPECT_TRUE(message.starts_with(input.string() + ": refused XML at line 2: entity 'nbsp'"))
+        << message;
+  }
+  EXPECT_FALSE(std::filesystem::exists(out.path() / "vulnkb.csv"));
+}
+
 TEST(Convert, NamesAMissingInput) {
   TempDir out;
   EXPECT_THROW(convert_files(JobKind::vm, {out.path() / "nope.xml"}, out.path(), {}), FatalError);

@@ -10,6 +10,7 @@
 
 #include <boost/algorithm/string/predicate.hpp>
 #include <fstream>
+#include <map>
 #include <thread>
 
 #include "jobs/columns.hpp"
@@ -35,7 +36,14 @@ struct FaultCase {
   std::function<void(config::Config&)> adjust = {};
   std::function<void(sim::SimulatorOptions&)> simulator = {};
   SimulatedQualys::Certificate certificate = SimulatedQualys::Certificate::valid;
+  // Requests each listed endpoint must have received in all (a refusal is not retried).
+  std::map<std::string, std::uint64_t> requests = {};
 };
+
+// One KB window at a time, so the first refused window is the only request made.
+void one_window_at_a_time(config::Config& c) {
+  c.qualys.max_concurrency = 1;
+}
 
 std::ostream& operator<<(std::ostream& out, const FaultCase& c) {
   return out << c.name;
@@ -168,6 +176,25 @@ const std::vector<FaultCase>& fault_cases() {
        {"detection:409-1965:100000"},
        Expect::failed,
        "max_server_wait"},
+      // Refused for its content: the same request would be refused again, so it is made once.
+      {"KbUndeclaredEntityIsRefusedAtOnce",
+       JobKind::kb,
+       {"kb:entity,times=forever"},
+       Expect::failed,
+       "entity 'nbsp' is not expanded",
+       one_window_at_a_time,
+       {},
+       SimulatedQualys::Certificate::valid,
+       {{"kb", 1}}},
+      {"KbEndlessTitleIsRefusedAtOnce",
+       JobKind::kb,
+       {"kb:endless-text,times=forever"},
+       Expect::failed,
+       "the text of <TITLE> longer than 4194304 bytes",
+       one_window_at_a_time,
+       {},
+       SimulatedQualys::Certificate::valid,
+       {{"kb", 1}}},
       {"KbMalformedXmlForever",
        JobKind::kb,
        {"kb:malformed,times=forever"},
@@ -345,6 +372,9 @@ TEST_P(FaultMatrix, EndsInTheExactResultOrACleanFailure) {
       EXPECT_EQ(read_file(config.output.dir / file), "\"previous\",\"" + std::string(file) + "\"\n")
           << file << " was touched by a failed run";
     }
+  }
+  for (const auto& [endpoint, count] : c.requests) {
+    EXPECT_EQ(simulated.simulator().stats().requests[endpoint], count) << endpoint << " requests";
   }
   std::size_t csv_files = 0;
   for (const auto& entry : std::filesystem::directory_iterator(config.output.dir)) {

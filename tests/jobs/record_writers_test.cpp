@@ -60,5 +60,24 @@ TEST(KbRows, WritesOneCveRowPerCveAndNoneForAQidWithout) {
   EXPECT_EQ(read_file(dir.path() / "cve.csv"), "\"1\",\"CVE-1\"\n\"1\",\"CVE-2\"\n");
 }
 
+TEST(KbRows, WritesOneCveRowPerDistinctNonBlankIdOfAQid) {
+  // An evaluation subscription's KB has <CVE><ID><![CDATA[]]></ID></CVE>; a QID can list a CVE
+  // twice. The same CVE under two QIDs is two pairs.
+  TempDir dir;
+  {
+    auto vulnkb = output::CsvWriter::create(dir.path() / "vulnkb.csv");
+    auto cve = output::CsvWriter::create(dir.path() / "cve.csv");
+    write_kb_rows(vulnkb, cve, {1, "T", "C", "5", {"", "CVE-1", " \t\r\n", "CVE-2", "CVE-1"}});
+    write_kb_rows(vulnkb, cve, {2, "U", "D", "1", {"CVE-1", "CVE-1"}});
+    write_kb_rows(vulnkb, cve, {3, "V", "E", "2", {""}});
+    EXPECT_EQ(vulnkb.rows(), 3u);
+    EXPECT_EQ(cve.rows(), 3u);
+    vulnkb.flush();
+    cve.flush();
+  }
+  EXPECT_EQ(read_file(dir.path() / "cve.csv"),
+            "\"1\",\"CVE-1\"\n\"1\",\"CVE-2\"\n\"2\",\"CVE-1\"\n");
+}
+
 }  // namespace
 }  // namespace qi::jobs

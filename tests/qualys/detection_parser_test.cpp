@@ -102,5 +102,23 @@ TEST(DetectionParser, FailsWhenTheBodyIsTruncatedAfterSomeHosts) {
   EXPECT_THROW(parse_detections(cut), TransientError);
 }
 
+TEST(DetectionParser, RefusesAHostWithMoreDetectionsThanThereAreQids) {
+  // A HOST is held whole until its end tag: an endless DETECTION_LIST must not grow it unbounded.
+  std::string doc =
+      "<HOST_LIST_VM_DETECTION_OUTPUT><RESPONSE><HOST_LIST><HOST><ID>5</ID><DETECTION_LIST>";
+  const std::string_view detection = "<DETECTION><QID>1</QID></DETECTION>";
+  doc.reserve(doc.size() + detection.size() * ((std::size_t{1} << 20) + 1) + 100);
+  for (std::size_t i = 0; i <= (std::size_t{1} << 20); ++i) doc += detection;
+  doc += "</DETECTION_LIST></HOST></HOST_LIST></RESPONSE></HOST_LIST_VM_DETECTION_OUTPUT>";
+  try {
+    parse_detections(doc, 1 << 20);
+    FAIL() << "not refused";
+  } catch (const RefusedDocument& e) {
+    EXPECT_NE(std::string(e.what()).find("host 5 has more than 1048576 detections"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
 }  // namespace
 }  // namespace qi::qualys

@@ -115,14 +115,44 @@ TEST(KbParser, StreamsAManyVulnDocumentFedInNetworkSizedChunks) {
   doc += "</VULN_LIST></RESPONSE></KNOWLEDGE_BASE_VULN_LIST_OUTPUT>";
   std::int64_t expected = 0;
   bool in_order = true;
-  KbParser p([&](KbVuln&& v) {
-    in_order = in_order && v.qid == ++expected && v.cves.size() == 1;
-  });
-  for (std::size_t i = 0; i < doc.size(); i += 16384) p.feed(std::string_view(doc).substr(i, 16384));
+  KbParser p([&](KbVuln&& v) { in_order = in_order && v.qid == ++expected && v.cves.size() == 1; });
+  for (std::size_t i = 0; i < doc.size(); i += 16384)
+    p.feed(std::string_view(doc).substr(i, 16384));
   p.finish();
   EXPECT_EQ(p.vuln_count(), static_cast<std::size_t>(kVulns));
   EXPECT_TRUE(in_order);
   EXPECT_EQ(p.last_qid(), kVulns);
+}
+
+TEST(KbParser, RefusesATitleWhoseChildElementsAddUpPastTheTextLimit) {
+  // Each child's text is under the parser's per-element count; the collected TITLE is not.
+  std::string doc =
+      "<KNOWLEDGE_BASE_VULN_LIST_OUTPUT><RESPONSE><VULN_LIST><VULN><QID>1</QID><TITLE>";
+  const std::string child = "<B>" + std::string(std::size_t{1} << 20, 't') + "</B>";
+  for (int i = 0; i < 5; ++i) doc += child;
+  doc += "</TITLE></VULN></VULN_LIST></RESPONSE></KNOWLEDGE_BASE_VULN_LIST_OUTPUT>";
+  try {
+    parse_kb(doc, 65536);
+    FAIL() << "not refused";
+  } catch (const RefusedDocument& e) {
+    EXPECT_NE(std::string(e.what()).find("longer than 4194304 bytes"), std::string::npos)
+        << e.what();
+  }
+}
+
+TEST(KbParser, RefusesAVulnWithMoreCvesThanAnyRealQid) {
+  // A VULN is held whole until its end tag: an endless CVE_LIST must not grow it without bound.
+  std::string doc =
+      "<KNOWLEDGE_BASE_VULN_LIST_OUTPUT><RESPONSE><VULN_LIST><VULN><QID>7</QID><CVE_LIST>";
+  for (int i = 0; i < 65537; ++i) doc += "<CVE><ID>C</ID></CVE>";
+  doc += "</CVE_LIST></VULN></VULN_LIST></RESPONSE></KNOWLEDGE_BASE_VULN_LIST_OUTPUT>";
+  try {
+    parse_kb(doc, 65536);
+    FAIL() << "not refused";
+  } catch (const RefusedDocument& e) {
+    EXPECT_NE(std::string(e.what()).find("QID 7 lists more than 65536 CVEs"), std::string::npos)
+        << e.what();
+  }
 }
 
 }  // namespace

@@ -86,6 +86,21 @@ TEST(Retry, DoesNotRetryFatalErrors) {
   EXPECT_EQ(attempts, 1);
 }
 
+TEST(Retry, FailsAtOnceNamingTheRequestWhenADocumentIsRefused) {
+  int attempts = 0;
+  auto failure = run(no_deadline(), fast_policy(), [&](int n) -> asio::awaitable<void> {
+    attempts = n;
+    throw RefusedDocument("refused XML at line 3: entity 'nbsp' is not expanded");
+    co_return;
+  });
+  EXPECT_EQ(attempts, 1);
+  ASSERT_TRUE(failure);
+  EXPECT_EQ(message_of(failure),
+            "KB window 1-100: refused XML at line 3: entity 'nbsp' is not expanded; not retried, "
+            "because the same request would get the same refusal");
+  EXPECT_THROW(std::rethrow_exception(failure), FatalError);
+}
+
 TEST(Retry, WaitsAtLeastAsLongAsTheServerAsks) {
   const auto start = std::chrono::steady_clock::now();
   auto failure = run(no_deadline(), fast_policy(), [&](int n) -> asio::awaitable<void> {

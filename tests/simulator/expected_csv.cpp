@@ -79,7 +79,13 @@ void write_expected_csv(const DataSpec& spec, const std::filesystem::path& dir,
     const SimVuln v = vuln_at(spec, i);
     const std::string qid = std::to_string(v.qid);
     kb.row({qid, v.title, v.category, std::to_string(v.severity)});
-    for (const auto& c : v.cves) cve.row({qid, c.id});
+    // One row per distinct non-blank (QID, CVE) pair: the rule of jobs::write_kb_rows. The
+    // generator draws a QID's CVE numbers independently, so at scale a QID can list one twice.
+    std::set<std::string> listed;
+    for (const auto& c : v.cves) {
+      if (c.id.find_first_not_of(" \t\r\n") == std::string::npos) continue;
+      if (listed.insert(c.id).second) cve.row({qid, c.id});
+    }
   }
 
   CsvFile vm(dir / "vm.csv");

@@ -43,6 +43,8 @@ const std::map<std::string_view, FaultKind>& kinds() {
       {"endless-header", FaultKind::endless_header},
       {"endless-string", FaultKind::endless_string},
       {"endless-keep-alive", FaultKind::endless_keep_alive},
+      {"entity", FaultKind::entity_reference},
+      {"endless-text", FaultKind::endless_text},
       {"foreign-warning-url", FaultKind::foreign_warning_url}};
   return map;
 }

@@ -44,6 +44,8 @@ enum class FaultKind {
   endless_header,         // a response head whose one header field never ends
   endless_string,         // a CSAM page whose first asset's name never ends
   endless_keep_alive,     // a KB answer of keep-alive comments, as fast as the client reads
+  entity_reference,       // KB: an undeclared entity (&nbsp;) outside CDATA in the first VULN
+  endless_text,           // KB: a TITLE whose text never ends (for the parser's text limit)
   foreign_warning_url,    // WARNING URL pointing at another host (ARG host, default evil.invalid)
 };
 

@@ -74,7 +74,12 @@ ServedKb served_kb(SimClient& client, const std::string& form) {
     out.qids.push_back(std::stoll(qid));
     out.vulnkb.push_back(csv_row(
         {qid, doc.text(at + "TITLE"), doc.text(at + "CATEGORY"), doc.text(at + "SEVERITY_LEVEL")}));
-    for (const auto& id : doc.texts(at + "CVE_LIST/CVE/ID")) out.cve.push_back(csv_row({qid, id}));
+    // What a correct client writes: one row per distinct non-blank (QID, CVE) pair.
+    std::set<std::string> listed;
+    for (const auto& id : doc.texts(at + "CVE_LIST/CVE/ID")) {
+      if (id.find_first_not_of(" \t\r\n") == std::string::npos) continue;
+      if (listed.insert(id).second) out.cve.push_back(csv_row({qid, id}));
+    }
   }
   return out;
 }

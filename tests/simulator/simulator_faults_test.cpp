@@ -206,6 +206,22 @@ TEST_F(SimulatorFaults, HugeBodyNeverEnds) {
   EXPECT_EQ(response.error, boost::beast::http::error::body_limit);
 }
 
+TEST_F(SimulatorFaults, EntityAppearsOutsideCdataInAKbValue) {
+  sim().add_fault(parse_fault_spec("kb:entity"));
+  const auto response = client().v2(kKb, "action=list");
+  EXPECT_TRUE(response.complete);
+  EXPECT_NE(response.body.find("<CATEGORY>&nbsp;"), std::string::npos);
+  EXPECT_EQ(client().v2(kKb, "action=list").body.find("&nbsp;"), std::string::npos);
+}
+
+TEST_F(SimulatorFaults, EndlessTextNeverEndsItsTitle) {
+  sim().add_fault(parse_fault_spec("kb:endless-text"));
+  client().body_cap = 2 << 20;
+  const auto response = client().v2(kKb, "action=list");
+  EXPECT_FALSE(response.complete);
+  EXPECT_NE(response.body.find("<TITLE>AAAA"), std::string::npos);
+}
+
 TEST_F(SimulatorFaults, ForeignWarningUrlPointsAtAnotherHost) {
   sim().add_fault(parse_fault_spec("detection:foreign-warning-url:evil.example"));
   const XmlDoc doc(client().v2(kHld, "action=list").body);

@@ -192,6 +192,12 @@ asio::awaitable<void> handle_kb(Exchange& ex, ResponseWriter& writer, const Head
     const std::string comment = keep_alive_comment("KNOWLEDGE_BASE_VULN_LIST_OUTPUT");
     for (;;) co_await writer.write(comment);  // until the client goes away
   }
+  if (has(ex.fault, FaultKind::endless_text)) {
+    co_await writer.write(kb_vuln_list_open() + "  <VULN>\n    <QID>1</QID>\n    <TITLE>");
+    const std::string text(std::size_t{64} << 10, 'A');
+    while (writer.body_bytes() < kHugeBodyCap) co_await writer.write(text);
+    co_return;
+  }
   bool list_open = false;
   std::int64_t emitted = 0;
   std::string record;
@@ -218,6 +224,10 @@ asio::awaitable<void> handle_kb(Exchange& ex, ResponseWriter& writer, const Head
     }
     if (emitted == 0 && has(ex.fault, FaultKind::invalid_utf8)) vuln.title += " \xff\xfe\xc3";
     append_kb_vuln(record, vuln, details != "None");
+    if (emitted == 0 && has(ex.fault, FaultKind::entity_reference)) {
+      // An HTML entity outside CDATA, as from a server or proxy that HTML-escapes text.
+      record.insert(record.find("<CATEGORY>") + 10, "&nbsp;");
+    }
     // Keep-alive comments between VULNs too: after the third, then every 50th.
     if (++emitted == 3 || emitted % 50 == 0) record += keep_alive_comment("KNOWLEDGE_BASE_VULN_LIST_OUTPUT");
     co_await writer.write(record);

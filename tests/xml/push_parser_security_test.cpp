@@ -16,6 +16,7 @@ using testing::RecordingHandler;
 // Parses doc; returns the error message ("" when it parsed) and the events.
 struct Outcome {
   std::string error;
+  bool refused = false;  // RefusedDocument (not retried) rather than TransientError
   std::vector<std::string> events;
 };
 
@@ -26,6 +27,9 @@ Outcome parse(std::string_view doc, ParserLimits limits = {}) {
     PushParser p(h, limits);
     p.feed(doc);
     p.finish();
+  } catch (const RefusedDocument& e) {
+    out.error = e.what();
+    out.refused = true;
   } catch (const TransientError& e) {
     out.error = e.what();
   }
@@ -52,8 +56,31 @@ TEST(PushParserSecurity, RefusesBillionLaughsQuicklyWithoutExpanding) {
   const auto start = std::chrono::steady_clock::now();
   const Outcome o = parse(doc);
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
-  EXPECT_NE(o.error.find("malformed XML at line"), std::string::npos) << o.error;
+  EXPECT_NE(o.error.find("refused XML at line"), std::string::npos) << o.error;
+  EXPECT_TRUE(o.refused);
   EXPECT_FALSE(any_event_contains(o, "lollol"));
+}
+
+TEST(PushParserSecurity, RefusesAnUndeclaredEntityAsContentNotAsADamagedTransfer) {
+  // Without a DOCTYPE libxml2 itself reports the undeclared entity; with the external subset every
+  // Qualys body has, it only warns and we refuse. Both times the same body would come again.
+  const Outcome bare = parse("<A>x &nbsp; y</A>");
+  EXPECT_TRUE(bare.refused) << bare.error;
+  EXPECT_NE(bare.error.find("Entity 'nbsp' not defined"), std::string::npos) << bare.error;
+  const Outcome qualys_shaped =
+      parse("<!DOCTYPE A SYSTEM \"https://qualysapi.invalid/a.dtd\"><A>x &nbsp; y</A>");
+  EXPECT_TRUE(qualys_shaped.refused) << qualys_shaped.error;
+  EXPECT_NE(qualys_shaped.error.find("entity 'nbsp' is not expanded"), std::string::npos)
+      << qualys_shaped.error;
+}
+
+TEST(PushParserSecurity, KeepsMalformedAndTruncatedDocumentsRetryable) {
+  const Outcome malformed = parse("<A><B></C></A>");
+  EXPECT_NE(malformed.error.find("malformed XML at line 1"), std::string::npos) << malformed.error;
+  EXPECT_FALSE(malformed.refused);
+  const Outcome truncated = parse("<A><B>text");
+  EXPECT_EQ(truncated.error, "document ended before its root element closed");
+  EXPECT_FALSE(truncated.refused);
 }
 
 TEST(PushParserSecurity, DoesNotExpandAnEntityUsedInAnAttribute) {
@@ -68,6 +95,7 @@ TEST(PushParserSecurity, DoesNotExpandAnInternalEntityEvenWithAnExternalSubset) 
       "<!DOCTYPE A SYSTEM \"https://qualysapi.invalid/a.dtd\" [<!ENTITY e \"expanded\">]>"
       "<A>&e;</A>");
   EXPECT_NE(o.error.find("entity 'e' is not expanded"), std::string::npos) << o.error;
+  EXPECT_TRUE(o.refused);
   EXPECT_FALSE(any_event_contains(o, "expanded"));
 }
 
@@ -76,6 +104,7 @@ TEST(PushParserSecurity, NeverReadsAnExternalEntityFile) {
       "<?xml version=\"1.0\"?><!DOCTYPE A [<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]>"
       "<A>&xxe;</A>");
   EXPECT_FALSE(o.error.empty());
+  EXPECT_TRUE(o.refused) << o.error;
   EXPECT_FALSE(any_event_contains(o, "root:"));
 }
 
@@ -91,8 +120,7 @@ TEST(PushParserSecurity, NeverLoadsParameterEntities) {
 TEST(PushParserSecurity, IgnoresAnHttpsDtdWithoutFetchingIt) {
   // An unroutable address: a fetch attempt would fail or hang; the parse must just succeed.
   const auto start = std::chrono::steady_clock::now();
-  const Outcome o = parse(
-      "<!DOCTYPE A SYSTEM \"https://192.0.2.1/never.dtd\"><A><B>1</B></A>");
+  const Outcome o = parse("<!DOCTYPE A SYSTEM \"https://192.0.2.1/never.dtd\"><A><B>1</B></A>");
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(1));
   EXPECT_EQ(o.error, "");
   EXPECT_EQ(o.events, (std::vector<std::string>{"<A>", "<B>", "T:1", "</B>", "</A>"}));
@@ -110,6 +138,7 @@ TEST(PushParserSecurity, RejectsNestingDeeperThanTheLimit) {
   for (int i = 0; i < 300; ++i) deep += "</a>";
   const Outcome o = parse(deep);
   EXPECT_NE(o.error.find("element nesting deeper than 256 levels"), std::string::npos) << o.error;
+  EXPECT_TRUE(o.refused);
 }
 
 TEST(PushParserSecurity, AcceptsNestingAtTheLimit) {

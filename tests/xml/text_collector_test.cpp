@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "common/error.hpp"
+
 namespace qi::xml {
 namespace {
 
@@ -47,6 +49,38 @@ TEST(TextCollector, IsEmptyAgainAfterTake) {
   (void)c.take();
   c.text(" y ");
   EXPECT_EQ(c.take(), " y ");
+}
+
+TEST(TextCollector, RefusesAValueLongerThanItsLimitWhateverThePieces) {
+  // The parser counts the text between two tags; the collector also adds up child elements'
+  // text, which is what it holds in memory.
+  TextCollector c(10);
+  c.text("12345");
+  c.cdata("678");
+  EXPECT_THROW(c.text("9ab"), RefusedDocument);
+}
+
+TEST(TextCollector, CountsWhitespaceItMayStillDropTowardsTheLimit) {
+  TextCollector c(10);
+  c.text("     ");
+  EXPECT_THROW(c.text("      "), RefusedDocument);
+}
+
+TEST(TextCollector, AcceptsAValueOfExactlyItsLimit) {
+  TextCollector c(10);
+  c.text("12345");
+  c.cdata("67890");
+  EXPECT_EQ(c.take(), "1234567890");
+}
+
+TEST(TextCollector, KeepsABlankRunThatTurnsNonBlankWholeBesideCdata) {
+  TextCollector c;
+  c.cdata("a");
+  c.text("  ");
+  c.text(" b ");
+  c.text("\n");
+  c.cdata("c");
+  EXPECT_EQ(c.take(), "a   b \nc");
 }
 
 }  // namespace
