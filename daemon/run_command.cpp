@@ -1,6 +1,7 @@
 // `run JOB...`: the jobs once, now, concurrently under the shared rate governor.
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -84,12 +85,17 @@ int run_command(const CommandLine& line) {
   }
   io.run();
 
-  bool all_ok = true;
-  for (const auto& outcome : outcomes) {
-    if (outcome.status != jobs::RunStatus::succeeded) all_ok = false;
-  }
   if (interrupted) return kExitInterrupted;
-  return all_ok ? kExitOk : kExitJobFailed;
+  // A job that published nothing outweighs one that published but could not record it all.
+  int exit_code = kExitOk;
+  for (const auto& outcome : outcomes) {
+    if (outcome.status == jobs::RunStatus::published_state_not_saved) {
+      exit_code = std::max(exit_code, kExitStateNotSaved);
+    } else if (outcome.status != jobs::RunStatus::succeeded) {
+      return kExitJobFailed;
+    }
+  }
+  return exit_code;
 }
 
 }  // namespace qi::daemon
