@@ -161,6 +161,10 @@ void publish_checked(JobEnvironment& env, output::Publication& publication,
   }
 
   publication.commit();
+  std::string names;
+  for (const auto& file : files) names += (names.empty() ? "" : ", ") + file.name;
+  log::info(fmt::format("{}: published {}", job, names),
+            {{"JOB", job}, {"RUN_ID", env.context.run_id}});
 
   // Published: from here on a failure is reported as what it is, not as a failed run.
   save_after_publishing(env, result, std::string(output::kManifestFile), [&] {
