@@ -37,6 +37,8 @@ using Findings = std::map<std::string, std::optional<output::ManifestFile>>;
 
 Findings examine(const std::filesystem::path& dir, const output::Manifest& manifest) {
   Findings findings;
+  // Without a manifest nothing claims anything (files put there by hand, say): left alone.
+  if (!std::filesystem::exists(dir / output::kManifestFile)) return findings;
   for (const auto& [name, job] : kOwners) {
     const std::string file(name);
     const auto identity = output::identity_of(dir / file);

@@ -16,7 +16,8 @@ namespace qi::jobs {
 // otherwise the file is hashed, and an entry whose contents differ is rebuilt from it (rows,
 // bytes, SHA-256; the job that owns the file; no run ID; published_at from the file's mtime).
 // Entries of files that are gone are removed, files without an entry get one, and the reference
-// checks are recomputed when an entry changed. Logs each repair; returns the names repaired.
+// checks are recomputed when an entry changed. An output directory without a manifest is left
+// alone (nothing in it claims anything). Logs each repair; returns the names repaired.
 // Throws qi::FatalError when the manifest cannot be written.
 std::vector<std::string> repair_manifest(const config::Config& config);
 

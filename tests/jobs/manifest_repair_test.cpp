@@ -140,6 +140,13 @@ TEST_F(ManifestRepair, RemovesEntriesOfMissingFilesAndAddsFilesWithoutOne) {
   expect_true_to_the_files();
 }
 
+TEST_F(ManifestRepair, LeavesAnOutputDirectoryWithoutAManifestAlone) {
+  run(JobKind::vm);
+  std::filesystem::remove(manifest_path());  // e.g. files put there by hand
+  EXPECT_TRUE(jobs::repair_manifest(config).empty());
+  EXPECT_FALSE(std::filesystem::exists(manifest_path()));
+}
+
 TEST_F(ManifestRepair, RecordsEachPublishedFilesIdentity) {
   run(JobKind::kb);
   const auto manifest = output::read_manifest(config.output.dir);
