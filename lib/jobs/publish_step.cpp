@@ -167,6 +167,8 @@ void publish_checked(JobEnvironment& env, output::Publication& publication,
             {{"JOB", job}, {"RUN_ID", env.context.run_id}});
 
   // Published: from here on a failure is reported as what it is, not as a failed run.
+  // Empty unless computed for this publication: an older manifest's checks are not this run's.
+  std::map<std::string, output::ReferenceCheck> references;
   save_after_publishing(env, result, std::string(output::kManifestFile), [&] {
     const auto published_at = now_iso();
     std::map<std::string, output::ManifestFile> entries;
@@ -181,7 +183,7 @@ void publish_checked(JobEnvironment& env, output::Publication& publication,
                             published_at,
                             identity.value_or(output::FileIdentity{})};
     }
-    const auto references = check_references(dir, env.config.state.dir);
+    references = check_references(dir, env.config.state.dir);
     // A `run` beside the daemon publishes too: re-read under the lock, so that neither
     // rewrite loses the other's entries (the slow parts above stay outside it).
     const auto lock =
@@ -192,7 +194,7 @@ void publish_checked(JobEnvironment& env, output::Publication& publication,
     output::write_manifest(dir, manifest);
   });
 
-  for (const auto& [name, check] : manifest.references) {
+  for (const auto& [name, check] : references) {
     if (check.count == 0) continue;
     std::string first;
     for (const auto& id : check.first) first += (first.empty() ? "" : ", ") + id;
@@ -202,7 +204,7 @@ void publish_checked(JobEnvironment& env, output::Publication& publication,
                {"CHECK", name},
                {"COUNT", std::to_string(check.count)}});
   }
-  result.references = manifest.references;
+  result.references = std::move(references);
 }
 
 }  // namespace qi::jobs
