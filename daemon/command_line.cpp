@@ -24,15 +24,18 @@ Commands:
   (none)                 run as a daemon in the foreground: fire the jobs on their schedules
   run [--force] [--full] JOB...
                          run assets, kb, vm (or all) once, now; exit 0 only if every job published;
-                         --force publishes even if a file shrank below min_ratio or the asset
-                         count is off (once, after you checked the drop is real); --full pulls
-                         everything even where an incremental pull would do
+                         a job whose lock another process holds is named and left out, the
+                         others run; --force publishes even if a file shrank below min_ratio or
+                         the asset count is off (once, after you checked the drop is real);
+                         --full pulls everything even where an incremental pull would do
   check                  validate the configuration and the credentials file, print each problem
   next [--count N]       print the next run times of each job (default 5)
   status                 print what each job did last and when it runs next (from state.dir)
   convert kb|vm|assets --input FILE... --output DIR
                          convert saved API responses (KB/detection XML, CSAM JSON pages) to the
-                         same CSV files, published atomically into DIR
+                         same CSV files, published atomically into DIR; with --config, written
+                         exactly as run writes them (output.double_backslashes); warns when the
+                         last input is one page of a longer answer (WARNING 1980)
 
 Options:
   --config PATH          configuration file (default /etc/qualys-insight/config.yaml)
@@ -40,9 +43,10 @@ Options:
   --version              show the version
 
 Exit codes:
-  0  success            1  a job failed (nothing published for it; previous files kept)
+  0  success            1  a job failed or did not start (nothing published for it;
+                           previous files kept)
   2  usage error        3  invalid configuration or credentials
-  4  interrupted by SIGINT/SIGTERM before the jobs finished
+  4  run: interrupted by SIGINT, SIGTERM or SIGHUP before the jobs finished
 
 Documentation: docs/operator-guide.md, docs/configuration.md, docs/troubleshooting.md
 )";
@@ -68,10 +72,12 @@ CommandLine parse_command_line(int argc, const char* const argv[]) {
     }
     if (arg == "--config" || arg == "-c") {
       line.config = std::string(need_value(i, arg));
+      line.config_given = true;
       continue;
     }
     if (arg.starts_with("--config=")) {
       line.config = std::string(arg.substr(9));
+      line.config_given = true;
       continue;
     }
     if (!have_command) {

@@ -22,6 +22,7 @@ enum class Command { daemon, run, check, next, status, convert, help, version };
 struct CommandLine {
   Command command = Command::daemon;
   std::filesystem::path config = "/etc/qualys-insight/config.yaml";
+  bool config_given = false;      // --config on the command line (convert reads a config only then)
   std::vector<std::string> jobs;  // run: assets, kb, vm (all expanded)
   bool force = false;             // run --force: skip the shrink guard and the count check once
   bool full = false;              // run --full: no incremental pull

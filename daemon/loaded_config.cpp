@@ -10,8 +10,10 @@
 #include "jobs/incremental_base.hpp"
 #include "jobs/manifest_repair.hpp"
 #include "net/origin.hpp"
+#include "net/tls_context.hpp"
 #include "output/publication.hpp"
 #include "schedule/cron_expression.hpp"
+#include "state/state_dir.hpp"
 
 namespace qi::daemon {
 
@@ -21,11 +23,19 @@ void check_schedules(const config::Config& config, std::vector<ConfigError>& pro
   const std::pair<const char*, const config::JobSchedule*> jobs[] = {
       {"assets", &config.jobs.assets}, {"kb", &config.jobs.kb}, {"vm", &config.jobs.vm}};
   for (const auto& [name, job] : jobs) {
+    const std::string key = std::string("jobs.") + name + ".schedule";
     try {
-      schedule::CronExpression::parse(job->schedule);
+      const auto expression = schedule::CronExpression::parse(job->schedule);
+      // A disabled job's schedule is never used, so an expression that never fires is only a
+      // mistake when the job is enabled.
+      if (auto reason = expression.never_fires_reason(); reason && job->enabled) {
+        problems.emplace_back(config.source.string(), key,
+                              "\"" + job->schedule + "\" " + *reason +
+                                  "; to run the job only by hand, set jobs." + name +
+                                  ".enabled: false");
+      }
     } catch (const std::exception& error) {
-      problems.emplace_back(config.source.string(), std::string("jobs.") + name + ".schedule",
-                            error.what());
+      problems.emplace_back(config.source.string(), key, error.what());
     }
     if (!job->time_zone.empty()) {
       try {
@@ -36,6 +46,24 @@ void check_schedules(const config::Config& config, std::vector<ConfigError>& pro
                                   "' (see /usr/share/zoneinfo; e.g. Europe/Berlin)");
       }
     }
+  }
+}
+
+// What the loader cannot see in the file itself and a run would fail on, or leak through.
+void check_files(const config::Config& config, std::vector<ConfigError>& problems) {
+  const std::string file = config.source.string();
+  if (!config.qualys.ca_file.empty()) {
+    if (auto problem = net::ca_file_problem(config.qualys.ca_file.string())) {
+      problems.emplace_back(file, "qualys.ca_file", *problem);
+    }
+  }
+  try {
+    output::check_output_dir(config.output.dir);
+  } catch (const std::exception& error) {
+    problems.emplace_back(file, "output.dir", error.what());
+  }
+  if (auto problem = state::state_dir_problem(config.state.dir)) {
+    problems.emplace_back(file, "state.dir", *problem);
   }
 }
 
@@ -99,6 +127,7 @@ std::vector<ConfigError> find_problems(const std::filesystem::path& config_file)
   auto problems = config::check_config(config_file, &config);
   if (!problems.empty()) return problems;
   check_schedules(config, problems);
+  check_files(config, problems);
   try {
     auto credentials = config::load_credentials(config.qualys.credentials_file);
     endpoints_of(config, credentials);

@@ -30,7 +30,8 @@ void warn_about_credentials_permissions(const config::Config& config);
 // manifest.json match the files on disk (jobs/manifest_repair.hpp); logs what it did.
 void sweep_interrupted_runs(const config::Config& config);
 
-// Every problem of the configuration (config, credentials, schedules, endpoints), for `check`.
+// Every problem of the configuration (config, credentials, schedules that are invalid or never
+// fire, endpoints, ca_file, output.dir and state.dir), for `check`.
 std::vector<ConfigError> find_problems(const std::filesystem::path& config_file);
 
 }  // namespace qi::daemon

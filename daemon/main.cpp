@@ -1,6 +1,7 @@
 // qualys-insightd: wiring only. Parse argv, hand over to the command, map errors to exit codes.
 #include <spdlog/spdlog.h>
 
+#include <csignal>
 #include <iostream>
 
 #include "command_line.hpp"
@@ -14,6 +15,10 @@
 
 int main(int argc, char* argv[]) {
   using namespace qi::daemon;
+  // Output into a closed pipe (`run all | head -1`) must fail the write (EPIPE, which the log and
+  // std::cout ignore), not kill a run half way with its temp files left: the jobs finish, and
+  // the exit code says how they did.
+  std::signal(SIGPIPE, SIG_IGN);
   CommandLine line;
   try {
     line = parse_command_line(argc, argv);

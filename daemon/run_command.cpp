@@ -1,7 +1,6 @@
 // `run JOB...`: the jobs once, now, concurrently under the shared rate governor.
 #include <spdlog/spdlog.h>
 
-#include <algorithm>
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -10,6 +9,7 @@
 #include <csignal>
 
 #include "commands.hpp"
+#include "common/error.hpp"
 #include "jobs/job_runner.hpp"
 #include "loaded_config.hpp"
 #include "logging.hpp"
@@ -21,6 +21,72 @@ namespace qi::daemon {
 
 namespace asio = boost::asio;
 
+namespace {
+
+// One job named on the command line: the lock it runs under, or why it did not start.
+struct RequestedJob {
+  jobs::JobKind kind{};
+  std::optional<state::JobLock> lock;
+  std::string not_started;  // the reason, when the lock could not be taken
+  jobs::RunOutcome outcome;
+};
+
+// The same job never runs twice at once on this machine, also beside the service. A job whose
+// lock is taken is named with its holder and left out; the others still run.
+RequestedJob take_lock(const config::Config& config, const std::string& name) {
+  RequestedJob job;
+  job.kind = *jobs::job_from_name(name);
+  try {
+    std::string holder;
+    job.lock = state::JobLock::try_acquire(config.state.dir, name, "run", &holder);
+    if (!job.lock) job.not_started = "the job is already running in " + holder;
+  } catch (const FatalError& error) {
+    job.not_started = error.what();
+  }
+  if (!job.not_started.empty()) spdlog::error("{}: not started: {}", name, job.not_started);
+  return job;
+}
+
+// `nohup qualys-insightd run all` starts the run with SIGHUP ignored, on purpose: it stays so.
+bool ignored_from_start(int signal) {
+  struct sigaction current {};
+  return ::sigaction(signal, nullptr, &current) == 0 && current.sa_handler == SIG_IGN;
+}
+
+std::string_view signal_name(int signal) {
+  switch (signal) {
+    case SIGINT:
+      return "SIGINT";
+    case SIGHUP:
+      return "SIGHUP (the terminal or the SSH session went away)";
+    default:
+      return "SIGTERM";
+  }
+}
+
+// One line at the end when not everything published: the reasons were logged as they happened,
+// possibly thousands of lines earlier.
+void log_summary(const std::vector<RequestedJob>& requested) {
+  std::string text;
+  std::string not_saved;
+  for (const auto& job : requested) {
+    if (job.lock && job.outcome.status == jobs::RunStatus::succeeded) continue;
+    if (job.lock && job.outcome.status == jobs::RunStatus::published_state_not_saved) {
+      not_saved += (not_saved.empty() ? "" : ", ") + std::string(jobs::job_name(job.kind));
+      continue;
+    }
+    if (!text.empty()) text += ", ";
+    text += std::string(jobs::job_name(job.kind)) + " " +
+            (job.lock ? std::string(jobs::run_status_name(job.outcome.status)) : "not started");
+  }
+  if (!text.empty()) spdlog::error("not every job published: {} (reasons above)", text);
+  if (!not_saved.empty()) {
+    spdlog::error("published, state not saved: {} (reasons above)", not_saved);
+  }
+}
+
+}  // namespace
+
 int run_command(const CommandLine& line) {
   auto loaded = load_everything(line.config);
   set_log_level(loaded.config.logging.level);
@@ -28,17 +94,8 @@ int run_command(const CommandLine& line) {
   output::check_output_dir(loaded.config.output.dir);
   sweep_interrupted_runs(loaded.config);
 
-  // The same job never runs twice at once on this machine, also beside the service.
-  std::vector<state::JobLock> locks;
-  for (const auto& job : line.jobs) {
-    std::string holder;
-    auto lock = state::JobLock::try_acquire(loaded.config.state.dir, job, "run", &holder);
-    if (!lock) {
-      spdlog::error("{}: not started: the job is already running in {}", job, holder);
-      return kExitJobFailed;
-    }
-    locks.push_back(std::move(*lock));
-  }
+  std::vector<RequestedJob> requested;
+  for (const auto& name : line.jobs) requested.push_back(take_lock(loaded.config, name));
 
   asio::io_context io;
   auto http =
@@ -46,52 +103,57 @@ int run_command(const CommandLine& line) {
   qualys::QualysSession session(io.get_executor(), *http, loaded.endpoints, loaded.credentials,
                                 loaded.config.qualys);
 
-  std::vector<jobs::RunOutcome> outcomes(line.jobs.size());
   std::vector<std::unique_ptr<asio::cancellation_signal>> cancels;
-  std::size_t pending = line.jobs.size();
+  std::size_t pending = 0;
   bool interrupted = false;
+  // SIGHUP too: a foreground run loses its terminal when an SSH session drops, and must then
+  // clean up like on SIGTERM rather than die with its temp files left (the daemon's SIGHUP,
+  // a reload, is in service.cpp).
   asio::signal_set signals(io, SIGINT, SIGTERM);
+  if (!ignored_from_start(SIGHUP)) signals.add(SIGHUP);
   signals.async_wait([&](const boost::system::error_code& ec, int signal) {
     if (ec) return;
     interrupted = true;
-    spdlog::warn("received {}: cancelling the running jobs",
-                 signal == SIGINT ? "SIGINT" : "SIGTERM");
+    spdlog::warn("received {}: cancelling the running jobs", signal_name(signal));
     for (auto& cancel : cancels) cancel->emit(asio::cancellation_type::terminal);
   });
 
-  for (std::size_t i = 0; i < line.jobs.size(); ++i) {
-    const auto kind = *jobs::job_from_name(line.jobs[i]);
+  for (auto& job : requested) {
+    if (!job.lock) continue;
+    ++pending;
     cancels.push_back(std::make_unique<asio::cancellation_signal>());
     asio::co_spawn(
         io,
-        jobs::run_job_with_deadline(kind, session, loaded.config,
-                                    jobs::make_run_id(kind, std::chrono::system_clock::now()), {},
-                                    std::chrono::seconds(30), line.force, line.full),
-        asio::bind_cancellation_slot(
-            cancels.back()->slot(),
-            [&, i, kind](std::exception_ptr error, jobs::RunOutcome outcome) {
-              if (error) {
-                outcome.kind = kind;
-                outcome.status = jobs::RunStatus::failed;
-                try {
-                  std::rethrow_exception(error);
-                } catch (const std::exception& e) {
-                  outcome.error = e.what();
-                }
-              }
-              outcomes[i] = std::move(outcome);
-              if (--pending == 0) signals.cancel();
-            }));
+        jobs::run_job_with_deadline(job.kind, session, loaded.config,
+                                    jobs::make_run_id(job.kind, std::chrono::system_clock::now()),
+                                    {}, std::chrono::seconds(30), line.force, line.full),
+        asio::bind_cancellation_slot(cancels.back()->slot(),
+                                     [&, kind = job.kind, &outcome = job.outcome](
+                                         std::exception_ptr error, jobs::RunOutcome result) {
+                                       if (error) {
+                                         result.kind = kind;
+                                         result.status = jobs::RunStatus::failed;
+                                         try {
+                                           std::rethrow_exception(error);
+                                         } catch (const std::exception& e) {
+                                           result.error = e.what();
+                                         }
+                                       }
+                                       outcome = std::move(result);
+                                       if (--pending == 0) signals.cancel();
+                                     }));
   }
+  if (pending == 0) signals.cancel();
   io.run();
 
+  log_summary(requested);
   if (interrupted) return kExitInterrupted;
   // A job that published nothing outweighs one that published but could not record it all.
   int exit_code = kExitOk;
-  for (const auto& outcome : outcomes) {
-    if (outcome.status == jobs::RunStatus::published_state_not_saved) {
-      exit_code = std::max(exit_code, kExitStateNotSaved);
-    } else if (outcome.status != jobs::RunStatus::succeeded) {
+  for (const auto& job : requested) {
+    if (job.lock && job.outcome.status == jobs::RunStatus::published_state_not_saved) {
+      exit_code = kExitStateNotSaved;
+    } else if (!job.lock || job.outcome.status != jobs::RunStatus::succeeded) {
       return kExitJobFailed;
     }
   }

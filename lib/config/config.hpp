@@ -14,6 +14,20 @@ namespace qi::config {
 using Duration = std::chrono::milliseconds;
 using namespace std::chrono_literals;
 
+// The largest value each duration key accepts (docs/configuration.md lists them per key). Far
+// below the 292 years after which a steady_clock deadline overflows, and each well above any
+// sensible setting, so a typo in a unit ("107000d") is an error instead of a timer that fires
+// at once.
+inline constexpr Duration kMaxNetworkTimeout = std::chrono::hours(1);  // qualys.timeouts.*
+inline constexpr Duration kMaxRetryDelay = std::chrono::hours(1);      // retry.backoff_*
+// Qualys's longest rate-limit window is a day.
+inline constexpr Duration kMaxServerWait = std::chrono::days(1);         // retry.max_server_wait
+inline constexpr Duration kMaxJobTimeout = std::chrono::days(7);         // jobs.*.timeout
+inline constexpr Duration kMaxJitter = std::chrono::days(1);             // jobs.*.jitter
+inline constexpr Duration kMaxCatchUpWindow = std::chrono::days(366);    // jobs.*.catch_up_window
+inline constexpr Duration kMaxFullRefresh = std::chrono::days(366);      // jobs.*.full_refresh
+inline constexpr Duration kMaxIncrementalMargin = std::chrono::days(7);  // incremental_margin
+
 struct Credentials {
   std::string username;
   std::string password;  // never logged, never in argv, URLs or error text

@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -58,20 +59,26 @@ void read_https_url(YamlReader& r, const YAML::Node& n, const std::string& p, st
 
 void read_timeouts(YamlReader& r, const YAML::Node& node, const std::string& path,
                    QualysConfig& q) {
+  auto timeout = [&r](Duration& out) -> YamlReader::Handler {
+    return [&r, target = &out](auto& n, auto& p) { r.duration(n, p, *target, kMaxNetworkTimeout); };
+  };
   r.map(node, path,
-        {{"resolve", [&](auto& n, auto& p) { r.duration(n, p, q.resolve_timeout); }},
-         {"connect", [&](auto& n, auto& p) { r.duration(n, p, q.connect_timeout); }},
-         {"handshake", [&](auto& n, auto& p) { r.duration(n, p, q.handshake_timeout); }},
-         {"write", [&](auto& n, auto& p) { r.duration(n, p, q.write_timeout); }},
-         {"idle_read", [&](auto& n, auto& p) { r.duration(n, p, q.idle_read_timeout); }}});
+        {{"resolve", timeout(q.resolve_timeout)},
+         {"connect", timeout(q.connect_timeout)},
+         {"handshake", timeout(q.handshake_timeout)},
+         {"write", timeout(q.write_timeout)},
+         {"idle_read", timeout(q.idle_read_timeout)}});
 }
 
 void read_retry(YamlReader& r, const YAML::Node& node, const std::string& path, QualysConfig& q) {
-  r.map(node, path,
-        {{"max_attempts", [&](auto& n, auto& p) { r.integer_field(n, p, q.max_attempts, 1, 100); }},
-         {"backoff_initial", [&](auto& n, auto& p) { r.duration(n, p, q.backoff_initial); }},
-         {"backoff_max", [&](auto& n, auto& p) { r.duration(n, p, q.backoff_max); }},
-         {"max_server_wait", [&](auto& n, auto& p) { r.duration(n, p, q.max_server_wait); }}});
+  r.map(
+      node, path,
+      {{"max_attempts", [&](auto& n, auto& p) { r.integer_field(n, p, q.max_attempts, 1, 100); }},
+       {"backoff_initial",
+        [&](auto& n, auto& p) { r.duration(n, p, q.backoff_initial, kMaxRetryDelay); }},
+       {"backoff_max", [&](auto& n, auto& p) { r.duration(n, p, q.backoff_max, kMaxRetryDelay); }},
+       {"max_server_wait",
+        [&](auto& n, auto& p) { r.duration(n, p, q.max_server_wait, kMaxServerWait); }}});
   // Checked after the whole section: the two keys may come in any order.
   if (node.IsMap() && q.backoff_max < q.backoff_initial) {
     r.error(node, YamlReader::join(path, "backoff_max"),
@@ -185,6 +192,43 @@ void read_logging(YamlReader& r, const YAML::Node& node, const std::string& path
                       }}});
 }
 
+// The path with symbolic links and "..", as far as it exists, resolved, and no trailing '/'.
+std::filesystem::path comparable(const std::filesystem::path& path) {
+  std::error_code ec;
+  std::filesystem::path result = std::filesystem::weakly_canonical(path, ec);
+  if (ec) result = path.lexically_normal();
+  if (!result.has_filename() && result.has_relative_path()) result = result.parent_path();
+  return result;
+}
+
+bool is_same_or_inside(const std::filesystem::path& inner, const std::filesystem::path& outer) {
+  auto [outer_end, inner_end] =
+      std::mismatch(outer.begin(), outer.end(), inner.begin(), inner.end());
+  return outer_end == outer.end();
+}
+
+// state.dir and output.dir must not overlap. State inside the output directory would publish the
+// locks, state.json and the incremental bases where Insight reads, world-readable; the output
+// inside the state directory would sit in a private (0750) directory whose base/ subdirectories
+// the daemon deletes.
+void check_separate_dirs(YamlReader& r, const Config& config) {
+  const std::filesystem::path output = comparable(config.output.dir);
+  const std::filesystem::path state = comparable(config.state.dir);
+  if (is_same_or_inside(state, output)) {
+    const std::string where =
+        state == output ? "is the same directory as output.dir (" + output.string() + ")"
+                        : "(" + state.string() + ") is inside output.dir (" + output.string() + ")";
+    r.error("state.dir", where +
+                             ": locks, state.json and the incremental bases would be published "
+                             "where Insight reads them; use a separate directory such as "
+                             "/var/lib/qualys-insight");
+  } else if (is_same_or_inside(output, state)) {
+    r.error("output.dir", "(" + output.string() + ") is inside state.dir (" + state.string() +
+                              "), which is private to the daemon and whose base/ directories "
+                              "it deletes; use a separate directory such as /opt/qualys/output");
+  }
+}
+
 // Fills the URLs a platform implies, so that after loading only a platform-less config without
 // URLs still needs the credentials' REGION_URL.
 void apply_platform(Config& config) {
@@ -248,6 +292,7 @@ std::vector<ConfigError> check_config(const std::filesystem::path& file, Config*
               {"logging", [&](auto& n, auto& p) { read_logging(r, n, p, config.logging); }},
               {"jobs", [&](auto& n, auto& p) { read_jobs(r, n, p, config.jobs); }},
           });
+    check_separate_dirs(r, config);
   }
   apply_platform(config);
   if (out != nullptr) *out = std::move(config);

@@ -41,13 +41,17 @@ YamlReader::Fields schedule_fields(YamlReader& r, JobSchedule& job) {
          }
          job.schedule = value;
        }},
-      {"timeout", [&](auto& n, auto& p) { r.duration(n, p, job.timeout); }},
-      {"catch_up_window", [&](auto& n, auto& p) { r.duration(n, p, job.catch_up_window); }},
-      {"jitter", [&](auto& n, auto& p) { r.duration(n, p, job.jitter, true); }},
+      {"timeout", [&](auto& n, auto& p) { r.duration(n, p, job.timeout, kMaxJobTimeout); }},
+      {"catch_up_window",
+       [&](auto& n, auto& p) { r.duration(n, p, job.catch_up_window, kMaxCatchUpWindow); }},
+      {"jitter", [&](auto& n, auto& p) { r.duration(n, p, job.jitter, kMaxJitter, true); }},
       {"min_ratio", [&](auto& n, auto& p) { r.fraction(n, p, job.min_ratio); }},
-      {"full_refresh", [&](auto& n, auto& p) { r.duration(n, p, job.full_refresh, true); }},
+      {"full_refresh",
+       [&](auto& n, auto& p) { r.duration(n, p, job.full_refresh, kMaxFullRefresh, true); }},
       {"incremental_margin",
-       [&](auto& n, auto& p) { r.duration(n, p, job.incremental_margin, true); }},
+       [&](auto& n, auto& p) {
+         r.duration(n, p, job.incremental_margin, kMaxIncrementalMargin, true);
+       }},
       {"time_zone",
        [&](auto& n, auto& p) {
          std::string value;

@@ -1,6 +1,7 @@
 #include "config/yaml_reader.hpp"
 
 #include <charconv>
+#include <cmath>
 #include <set>
 #include <stdexcept>
 
@@ -118,13 +119,15 @@ bool YamlReader::integer(const YAML::Node& node, const std::string& path, std::i
   const std::string& text = node.Scalar();
   std::int64_t value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || ec != std::errc{} || end != text.data() + text.size()) {
+  const bool whole = !text.empty() && end == text.data() + text.size();
+  if (!whole || (ec != std::errc{} && ec != std::errc::result_out_of_range)) {
     error(node, path, "expected an integer, got " + echo_value(text));
     return false;
   }
-  if (value < min || value > max) {
-    std::string reason =
-        "must be from " + std::to_string(min) + " to " + std::to_string(max) + ", got " + text;
+  // Digits beyond what 64 bits hold are out of range too, not a different kind of error.
+  if (ec == std::errc::result_out_of_range || value < min || value > max) {
+    std::string reason = "must be from " + std::to_string(min) + " to " + std::to_string(max) +
+                         ", got " + echo_value(text);
     if (!range_note.empty()) reason += " (" + std::string(range_note) + ")";
     error(node, path, std::move(reason));
     return false;
@@ -143,13 +146,17 @@ bool YamlReader::fraction(const YAML::Node& node, const std::string& path, doubl
   }
   double value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || ec != std::errc{} || end != text.data() + text.size()) {
+  const bool whole = !text.empty() && end == text.data() + text.size();
+  if (!whole || (ec != std::errc{} && ec != std::errc::result_out_of_range)) {
     error(node, path, "expected a fraction such as 0.5 or 50%, got " + echo_value(node.Scalar()));
     return false;
   }
   value /= scale;
-  if (value < 0.0 || value > 1.0) {
-    error(node, path, "must be from 0 to 1 (0% to 100%), got " + node.Scalar());
+  // from_chars reads "nan", "-nan" and "inf" too; a NaN passes every comparison below, so it
+  // would turn the shrink guard off and make the asset count tolerance INT64_MIN.
+  if (ec == std::errc::result_out_of_range || !std::isfinite(value) || value < 0.0 || value > 1.0) {
+    error(node, path,
+          "must be a number from 0 to 1 (0% to 100%), got " + echo_value(node.Scalar()));
     return false;
   }
   out = value;
@@ -157,12 +164,17 @@ bool YamlReader::fraction(const YAML::Node& node, const std::string& path, doubl
 }
 
 bool YamlReader::duration(const YAML::Node& node, const std::string& path, Duration& out,
-                          bool allow_zero) {
+                          Duration max, bool allow_zero) {
   if (!scalar(node, path, "a duration")) return false;
   try {
     Duration value = parse_duration(node.Scalar());
     if (value < Duration::zero() || (value == Duration::zero() && !allow_zero)) {
       error(node, path, "must be longer than zero");
+      return false;
+    }
+    if (value > max) {
+      error(node, path,
+            "must be at most " + format_duration(max) + ", got " + echo_value(node.Scalar()));
       return false;
     }
     out = value;

@@ -35,11 +35,13 @@ class YamlReader {
   bool boolean(const YAML::Node& node, const std::string& path, bool& out);
   bool integer(const YAML::Node& node, const std::string& path, std::int64_t& out, std::int64_t min,
                std::int64_t max, std::string_view range_note = {});
-  // allow_zero: "0s" is accepted (e.g. jitter: none); otherwise a duration must be positive.
-  bool duration(const YAML::Node& node, const std::string& path, Duration& out,
+  // At most `max` (each key's documented maximum: every duration must fit a steady_clock
+  // deadline, whose nanoseconds overflow after 292 years). allow_zero: "0s" is accepted (e.g.
+  // jitter: none); otherwise a duration must be positive.
+  bool duration(const YAML::Node& node, const std::string& path, Duration& out, Duration max,
                 bool allow_zero = false);
   bool path(const YAML::Node& node, const std::string& path, std::filesystem::path& out);
-  // A fraction from 0 to 1, written as 0.5 or 50%.
+  // A finite fraction from 0 to 1, written as 0.5 or 50%.
   bool fraction(const YAML::Node& node, const std::string& path, double& out);
 
   // Narrowing helper for int fields of config.hpp.

@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "common/error.hpp"
+#include "config/url_checks.hpp"
 #include "jobs/columns.hpp"
 #include "jobs/job_support.hpp"
 #include "jobs/record_writers.hpp"
@@ -62,13 +63,44 @@ void with_input(const std::filesystem::path& path, Body body) {
   }
 }
 
+// A URL read from an input file, fit for a terminal: no userinfo, no control characters (the
+// file may come from anywhere), not endless.
+std::string displayable_url(std::string_view url) {
+  constexpr std::size_t kMaxLength = 2048;
+  std::string text = config::redact_userinfo(url.substr(0, kMaxLength));
+  for (auto& c : text) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+  }
+  if (url.size() > kMaxLength) text += "...";
+  return text;
+}
+
+// A page ending with WARNING 1980 is one page of an answer Qualys cut at truncation_limit; the
+// rest is at the warning's URL (hld_truncated_warning.xml). When such a page is the last input,
+// the files lack the rest: says so, for the operator. Pages before the last are normally followed
+// by their next page as the next input, and say nothing.
+std::optional<std::string> unfinished_answer(const std::filesystem::path& input,
+                                             const qualys::QualysXmlDocument& page,
+                                             std::string_view outputs_hold) {
+  const auto& warning = page.warning();
+  if (!warning || warning->code != "1980") return std::nullopt;
+  const std::string next = page.next_page_url()
+                               ? "the next page is " + displayable_url(*page.next_page_url())
+                               : "the warning names no URL of the next page";
+  return input.string() +
+         " is one page of a longer answer (it ends with Qualys WARNING 1980) and the last input; " +
+         next + ". " + std::string(outputs_hold) +
+         " only the pages given: fetch the next page and those after it, and convert all "
+         "pages together";
+}
+
 }  // namespace
 
-std::vector<PublishedFile> convert_files(JobKind kind,
-                                         const std::vector<std::filesystem::path>& inputs,
-                                         const std::filesystem::path& output_dir,
-                                         const output::CsvDialect& dialect) {
-  std::vector<PublishedFile> files;
+Conversion convert_files(JobKind kind, const std::vector<std::filesystem::path>& inputs,
+                         const std::filesystem::path& output_dir,
+                         const output::CsvDialect& dialect) {
+  Conversion conversion;
+  auto& files = conversion.files;
   switch (kind) {
     case JobKind::kb: {
       output::Publication publication(output_dir, {std::string(kVulnKbFile), std::string(kCveFile)},
@@ -81,6 +113,7 @@ std::vector<PublishedFile> convert_files(JobKind kind,
         with_input(input, [&] {
           qualys::KbParser parser([&](qualys::KbVuln&& vuln) { write_kb_rows(vulnkb, cve, vuln); });
           stream_file(input, parser);
+          conversion.incomplete = unfinished_answer(input, parser, "vulnkb.csv and cve.csv hold");
         });
       }
       publication.commit();
@@ -96,6 +129,7 @@ std::vector<PublishedFile> convert_files(JobKind kind,
         with_input(input, [&] {
           qualys::DetectionParser parser([&](qualys::DetectionHost&& host) { rows.write(host); });
           stream_file(input, parser);
+          conversion.incomplete = unfinished_answer(input, parser, "vm.csv holds");
         });
       }
       publication.commit();
@@ -124,7 +158,7 @@ std::vector<PublishedFile> convert_files(JobKind kind,
       break;
     }
   }
-  return files;
+  return conversion;
 }
 
 }  // namespace qi::jobs

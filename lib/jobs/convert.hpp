@@ -3,6 +3,8 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "jobs/job.hpp"
@@ -10,12 +12,19 @@
 
 namespace qi::jobs {
 
+struct Conversion {
+  std::vector<PublishedFile> files;
+  // Set when the last input is one page of a longer answer (a KB or detection page that ends
+  // with WARNING 1980): the files are published but lack the rest, and this says so, naming
+  // the input and the next page's URL (userinfo redacted), for the operator.
+  std::optional<std::string> incomplete;
+};
+
 // Reads the inputs in order, streaming, and publishes the job's files into output_dir
 // atomically. Throws qi::FatalError naming the input file on any problem (a file holding a
 // Qualys error response, an incomplete document, ...); nothing is published then.
-std::vector<PublishedFile> convert_files(JobKind kind,
-                                         const std::vector<std::filesystem::path>& inputs,
-                                         const std::filesystem::path& output_dir,
-                                         const output::CsvDialect& dialect);
+Conversion convert_files(JobKind kind, const std::vector<std::filesystem::path>& inputs,
+                         const std::filesystem::path& output_dir,
+                         const output::CsvDialect& dialect);
 
 }  // namespace qi::jobs

@@ -17,9 +17,6 @@ namespace {
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 constexpr std::size_t kPieceBytes = 64 * 1024;
 constexpr std::size_t kReadBytes = 64 * 1024;
-// Beast's default of 8 KiB is tight for Qualys heads with many X-RateLimit-* / X-Concurrency-*
-// headers behind proxies that add their own.
-constexpr std::uint32_t kHeaderLimit = 64 * 1024;
 
 http::request<http::string_body> build_request(const HttpRequest& request,
                                                const HttpClientOptions& options) {
@@ -59,7 +56,7 @@ asio::awaitable<ExchangeResult> exchange(Connection& connection, const HttpReque
 
   http::response_parser<http::buffer_body> parser;
   parser.body_limit(options.max_body_bytes);
-  parser.header_limit(kHeaderLimit);
+  parser.header_limit(kHeaderLimitBytes);
   if (request.method == http::verb::head) parser.skip(true);
 
   while (!parser.is_header_done()) {
@@ -69,6 +66,10 @@ asio::awaitable<ExchangeResult> exchange(Connection& connection, const HttpReque
     if (ec && ec != http::error::need_buffer) {
       result.ec = ec;
       result.step = "waiting for the response from";
+      if (ec == http::error::header_limit) {
+        result.step = "the response head from";
+        result.limit_of = "the status line and all header fields";
+      }
       result.response_started = parser.got_some() || connection.buffer.size() != 0;
       co_return result;
     }
@@ -112,6 +113,14 @@ asio::awaitable<ExchangeResult> exchange(Connection& connection, const HttpReque
     }
     need_input = ec == http::error::need_more || connection.buffer.size() == 0 ||
                  (used == 0 && received == 0);
+    if (need_input && used == 0 && connection.buffer.size() > kHeaderLimitBytes) {
+      // All that is buffered is one unfinished chunk header or trailer: Beast bounds the head
+      // but would keep buffering these without end.
+      result.ec = http::error::header_limit;
+      result.step = "a chunk header or trailer from";
+      result.limit_of = "one chunk header or the trailer fields";
+      co_return result;
+    }
   }
   tcp_stream.expires_never();
   result.reusable = parser.get().keep_alive() && connection.buffer.size() == 0;

@@ -21,11 +21,15 @@ std::optional<ProxyConfig> proxy_from(const HttpClientOptions& options) {
 }
 
 [[noreturn]] void throw_exchange_failure(const ExchangeResult& result,
-                                         const HttpClientOptions& options,
-                                         std::string_view where) {
+                                         const HttpClientOptions& options, std::string_view where) {
   if (result.ec == http::error::body_limit) {
     throw FatalError("response body exceeds " + std::to_string(options.max_body_bytes) +
                      " bytes: " + std::string(where));
+  }
+  if (result.ec == http::error::header_limit) {
+    throw FatalError(std::string(result.step) + " " + std::string(where) + " is longer than " +
+                     std::to_string(kHeaderLimitBytes) + " bytes (the limit for " +
+                     result.limit_of + ")");
   }
   throw_transport_error(result.ec, result.step, where);
 }

@@ -1,7 +1,6 @@
 #include "qualys/csam_page_parser.hpp"
 
 #include <rapidjson/error/en.h>
-#include <rapidjson/memorystream.h>
 #include <rapidjson/reader.h>
 
 #include <charconv>
@@ -36,10 +35,11 @@ std::string iso_from_epoch_ms(std::int64_t ms) {
   const year_month_day ymd{day};
   const hh_mm_ss<milliseconds> tod{tp - day};
   char buf[40];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                static_cast<int>(tod.hours().count()), static_cast<int>(tod.minutes().count()),
-                static_cast<int>(tod.seconds().count()), static_cast<int>(tod.subseconds().count()));
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ",
+                static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                static_cast<unsigned>(ymd.day()), static_cast<int>(tod.hours().count()),
+                static_cast<int>(tod.minutes().count()), static_cast<int>(tod.seconds().count()),
+                static_cast<int>(tod.subseconds().count()));
   return buf;
 }
 
@@ -59,10 +59,12 @@ struct Scalar {
 
 class PageHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, PageHandler> {
  public:
-  PageHandler(CsamEnvelope& envelope, std::vector<Asset>& assets)
-      : envelope_(envelope), assets_(assets) {}
+  PageHandler(CsamEnvelope& envelope, const std::function<void(Asset&&)>& on_asset)
+      : envelope_(envelope), on_asset_(on_asset) {}
 
   const std::string& refusal() const { return refusal_; }
+  // The refusal is a limit (not retried), not malformed JSON.
+  bool over_limit() const { return over_limit_; }
 
   bool Null() { return scalar({Scalar::Kind::null, {}}); }
   bool Bool(bool b) { return scalar({Scalar::Kind::boolean, b ? "true" : "false"}); }
@@ -70,10 +72,16 @@ class PageHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, PageH
     return scalar({Scalar::Kind::number, {s, n}});
   }
   bool String(const char* s, rapidjson::SizeType n, bool) {
-    return scalar({Scalar::Kind::string, {s, n}});
+    return scalar({Scalar::Kind::string, without_nul({s, n}, scratch_)});
   }
   bool Key(const char* s, rapidjson::SizeType n, bool) {
-    stack_.back().key.assign(s, n);
+    if (n > CsamPageParser::kMaxKeyBytes) {
+      refusal_ =
+          "a JSON key longer than " + std::to_string(CsamPageParser::kMaxKeyBytes) + " bytes";
+      over_limit_ = true;
+      return false;
+    }
+    stack_.back().key = without_nul({s, n}, scratch_);
     return true;
   }
   bool StartObject() { return open(true); }
@@ -81,7 +89,8 @@ class PageHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, PageH
   bool EndObject(rapidjson::SizeType) {
     if (stack_.back().where == Where::asset) {
       if (!have_asset_id_) throw FatalError("CSAM asset without an assetId");
-      assets_.push_back(std::move(current_));
+      on_asset_(std::move(current_));
+      ++envelope_.assets;
     }
     stack_.pop_back();
     return true;
@@ -130,10 +139,10 @@ class PageHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, PageH
 
   static std::optional<std::int64_t> id_of(const Scalar& v, const std::string& key) {
     if (v.kind == Scalar::Kind::null) return std::nullopt;
-    auto id = (v.kind == Scalar::Kind::number || v.kind == Scalar::Kind::string)
-                  ? to_int64(v.text)
-                  : std::nullopt;
-    if (!id) throw FatalError("CSAM " + key + " is not a 64-bit integer: '" + std::string(v.text) + "'");
+    auto id = (v.kind == Scalar::Kind::number || v.kind == Scalar::Kind::string) ? to_int64(v.text)
+                                                                                 : std::nullopt;
+    if (!id)
+      throw FatalError("CSAM " + key + " is not a 64-bit integer: '" + std::string(v.text) + "'");
     return id;
   }
 
@@ -153,19 +162,30 @@ class PageHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, PageH
     const Frame& frame = stack_.back();
     const std::string& key = frame.key;
     switch (frame.where) {
-      case Where::root: root_value(key, v); break;
-      case Where::asset: asset_value(key, v); break;
+      case Where::root:
+        root_value(key, v);
+        break;
+      case Where::asset:
+        asset_value(key, v);
+        break;
       case Where::os:
-        if (key == "fullName") current_.os_full_name = text_of(v);
-        else if (key == "category1") current_.os_category1 = text_of(v);
-        else if (key == "category2") current_.os_category2 = text_of(v);
+        if (key == "fullName")
+          current_.os_full_name = text_of(v);
+        else if (key == "category1")
+          current_.os_category1 = text_of(v);
+        else if (key == "category2")
+          current_.os_category2 = text_of(v);
         break;
       case Where::hardware:
-        if (key == "fullName") current_.hw_full_name = text_of(v);
-        else if (key == "category1") current_.hw_category1 = text_of(v);
-        else if (key == "category2") current_.hw_category2 = text_of(v);
+        if (key == "fullName")
+          current_.hw_full_name = text_of(v);
+        else if (key == "category1")
+          current_.hw_category1 = text_of(v);
+        else if (key == "category2")
+          current_.hw_category2 = text_of(v);
         break;
-      default: break;  // software lists, tags, agent data…: validated by RapidJSON, not kept
+      default:
+        break;  // software lists, tags, agent data…: validated by RapidJSON, not kept
     }
     return true;
   }
@@ -222,24 +242,23 @@ class PageHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, PageH
   }
 
   CsamEnvelope& envelope_;
-  std::vector<Asset>& assets_;
+  const std::function<void(Asset&&)>& on_asset_;
   std::vector<Frame> stack_;
   Asset current_;
   bool have_asset_id_ = false;
   std::string refusal_;
+  bool over_limit_ = false;
+  std::string scratch_;
 };
 
 }  // namespace
 
 CsamPageParser::CsamPageParser(std::function<void(Asset&&)> on_asset, std::size_t max_bytes)
-    : on_asset_(std::move(on_asset)), max_bytes_(max_bytes) {}
+    : on_asset_(std::move(on_asset)), text_("CSAM page", max_bytes, kMaxValueBytes) {}
 
 void CsamPageParser::feed(std::string_view bytes) {
   if (finished_) throw std::logic_error("CsamPageParser::feed after finish");
-  if (bytes.size() > max_bytes_ - body_.size()) {
-    throw FatalError("CSAM page larger than " + std::to_string(max_bytes_) + " bytes");
-  }
-  body_.append(bytes);
+  text_.append(bytes);
 }
 
 void CsamPageParser::finish() {
@@ -247,15 +266,18 @@ void CsamPageParser::finish() {
   finished_ = true;
 
   CsamEnvelope envelope;
-  std::vector<Asset> assets;
-  PageHandler handler(envelope, assets);
+  PageHandler handler(envelope, on_asset_);
   rapidjson::Reader reader;
-  rapidjson::MemoryStream stream(body_.data(), body_.size());
+  JsonText::Stream stream = text_.stream();
   constexpr unsigned kFlags = rapidjson::kParseValidateEncodingFlag |
                               rapidjson::kParseNumbersAsStringsFlag |
                               rapidjson::kParseIterativeFlag;
   const rapidjson::ParseResult result = reader.Parse<kFlags>(stream, handler);
-  std::string().swap(body_);
+  text_.clear();
+  if (handler.over_limit()) {
+    throw FatalError("CSAM page: " + handler.refusal() + " at offset " +
+                     std::to_string(result.Offset()) + " (the limit for one key)");
+  }
   if (result.IsError()) {
     const std::string reason = result.Code() == rapidjson::kParseErrorTermination
                                    ? handler.refusal()
@@ -263,12 +285,7 @@ void CsamPageParser::finish() {
     throw TransientError("malformed JSON in CSAM page: " + reason + " at offset " +
                          std::to_string(result.Offset()));
   }
-
   envelope_ = std::move(envelope);
-  for (Asset& asset : assets) {
-    on_asset_(std::move(asset));
-    ++envelope_.assets;
-  }
 }
 
 }  // namespace qi::qualys

@@ -115,6 +115,7 @@ CronExpression CronExpression::parse(std::string_view text) {
   expression.day_of_month_ = parsed[3];
   expression.month_ = parsed[4];
   expression.day_of_week_ = parsed[5];
+  expression.fires_ = expression.some_date_matches();
   return expression;
 }
 

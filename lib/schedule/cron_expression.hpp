@@ -31,9 +31,14 @@ class CronExpression {
   // follows the wall clock (see next_after).
   bool is_fixed_time() const { return minute_.count() == 1 && hour_.count() == 1; }
 
+  // Why the expression can never fire ("0 0 30 2 *": no February has a 30th), or nullopt when
+  // some date matches. Exact, not a search: see cron_search.cpp.
+  std::optional<std::string> never_fires_reason() const;
+
   // The first firing strictly after `after`, with the fields read as wall-clock time in `tz`
-  // (never null; pass date::current_zone() for the system zone). nullopt when nothing fires
-  // within kSearchHorizon (e.g. "0 0 30 2 *").
+  // (never null; pass date::current_zone() for the system zone). nullopt at once for an
+  // expression that never fires, and when nothing fires within kSearchHorizon (only a firing
+  // in a daylight-saving gap or past year 9000 can be that far away).
   //  - A wall time that occurs twice (the clock goes back) fires twice for ordinary jobs and
   //    only at its first occurrence for a fixed-time job.
   //  - A wall time that does not exist (the clock goes forward) is skipped by ordinary jobs;
@@ -41,8 +46,9 @@ class CronExpression {
   std::optional<std::chrono::sys_seconds> next_after(std::chrono::sys_seconds after,
                                                      const date::time_zone* tz) const;
 
-  // Long enough that a Feb 29 schedule is always found (2096 to 2104 has no Feb 29).
-  static constexpr std::chrono::days kSearchHorizon{10 * 366};
+  // The longest gap between two firings of an expression that fires at all is 40 years: Feb 29
+  // on one weekday ("0 0 29 2 */7": 2088, then 2128, because 2100 is no leap year).
+  static constexpr std::chrono::days kSearchHorizon{41 * 366};
 
  private:
   CronExpression() = default;
@@ -52,9 +58,11 @@ class CronExpression {
                                                  date::local_seconds to) const;
   std::optional<std::chrono::seconds> first_time_of_day(int hour, int minute, int second) const;
   bool day_matches(const date::year_month_day& ymd, const date::weekday& wd) const;
+  bool some_date_matches() const;
 
   std::string text_;
   bool has_seconds_ = false;
+  bool fires_ = true;  // some_date_matches(), computed once by parse
   CronField second_;
   CronField minute_;
   CronField hour_;

@@ -11,9 +11,13 @@
 //  - the clock went forward: the local times between the two segments exist nowhere. Ordinary
 //    jobs never match them; a fixed-time job that matches one runs once, at the segment's first
 //    instant (02:30 on a US spring-forward day runs at 03:00 local).
+//
+// Whether an expression fires at all is decided without a search (some_date_matches), so an
+// expression that never fires costs nothing, however often the scheduler asks.
 #include "schedule/cron_expression.hpp"
 
 #include <algorithm>
+#include <array>
 
 namespace qi::schedule {
 namespace {
@@ -32,7 +36,45 @@ constexpr date::sys_days kLatest = date::year{9000} / 1 / 1;
 // began longer ago cannot have a gap or repeat that matters for the current search.
 constexpr days kTransitionReach{2};
 
+// The most days each month can have (February in a leap year), January first.
+constexpr std::array<int, 12> kLongestMonth = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+constexpr std::array<const char*, 12> kMonthNames = {
+    "January", "February", "March",     "April",   "May",      "June",
+    "July",    "August",   "September", "October", "November", "December"};
+
+std::string join_selected(const CronField& field, int first, int last, bool month_names) {
+  std::string out;
+  for (int value = first; value <= last; ++value) {
+    if (!field.test(value)) continue;
+    if (!out.empty()) out += ", ";
+    out += month_names ? kMonthNames[static_cast<std::size_t>(value - 1)] : std::to_string(value);
+  }
+  return out;
+}
+
 }  // namespace
+
+bool CronExpression::some_date_matches() const {
+  // Neither day field starts with '*': a day matches when either does, and every month has
+  // every weekday.
+  if (!day_of_month_.starts_with_star && !day_of_week_.starts_with_star) return true;
+  // Both must match. The Gregorian calendar repeats every 400 years (146097 days, a whole
+  // number of weeks), and in one cycle every existing date, Feb 29 included, falls on every
+  // weekday; so only a day of the month that no selected month has can rule out every day.
+  for (int month = 1; month <= 12; ++month) {
+    if (!month_.test(month)) continue;
+    for (int day = 1; day <= kLongestMonth[static_cast<std::size_t>(month - 1)]; ++day) {
+      if (day_of_month_.test(day)) return true;
+    }
+  }
+  return false;
+}
+
+std::optional<std::string> CronExpression::never_fires_reason() const {
+  if (fires_) return std::nullopt;
+  return "never fires: no month it selects (" + join_selected(month_, 1, 12, true) +
+         ") has a day it selects (" + join_selected(day_of_month_, 1, 31, false) + ")";
+}
 
 bool CronExpression::day_matches(const date::year_month_day& ymd, const date::weekday& wd) const {
   const bool dom = day_of_month_.test(static_cast<int>(static_cast<unsigned>(ymd.day())));
@@ -92,7 +134,7 @@ std::optional<date::local_seconds> CronExpression::first_match(date::local_secon
 
 std::optional<sys_seconds> CronExpression::next_after(sys_seconds after,
                                                       const date::time_zone* tz) const {
-  if (tz == nullptr || after < kEarliest || after >= kLatest) return std::nullopt;
+  if (!fires_ || tz == nullptr || after < kEarliest || after >= kLatest) return std::nullopt;
   const sys_seconds deadline = after + kSearchHorizon;
   const bool fixed_time = is_fixed_time();
 

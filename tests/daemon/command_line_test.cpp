@@ -69,6 +69,15 @@ TEST(CommandLine, TakesSeveralInputsForConvert) {
   EXPECT_THROW(parse({"convert", "--input", "a", "--output", "out"}), std::invalid_argument);
 }
 
+TEST(CommandLine, TellsWhetherTheConfigWasGivenOrIsTheDefault) {
+  // convert reads a configuration only when one is named (its output settings).
+  EXPECT_FALSE(parse({"convert", "vm", "--input", "p.xml", "--output", "out"}).config_given);
+  EXPECT_TRUE(parse({"--config", "/c.yaml", "convert", "vm", "--input", "p.xml", "--output", "o"})
+                  .config_given);
+  EXPECT_TRUE(
+      parse({"convert", "vm", "--config=/c.yaml", "--input", "p", "--output", "o"}).config_given);
+}
+
 TEST(CommandLine, HelpAndVersionWinOverEverythingElse) {
   EXPECT_EQ(parse({"run", "kb", "--help"}).command, Command::help);
   EXPECT_EQ(parse({"--version"}).command, Command::version);

@@ -1,8 +1,10 @@
 """The command line: usage, `check`, `next`. None of these talk to Qualys."""
 
 import datetime
+import json
 import os
 import re
+import subprocess
 
 import harness
 from harness import PASSWORD, E2ETestCase, run_insightd
@@ -102,6 +104,102 @@ class Check(E2ETestCase):
         result = run_insightd("check", config=self.ws.path("nonexistent.yaml"))
         self.assertEqual(result.returncode, 3, result.stdout + result.stderr)
 
+    def replace_in_config(self, old, new):
+        with open(self.ws.config) as f:
+            text = f.read()
+        self.assertIn(old, text)
+        with open(self.ws.config, "w") as f:
+            f.write(text.replace(old, new))
+
+    def set_ca_file(self, path):
+        self.replace_in_config('ca_file: ""', f"ca_file: {json.dumps(path)}")
+
+    def test_a_not_a_number_shrink_guard_is_rejected_by_its_path(self):
+        self.ws.write_config(jobs={"kb": {"min_ratio": "nan"}})
+        result, output = self.check()
+        self.assertEqual(result.returncode, 3, output)
+        self.assertIn("jobs.kb.min_ratio: must be a number from 0 to 1", output)
+
+    def test_a_timeout_beyond_its_maximum_is_rejected_by_its_path(self):
+        self.ws.write_config(jobs={"vm": {"timeout": "107000d"}})
+        result, output = self.check()
+        self.assertEqual(result.returncode, 3, output)
+        self.assertIn('jobs.vm.timeout: must be at most 7d, got "107000d"', output)
+
+    def test_a_schedule_that_never_fires_is_rejected_with_the_reason(self):
+        self.ws.write_config(jobs={"vm": {"schedule": "0 0 30 2 *"}})
+        result, output = self.check()
+        self.assertEqual(result.returncode, 3, output)
+        self.assertIn('jobs.vm.schedule: "0 0 30 2 *" never fires: no month it selects '
+                      '(February) has a day it selects (30)', output)
+
+    def test_a_disabled_job_may_keep_a_schedule_that_never_fires(self):
+        self.ws.write_config(jobs={"vm": {"schedule": "0 0 30 2 *", "enabled": False}})
+        result, output = self.check()
+        self.assertEqual(result.returncode, 0, output)
+
+    def test_a_missing_ca_file_is_rejected_by_its_path(self):
+        self.ws.write_config()
+        missing = self.ws.path("corp-ca.pem")
+        self.set_ca_file(missing)
+        result, output = self.check()
+        self.assertEqual(result.returncode, 3, output)
+        self.assertIn(f"qualys.ca_file: cannot load ca_file {missing}: No such file or directory",
+                      output)
+
+    def test_a_ca_file_without_a_pem_certificate_is_rejected_by_its_path(self):
+        self.ws.write_config()
+        der = self.ws.path("corp-ca.cer")
+        with open(der, "wb") as f:
+            f.write(bytes([0x30, 0x82, 0x03, 0x1e, 0x30, 0x82, 0x02, 0x06]))
+        self.set_ca_file(der)
+        result, output = self.check()
+        self.assertEqual(result.returncode, 3, output)
+        self.assertIn(f"qualys.ca_file: cannot load ca_file {der}: no PEM certificate in it",
+                      output)
+
+    def test_a_state_dir_inside_the_output_dir_is_rejected(self):
+        self.ws.write_config()
+        inside = os.path.join(self.ws.output, "state")
+        self.replace_in_config(f"state: {{dir: {json.dumps(self.ws.state)}}}",
+                               f"state: {{dir: {json.dumps(inside)}}}")
+        result, output = self.check()
+        self.assertEqual(result.returncode, 3, output)
+        self.assertIn(f"state.dir: ({inside}) is inside output.dir ({self.ws.output})", output)
+
+    def test_a_state_dir_the_daemon_cannot_write_is_rejected(self):
+        self.ws.write_config()
+        extra = {}
+        if os.geteuid() == 0:
+            # Root may write anywhere: `check` runs as nobody, who gets everything in the
+            # workspace except the state directory.
+            for root, dirs, files in os.walk(self.ws.dir):
+                for name in [root] + [os.path.join(root, n) for n in dirs + files]:
+                    if name != self.ws.state:
+                        os.chown(name, 65534, 65534)
+            extra = {"user": 65534, "group": 65534, "extra_groups": []}
+        else:
+            os.chmod(self.ws.state, 0o555)
+        result = subprocess.run([harness.insightd(), "--config", self.ws.config, "check"],
+                                capture_output=True, text=True, timeout=90,
+                                env=harness.clean_env(), stdin=subprocess.DEVNULL, **extra)
+        output = result.stdout + result.stderr
+        self.assertEqual(result.returncode, 3, output)
+        self.assertIn(f"state.dir: cannot create files in state directory {self.ws.state}: "
+                      "Permission denied", output)
+        self.assertEqual(os.listdir(self.ws.state), [])
+
+    def test_every_problem_outside_the_file_is_listed_at_once(self):
+        self.ws.write_config(jobs={"kb": {"schedule": "0 0 31 4,6,9,11 *"}})
+        self.set_ca_file(self.ws.path("missing-ca.pem"))
+        os.rmdir(self.ws.output)
+        result, output = self.check()
+        self.assertEqual(result.returncode, 3, output)
+        self.assertIn("jobs.kb.schedule", output)
+        self.assertIn("qualys.ca_file", output)
+        self.assertIn("output.dir: output directory", output)
+        self.assertIn("3 problems", output)
+
 
 class Next(E2ETestCase):
     def test_prints_the_requested_number_of_times_of_a_six_field_schedule_in_its_zone(self):
@@ -134,6 +232,23 @@ class Next(E2ETestCase):
         self.assertEqual(times[2] - times[1], datetime.timedelta(seconds=10))
         self.assertGreater(times[0], before - datetime.timedelta(seconds=1))
         self.assertLessEqual(times[0], before + datetime.timedelta(seconds=15))
+
+    def test_prints_why_a_schedule_never_fires_instead_of_times(self):
+        self.ws.write_credentials(PASSWORD)
+        self.ws.write_config(jobs={
+            "assets": {"enabled": False},
+            "kb": {"schedule": "0 0 30 2 *", "time_zone": "UTC"},
+            "vm": {"schedule": "0 3 * * *", "time_zone": "UTC"},
+        })
+        result = run_insightd("next", "--count", "2", config=self.ws.config)
+        self.assertEqual(result.returncode, 3, result.stdout + result.stderr)
+        lines = result.stdout.splitlines()
+        kb = lines.index('kb: "0 0 30 2 *" in UTC')
+        self.assertEqual(lines[kb + 1],
+                         "  never fires: no month it selects (February) has a day it selects (30)")
+        vm = lines.index('vm: "0 3 * * *" in UTC')
+        self.assertRegex(lines[vm + 1], r"^  \d{4}-\d\d-\d\d 03:00:00 UTC \(\+0000\)$")
+        self.assertRegex(lines[vm + 2], r"^  \d{4}-\d\d-\d\d 03:00:00 UTC \(\+0000\)$")
 
     def test_a_count_of_zero_is_a_usage_error(self):
         result = run_insightd("next", "--count", "0")

@@ -15,6 +15,9 @@ INCLUDE_FIELDS = ("assetId,assetUUID,address,assetName,netbiosName,lastLoggedOnU
                   "createdDate,hostId")
 
 
+FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures", "qualys")
+
+
 class Convert(E2ETestCase):
     @classmethod
     def setUpClass(cls):
@@ -89,10 +92,11 @@ class Convert(E2ETestCase):
             cursor = page["lastSeenAssetId"]
             assert len(pages) < 20, "CSAM paging does not end"
 
-    def convert(self, kind, inputs):
+    def convert(self, kind, inputs, config=None):
         output = self.ws.path("converted")
         os.makedirs(output, exist_ok=True)  # convert, like run, publishes into an existing dir
-        result = run_insightd("convert", kind, "--input", *inputs, "--output", output)
+        result = run_insightd("convert", kind, "--input", *inputs, "--output", output,
+                              config=config)
         return result, output
 
     def check_same_as_run(self, kind):
@@ -104,6 +108,8 @@ class Convert(E2ETestCase):
         self.assert_no_temp_files(output)
         for name in names:
             self.assertIn(name, result.stdout)
+        # Every page but the last ends with a truncation WARNING; the last one completes them.
+        self.assertNotIn("longer answer", result.stderr)
 
     def test_kb_responses_give_the_same_vulnkb_and_cve_files_as_run(self):
         self.check_same_as_run("kb")
@@ -115,6 +121,38 @@ class Convert(E2ETestCase):
     def test_csam_pages_give_the_same_assets_file_as_run(self):
         self.assertGreater(len(self.saved["assets"]), 1)
         self.check_same_as_run("assets")
+
+    def test_with_a_config_convert_writes_exactly_what_run_writes(self):
+        # output.double_backslashes: run doubles every '\' (the dataset has CORP\jdoe and
+        # "C:\Program Files" titles); convert --config of the same responses must too.
+        sim = self.start(Simulator(self.ws))
+        self.ws.write_credentials(PASSWORD)
+        config = self.ws.write_config(sim)
+        with open(config) as f:
+            text = f.read()
+        with open(config, "w") as f:
+            f.write(text.replace("output: {dir: ", "output: {double_backslashes: true, dir: "))
+        result = run_insightd("run", "all", config=config)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        for name in ("assets.csv", "vulnkb.csv"):
+            self.assertIn(b"\\\\", harness.read_bytes(os.path.join(self.ws.output, name)), name)
+        for kind in ("assets", "kb", "vm"):
+            with self.subTest(kind=kind):
+                converted, output = self.convert(kind, self.saved[kind], config=config)
+                self.assertEqual(converted.returncode, 0, converted.stderr)
+                self.assert_same_files(output, self.ws.output, harness.JOB_FILES[kind])
+
+    def test_a_last_page_with_warning_1980_is_converted_with_a_warning_naming_the_next_page(self):
+        page = os.path.join(FIXTURES, "hld_truncated_warning.xml")
+        result, output = self.convert("vm", [page])
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn("hld_truncated_warning.xml is one page of a longer answer", result.stderr)
+        self.assertIn("the next page is https://qualysapi.example.test/api/5.0/fo/asset/host/vm/"
+                      "detection/?action=list&truncation_limit=1&show_igs=0&id_min=7200002",
+                      result.stderr)
+        self.assertEqual(harness.read_bytes(os.path.join(output, "vm.csv")),
+                         b'"Host ID","QG HostID","QID"\n'
+                         b'"7200001","0a1b2c3d-0000-4000-8000-000000000099","42"\n')
 
     def test_a_saved_qualys_error_fails_and_publishes_nothing(self):
         error = self.ws.path("error.xml")

@@ -1,6 +1,7 @@
 """`qualys-insightd run`: one-shot runs against the simulator (success, a Qualys error, a wrong
-password)."""
+password, jobs locked by another process)."""
 
+import fcntl
 import os
 
 import harness
@@ -72,6 +73,48 @@ class RunAll(E2ETestCase):
         expected = self.expected()
         self.assert_same_files(self.ws.output, expected, ("assets.csv", "vulnkb.csv", "cve.csv"))
         self.assertFalse(os.path.exists(os.path.join(self.ws.output, "vm.csv")))
+        self.assert_no_temp_files(self.ws.output)
+
+
+class LockedJobs(E2ETestCase):
+    """A job whose lock another process holds is named and left out; the others run."""
+
+    def setUp(self):
+        super().setUp()
+        self.sim = self.start(Simulator(self.ws))
+        self.ws.write_credentials(PASSWORD)
+        self.config = self.ws.write_config(self.sim)
+
+    def hold_lock(self, job):
+        """Holds <state.dir>/<job>.lock as another run would (flock), until the test ends."""
+        fd = os.open(os.path.join(self.ws.state, f"{job}.lock"), os.O_RDWR | os.O_CREAT, 0o644)
+        self.addCleanup(os.close, fd)
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        os.write(fd, f"process {os.getpid()} (e2e holder), since 2026-12-03T08:00:00Z\n".encode())
+
+    def test_a_job_locked_elsewhere_is_named_and_the_other_jobs_still_run(self):
+        self.hold_lock("kb")
+        result = run_insightd("run", "assets", "kb", "vm", config=self.config)
+        self.assertEqual(result.returncode, 1, result.stderr)
+        self.assertIn(f"kb: not started: the job is already running in process {os.getpid()} "
+                      f"(e2e holder)", result.stderr)
+        self.assert_same_files(self.ws.output, self.expected(), ("assets.csv", "vm.csv"))
+        self.assertFalse(os.path.exists(os.path.join(self.ws.output, "vulnkb.csv")))
+        self.assertEqual(self.sim.stats()["requests"].get("kb", 0), 0)
+        self.assertIn("not every job published: kb not started", result.stderr)
+        self.assert_no_temp_files(self.ws.output)
+
+    def test_every_locked_job_is_named_with_its_holder(self):
+        self.hold_lock("kb")
+        self.hold_lock("vm")
+        result = run_insightd("run", "all", config=self.config)
+        self.assertEqual(result.returncode, 1, result.stderr)
+        for job in ("kb", "vm"):
+            self.assertRegex(result.stderr, rf"{job}: not started: the job is already running in "
+                                            rf"process {os.getpid()} \(e2e holder\).*"
+                                            rf"{job}\.lock")
+        self.assertIn("not every job published: kb not started, vm not started", result.stderr)
+        self.assert_same_files(self.ws.output, self.expected(), ("assets.csv",))
         self.assert_no_temp_files(self.ws.output)
 
 

@@ -1,7 +1,9 @@
-"""SIGTERM in the middle of a run, and a one-shot `run` beside the daemon running the same job.
+"""SIGTERM in the middle of a run, SIGHUP to a one-shot `run` (a dropped SSH session), a `run`
+whose output pipe closes early, and a one-shot `run` beside the daemon running the same job.
 The simulator answers slowly (--ttfb-ms) so that a run is reliably in progress."""
 
 import signal
+import subprocess
 import time
 
 import harness
@@ -54,26 +56,83 @@ class MidRun(E2ETestCase):
         daemon.signal(signal.SIGTERM)
         self.assertEqual(daemon.wait_exit(15), 0, daemon.log.text())
 
-    def test_sigterm_to_a_one_shot_run_exits_4_and_keeps_the_previous_files(self):
+    def interrupt_a_one_shot_run(self, signum, wrapper=()):
+        """`run all` (under `wrapper`) against a slow simulator with the previous files in
+        place, `signum` once its first requests are out; returns the exit code, the log text
+        and the seconds from the signal to the exit."""
         self.sim = self.start(Simulator(self.ws, extra=SLOW))
         self.copy_expected_to_output(self.expected())
-        before = harness.snapshot(self.ws.output)
+        self.before = harness.snapshot(self.ws.output)
         self.ws.write_credentials(PASSWORD)
         config = self.ws.write_config(self.sim)
         log = harness.LogFile(self.ws.path("run.log"))
         with open(log.path, "wb") as out:
-            proc = self.start(harness.Process([harness.insightd(), "--config", config, "run", "all"],
-                                              out))
+            proc = self.start(harness.Process(
+                [*wrapper, harness.insightd(), "--config", config, "run", "all"], out))
         log.proc = proc.proc
         log.wait_for(r"vm: run \S+ started", timeout=30)
         harness.wait_until(lambda: sum(self.sim.stats()["requests"].values()) >= 2, 10,
                            "the run's first requests")
         started = time.monotonic()
-        proc.proc.send_signal(signal.SIGTERM)
-        code = proc.wait(15)
-        self.assertEqual(code, 4, log.text())
-        self.assertLess(time.monotonic() - started, 5, log.text())
-        self.assertEqual(harness.snapshot(self.ws.output), before)
+        proc.proc.send_signal(signum)
+        code = proc.wait(60)
+        return code, log.text(), time.monotonic() - started
+
+    def test_sigterm_to_a_one_shot_run_exits_4_and_keeps_the_previous_files(self):
+        code, log, elapsed = self.interrupt_a_one_shot_run(signal.SIGTERM)
+        self.assertEqual(code, 4, log)
+        self.assertLess(elapsed, 5, log)
+        self.assertEqual(harness.snapshot(self.ws.output), self.before)
+        self.assert_no_temp_files(self.ws.output)
+
+    def test_sighup_to_a_one_shot_run_cancels_it_like_sigterm(self):
+        # A dropped SSH session sends SIGHUP to the foreground `run`.
+        code, log, elapsed = self.interrupt_a_one_shot_run(signal.SIGHUP)
+        self.assertEqual(code, 4, log)
+        self.assertLess(elapsed, 5, log)
+        self.assertIn("received SIGHUP", log)
+        self.assertRegex(log, r"vm: run \S+ cancelled")
+        self.assertEqual(harness.snapshot(self.ws.output), self.before)
+        self.assert_no_temp_files(self.ws.output)
+
+    def test_a_run_started_with_nohup_ignores_sighup_and_publishes(self):
+        # nohup starts the run with SIGHUP ignored: a dropped session must not cancel it then.
+        code, log, _ = self.interrupt_a_one_shot_run(signal.SIGHUP, wrapper=("nohup",))
+        self.assertEqual(code, 0, log)
+        self.assertNotIn("received SIGHUP", log)
+        for job in ("assets", "kb", "vm"):
+            self.assertRegex(log, rf"{job}: run \S+ succeeded")
+        self.assert_same_files(self.ws.output, self.expected(), harness.CSV_FILES)
+        self.assert_no_temp_files(self.ws.output)
+
+
+class ClosedOutput(E2ETestCase):
+    @staticmethod
+    def kill_if_running(proc):
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(10)
+        if not proc.stdout.closed:
+            proc.stdout.close()
+
+    def test_a_run_whose_output_pipe_closes_early_still_publishes_every_file(self):
+        # `run all 2>&1 | head -1`: the reader goes away after the first line. The simulator
+        # answers slowly, so every later log line is written after the pipe has closed.
+        sim = self.start(Simulator(self.ws, extra=["--ttfb-ms", "300"]))
+        self.ws.write_credentials(PASSWORD)
+        config = self.ws.write_config(sim)
+        proc = subprocess.Popen([harness.insightd(), "--config", config, "run", "all"],
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                stdin=subprocess.DEVNULL, env=harness.clean_env())
+        self.addCleanup(self.kill_if_running, proc)
+        self.assertRegex(proc.stdout.readline().decode(), r"run \S+ started")
+        proc.stdout.close()
+        try:
+            code = proc.wait(60)
+        except subprocess.TimeoutExpired:
+            raise AssertionError("run all did not exit within 60 s") from None
+        self.assertEqual(code, 0, "killed by SIGPIPE" if code == -signal.SIGPIPE else code)
+        self.assert_same_files(self.ws.output, self.expected(), harness.CSV_FILES)
         self.assert_no_temp_files(self.ws.output)
 
 

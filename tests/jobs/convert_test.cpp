@@ -19,9 +19,11 @@ const std::filesystem::path kFixtures = QI_FIXTURE_DIR;
 
 TEST(Convert, KbWritesEveryQidAndEveryCvePairAcrossInputs) {
   TempDir out;
-  auto files = convert_files(JobKind::kb,
-                             {kFixtures / "kb_multi_cve.xml", kFixtures / "kb_empty_no_vuln_list.xml"},
-                             out.path(), {});
+  auto files =
+      convert_files(JobKind::kb,
+                    {kFixtures / "kb_multi_cve.xml", kFixtures / "kb_empty_no_vuln_list.xml"},
+                    out.path(), {})
+          .files;
   ASSERT_EQ(files.size(), 2u);
   EXPECT_EQ(files[0].rows, 3u);
   EXPECT_EQ(files[1].rows, 4u);
@@ -51,15 +53,68 @@ TEST(Convert, VmWritesOneRowPerDistinctHostAndQid) {
             "\"7100002\",\"0a1b2c3d-0000-4000-8000-000000000002\",\"90002\"\n");
 }
 
+TEST(Convert, SaysTheLastInputIsOnePageOfALongerAnswerAndNamesTheNextPage) {
+  TempDir out;
+  auto conversion =
+      convert_files(JobKind::vm, {kFixtures / "hld_truncated_warning.xml"}, out.path(), {});
+  ASSERT_TRUE(conversion.incomplete);
+  const auto& text = *conversion.incomplete;
+  EXPECT_NE(text.find("hld_truncated_warning.xml is one page of a longer answer"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("WARNING 1980"), std::string::npos) << text;
+  EXPECT_NE(text.find("the next page is https://qualysapi.example.test/api/5.0/fo/asset/host/vm/"
+                      "detection/?action=list&truncation_limit=1&show_igs=0&id_min=7200002."),
+            std::string::npos)
+      << text;
+  // The page's own host is still converted: the files are published.
+  EXPECT_EQ(conversion.files.at(0).rows, 1u);
+}
+
+TEST(Convert, SaysNothingWhenTheTruncatedPageIsFollowedByTheNextPage) {
+  TempDir out;
+  const auto next = out.path() / "next.xml";
+  std::ofstream(next) << "<HOST_LIST_VM_DETECTION_OUTPUT><RESPONSE><HOST_LIST><HOST><ID>7200002"
+                         "</ID></HOST></HOST_LIST></RESPONSE></HOST_LIST_VM_DETECTION_OUTPUT>";
+  const auto output = out.path() / "out";
+  std::filesystem::create_directory(output);
+  auto conversion =
+      convert_files(JobKind::vm, {kFixtures / "hld_truncated_warning.xml", next}, output, {});
+  EXPECT_FALSE(conversion.incomplete) << *conversion.incomplete;
+  EXPECT_FALSE(
+      convert_files(JobKind::vm, {kFixtures / "hld_two_hosts.xml"}, output, {}).incomplete);
+}
+
+TEST(Convert, ShowsTheNextPageUrlWithoutUserinfoOrControlCharacters) {
+  TempDir out;
+  auto page = read_file(kFixtures / "hld_truncated_warning.xml");
+  const std::string host = "https://qualysapi.example.test/";
+  page.replace(page.find(host), host.size(),
+               "https://jdoe:s3cret@qualysapi.example.test/\tpath\nbreak/");
+  const auto input = out.path() / "page.xml";
+  std::ofstream(input) << page;
+  const auto output = out.path() / "out";
+  std::filesystem::create_directory(output);
+  auto conversion = convert_files(JobKind::vm, {input}, output, {});
+  ASSERT_TRUE(conversion.incomplete);
+  const auto& text = *conversion.incomplete;
+  EXPECT_EQ(text.find("s3cret"), std::string::npos) << text;
+  EXPECT_EQ(text.find_first_of("\t\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("https://***@qualysapi.example.test/?path?break/api/5.0/"), std::string::npos)
+      << text;
+}
+
 TEST(Convert, AssetsRendersNullsAsEmptyAndKeepsInt64Exact) {
   TempDir out;
-  auto files = convert_files(JobKind::assets, {kFixtures / "csam_page_nulls.json"}, out.path(), {});
+  auto files =
+      convert_files(JobKind::assets, {kFixtures / "csam_page_nulls.json"}, out.path(), {}).files;
   EXPECT_EQ(files.at(0).rows, 3u);
   const auto text = read_file(out.path() / "assets.csv");
   EXPECT_NE(text.find("\"9007199254740993\",\"11111111-2222-4333-8444-555555555555\""),
             std::string::npos);
-  EXPECT_NE(text.find("\"77\",\"\",\"\",\"sparse\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"Unknown\""),
-            std::string::npos);
+  EXPECT_NE(
+      text.find("\"77\",\"\",\"\",\"sparse\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"Unknown\""),
+      std::string::npos);
   EXPECT_NE(text.find("\"CORP\\jdoe\""), std::string::npos);  // backslash kept by default
 }
 
@@ -74,7 +129,8 @@ TEST(Convert, PublishesNothingWhenAnInputIsAQualysError) {
   TempDir out;
   std::ofstream(out.path() / "vulnkb.csv") << "previous\n";
   try {
-    convert_files(JobKind::kb, {kFixtures / "kb_multi_cve.xml", kFixtures / "simple_return_2001.xml"},
+    convert_files(JobKind::kb,
+                  {kFixtures / "kb_multi_cve.xml", kFixtures / "simple_return_2001.xml"},
                   out.path(), {});
     FAIL() << "expected an error";
   } catch (const FatalError& error) {

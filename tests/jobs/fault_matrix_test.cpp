@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "jobs/columns.hpp"
+#include "jobs/job.hpp"
 #include "simulated_qualys.hpp"
 #include "simulator/expected_csv.hpp"
 
@@ -248,6 +249,24 @@ const std::vector<FaultCase>& fault_cases() {
        Expect::timed_out,
        "timeout",
        [](config::Config& c) { c.jobs.kb.timeout = 1500ms; }},
+      // The deadline holds while a fast, endless, well-formed body keeps the parser busy.
+      {"KbEndlessFastBodyOutlivesTheDeadline",
+       JobKind::kb,
+       {"kb:endless-keep-alive,times=forever"},
+       Expect::timed_out,
+       "timeout",
+       [](config::Config& c) { c.jobs.kb.timeout = 1500ms; }},
+      // Hostile sizes end the run at a documented limit, not when memory runs out.
+      {"SearchEndlessString",
+       JobKind::assets,
+       {"search:endless-string,times=forever"},
+       Expect::failed,
+       "a JSON string or number longer than 1048576 bytes"},
+      {"KbEndlessHeader",
+       JobKind::kb,
+       {"kb:endless-header,times=forever"},
+       Expect::failed,
+       "is longer than 65536 bytes (the limit for the status line and all header fields)"},
       {"KbSilentServerOutlivesTheDeadline",
        JobKind::kb,
        {"kb:hang,times=forever"},
@@ -315,6 +334,13 @@ TEST_P(FaultMatrix, EndsInTheExactResultOrACleanFailure) {
         << outcome.error;
     EXPECT_TRUE(boost::algorithm::icontains(outcome.error, c.error_contains))
         << "error was: " << outcome.error;
+    if (c.expect == Expect::timed_out) {
+      const auto late =
+          outcome.finished - outcome.started - jobs::schedule_of(config, c.job).timeout;
+      EXPECT_LT(late, 1s) << "the run ended "
+                          << std::chrono::duration_cast<std::chrono::milliseconds>(late).count()
+                          << " ms after its deadline";
+    }
     for (auto file : files_of(c.job)) {
       EXPECT_EQ(read_file(config.output.dir / file), "\"previous\",\"" + std::string(file) + "\"\n")
           << file << " was touched by a failed run";

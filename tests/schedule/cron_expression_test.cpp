@@ -72,6 +72,9 @@ const std::vector<Row>& table() {
       {"59 23 28,29 2 *", "2028-02-28 23:59:00", "2028-02-29 23:59:00", "2028 is one"},
       {"0 0 30 2 *", "2026-01-01 00:00:00", "none", "February 30th never comes"},
       {"0 0 31 4,6,9,11 *", "2026-01-01 00:00:00", "none", "30-day months have no 31st"},
+      {"0 0 29 2 */7", "2026-01-01 00:00:00", "2032-02-29 00:00:00", "leap day on a Sunday"},
+      {"0 0 29 2 */7", "2032-02-29 00:00:00", "2060-02-29 00:00:00", "28 years on"},
+      {"0 0 29 2 */7", "2088-02-29 00:00:00", "2128-02-29 00:00:00", "40 years: 2100 no leap"},
       // Nicknames.
       {"@yearly", "2026-03-01 00:00:00", "2027-01-01 00:00:00", "0 0 1 1 *"},
       {"@annually", "2026-12-31 23:59:59", "2027-01-01 00:00:00", "same as @yearly"},
@@ -152,10 +155,11 @@ TEST(CronExpression, FindsTheLeapDayAcrossTheNonLeapYear2100) {
 TEST(CronExpression, ComputesEachNextFiringWellUnderAMillisecond) {
   const date::time_zone* zone = date::locate_zone("America/New_York");
   const std::vector<CronExpression> expressions = {
-      CronExpression::parse("0 0 30 2 *"),        // never: the whole horizon is searched
-      CronExpression::parse("0 0 */29 2 1"),      // rare: Feb 1 on a Monday
-      CronExpression::parse("*/3 * * * * *"),     // every 3 seconds
-      CronExpression::parse("30 2 * * *"),        // fixed time across DST
+      CronExpression::parse("0 0 30 2 *"),     // never: answered without a search
+      CronExpression::parse("0 0 */29 2 1"),   // rare: Feb 1 on a Monday
+      CronExpression::parse("0 0 29 2 */7"),   // rarest: Feb 29 on a Sunday, up to 40 years
+      CronExpression::parse("*/3 * * * * *"),  // every 3 seconds
+      CronExpression::parse("30 2 * * *"),     // fixed time across DST
       CronExpression::parse("0 0 1-31/2 * mon")};
   constexpr int kCalls = 200;
   const auto start = std::chrono::steady_clock::now();

@@ -109,6 +109,27 @@ TEST(JobScheduler, UsesNewSchedulesAfterSetJobs) {
   EXPECT_EQ(h.firings[0].scheduled, at(1, 30));
 }
 
+TEST(JobScheduler, KeepsFiringOtherJobsBesideOneWhoseScheduleNeverFires) {
+  Harness h;
+  h.scheduler.set_jobs({{"kb", CronExpression::parse("0 2 * * *"), date::locate_zone("UTC")},
+                        {"vm", CronExpression::parse("0 0 30 2 *"), date::locate_zone("UTC")}});
+  EXPECT_EQ(h.scheduler.next_firing("vm"), std::nullopt);
+  h.run([&]() -> asio::awaitable<void> {
+    h.clock.set(at(2, 0));
+    co_await h.until_firings(1);
+    co_await h.until_firings(2);  // give a firing of vm the chance to (wrongly) appear
+  });
+  ASSERT_EQ(h.firings.size(), 1u);
+  EXPECT_EQ(h.firings[0].job, "kb");
+  EXPECT_EQ(h.scheduler.next_firing("vm"), std::nullopt);
+}
+
+TEST(LatestFiring, FindsNoMissedFiringOfAScheduleThatNeverFires) {
+  auto never = CronExpression::parse("0 0 31 4,6,9,11 *");
+  EXPECT_EQ(latest_firing(never, date::locate_zone("UTC"), at(1, 0) - days(5000), at(1, 0)),
+            std::nullopt);
+}
+
 TEST(LatestFiring, FindsTheNewestMissedFiringInAnInterval) {
   auto expression = CronExpression::parse("0 * * * *");
   auto zone = date::locate_zone("UTC");

@@ -40,6 +40,9 @@ const std::map<std::string_view, FaultKind>& kinds() {
       {"malformed", FaultKind::malformed},
       {"invalid-utf8", FaultKind::invalid_utf8},
       {"huge-body", FaultKind::huge_body},
+      {"endless-header", FaultKind::endless_header},
+      {"endless-string", FaultKind::endless_string},
+      {"endless-keep-alive", FaultKind::endless_keep_alive},
       {"foreign-warning-url", FaultKind::foreign_warning_url}};
   return map;
 }

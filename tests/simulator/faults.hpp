@@ -41,6 +41,9 @@ enum class FaultKind {
   malformed,              // body that is not well-formed XML/JSON (complete HTTP framing)
   invalid_utf8,           // a value with invalid UTF-8 bytes
   huge_body,              // endless data (for the client's size cap)
+  endless_header,         // a response head whose one header field never ends
+  endless_string,         // a CSAM page whose first asset's name never ends
+  endless_keep_alive,     // a KB answer of keep-alive comments, as fast as the client reads
   foreign_warning_url,    // WARNING URL pointing at another host (ARG host, default evil.invalid)
 };
 

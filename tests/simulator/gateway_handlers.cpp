@@ -223,6 +223,11 @@ asio::awaitable<void> handle_search(Exchange& ex) {
         search_envelope_head(static_cast<std::int64_t>(page.size()), cursor, has_more);
     co_await writer.write(head);
     std::string record;
+    if (has(ex.fault, FaultKind::endless_string)) {
+      co_await writer.write(R"({"assetId":1,"assetName":")");
+      const std::string name(16 * 1024, 'n');
+      for (;;) co_await writer.write(name);  // until the client goes away
+    }
     if (has(ex.fault, FaultKind::huge_body)) {
       for (std::int64_t i = 0; writer.body_bytes() < kHugeBodyCap; ++i) {
         record.clear();

@@ -9,6 +9,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/ssl/stream_base.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/ssl.hpp>
@@ -177,6 +178,17 @@ asio::awaitable<bool> SimulatorCore::serve(Stream& stream, Request& request) {
     for (;;) {
       auto [ec, n] = co_await stream.async_read_some(asio::buffer(sink), asio::as_tuple(asio::use_awaitable));
       if (ec) throw ConnectionDropped{};
+    }
+  }
+
+  if (fault && fault->kind == FaultKind::endless_header) {
+    // One header field as fast as the client takes it, until it gives up.
+    std::string bytes = "HTTP/1.1 200 OK\r\nX-Endless: ";
+    beast::get_lowest_layer(stream).expires_never();
+    for (;;) {
+      auto [ec, n] = co_await asio::async_write(stream, asio::buffer(bytes), asio::as_tuple(asio::use_awaitable));
+      if (ec) throw ConnectionDropped{};
+      bytes.assign(64 * 1024, 'h');
     }
   }
 

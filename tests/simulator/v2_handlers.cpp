@@ -187,6 +187,11 @@ asio::awaitable<void> handle_kb(Exchange& ex, ResponseWriter& writer, const Head
   co_await writer.start_chunked(200, headers);
   // The <?xml?> declaration is optional in real responses: every third KB response omits it.
   co_await writer.write(kb_head(ex.host, ex.request_number % 3 != 0));
+  if (has(ex.fault, FaultKind::endless_keep_alive)) {
+    // Well-formed and never done: no record, no limit, only the job's deadline ends it.
+    const std::string comment = keep_alive_comment("KNOWLEDGE_BASE_VULN_LIST_OUTPUT");
+    for (;;) co_await writer.write(comment);  // until the client goes away
+  }
   bool list_open = false;
   std::int64_t emitted = 0;
   std::string record;
