@@ -15,6 +15,7 @@ inline constexpr int kExitJobFailed = 1;
 inline constexpr int kExitUsage = 2;
 inline constexpr int kExitConfig = 3;
 inline constexpr int kExitInterrupted = 4;
+inline constexpr int kExitStateNotSaved = 5;  // published, but a state.dir record was not saved
 
 enum class Command { daemon, run, check, next, status, convert, help, version };
 

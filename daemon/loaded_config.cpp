@@ -1,11 +1,14 @@
 #include "loaded_config.hpp"
 
 #include <date/tz.h>
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "config/config_loader.hpp"
 #include "config/credentials.hpp"
 #include "config/platforms.hpp"
+#include "jobs/incremental_base.hpp"
+#include "jobs/manifest_repair.hpp"
 #include "net/origin.hpp"
 #include "net/tls_context.hpp"
 #include "output/publication.hpp"
@@ -96,6 +99,22 @@ void sweep_interrupted_runs(const config::Config& config) {
     swept += output::sweep_stale_temp_files(dir, true);
   }
   if (swept > 0) spdlog::info("removed {} temp files left by an interrupted earlier run", swept);
+  if (const auto bases = jobs::sweep_unnamed_bases(config); bases > 0) {
+    spdlog::info(
+        "removed {} incremental base directories that no base file names (left by an "
+        "interrupted run or a failed save) from {}",
+        bases, (config.state.dir / "base").string());
+  }
+  try {
+    if (const auto repaired = jobs::repair_manifest(config); !repaired.empty()) {
+      spdlog::info("manifest.json repaired from the files on disk: {}", fmt::join(repaired, ", "));
+    }
+  } catch (const std::exception& error) {
+    spdlog::error(
+        "could not make manifest.json match the files in {} ({}); an entry that is wrong "
+        "stays until its job publishes again or the next start repairs it",
+        config.output.dir.string(), error.what());
+  }
 }
 
 void warn_about_credentials_permissions(const config::Config& config) {

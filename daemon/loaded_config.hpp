@@ -26,7 +26,8 @@ void warn_about_credentials_permissions(const config::Config& config);
 
 // At start, before any job runs: removes the temp files of runs that died (kill -9, power loss)
 // from the output directory and from state.dir (state.json, manifest-style small files, the
-// incremental bases' meta files), and logs how many.
+// incremental bases' meta files) and the base directories no meta file names, then makes
+// manifest.json match the files on disk (jobs/manifest_repair.hpp); logs what it did.
 void sweep_interrupted_runs(const config::Config& config);
 
 // Every problem of the configuration (config, credentials, schedules that are invalid or never

@@ -68,13 +68,21 @@ std::string_view signal_name(int signal) {
 // possibly thousands of lines earlier.
 void log_summary(const std::vector<RequestedJob>& requested) {
   std::string text;
+  std::string not_saved;
   for (const auto& job : requested) {
     if (job.lock && job.outcome.status == jobs::RunStatus::succeeded) continue;
+    if (job.lock && job.outcome.status == jobs::RunStatus::published_state_not_saved) {
+      not_saved += (not_saved.empty() ? "" : ", ") + std::string(jobs::job_name(job.kind));
+      continue;
+    }
     if (!text.empty()) text += ", ";
     text += std::string(jobs::job_name(job.kind)) + " " +
             (job.lock ? std::string(jobs::run_status_name(job.outcome.status)) : "not started");
   }
   if (!text.empty()) spdlog::error("not every job published: {} (reasons above)", text);
+  if (!not_saved.empty()) {
+    spdlog::error("published, state not saved: {} (reasons above)", not_saved);
+  }
 }
 
 }  // namespace
@@ -140,10 +148,16 @@ int run_command(const CommandLine& line) {
 
   log_summary(requested);
   if (interrupted) return kExitInterrupted;
+  // A job that published nothing outweighs one that published but could not record it all.
+  int exit_code = kExitOk;
   for (const auto& job : requested) {
-    if (!job.lock || job.outcome.status != jobs::RunStatus::succeeded) return kExitJobFailed;
+    if (job.lock && job.outcome.status == jobs::RunStatus::published_state_not_saved) {
+      exit_code = kExitStateNotSaved;
+    } else if (!job.lock || job.outcome.status != jobs::RunStatus::succeeded) {
+      return kExitJobFailed;
+    }
   }
-  return kExitOk;
+  return exit_code;
 }
 
 }  // namespace qi::daemon

@@ -383,10 +383,15 @@ asio::awaitable<JobResult> run_assets_job(JobEnvironment& env) {
   }
   result.files.push_back(describe_file(kAssetsFile, writer));
   publish_checked(env, publication, result.files, result);
-  save_asset_host_ids(env.config.state.dir, std::move(host_ids));
+  const auto& state_dir = env.config.state.dir;
+  save_after_publishing(
+      env, result, "asset-host-ids", [&] { save_asset_host_ids(state_dir, std::move(host_ids)); },
+      [&] { forget_asset_host_ids(state_dir); });
   auto base_files = published_paths(env.config, {kAssetsFile});
   base_files.push_back({std::string(kHostIdsFile), {}, &host_id_rows});
-  base.save(base_files, env.started, !mode.incremental, env.context.run_id);
+  save_after_publishing(env, result, "the incremental base", [&] {
+    base.save(base_files, env.started, !mode.incremental, env.context.run_id);
+  });
   result.summary =
       fmt::format("{} assets{} in {} pages (CSAM count {}), {}", writer.rows(), changes,
                   result.pages, total.value_or(0), mode.incremental ? "incremental" : "full pull");

@@ -12,10 +12,10 @@
 #include <sstream>
 
 #include "common/error.hpp"
-#include "common/log.hpp"
 #include "output/atomic_file.hpp"
 #include "output/file_copy.hpp"
 #include "output/file_descriptor.hpp"
+#include "state/job_lock.hpp"
 #include "state/state_file.hpp"
 
 namespace qi::jobs {
@@ -57,8 +57,11 @@ void copy_file_durably(const IncrementalBase::Source& from, const std::filesyste
     in_fd = in.get();
     length = static_cast<std::uint64_t>(info.st_size);
   }
-  output::FileDescriptor out(::open(to.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
-  if (!out.valid()) throw FatalError("cannot create " + to.string() + ": " + std::strerror(errno));
+  output::FileDescriptor out(
+      ::open(to.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, output::kPrivateFileMode));
+  if (!out.valid() || ::fchmod(out.get(), output::kPrivateFileMode) != 0) {
+    throw FatalError("cannot create " + to.string() + ": " + std::strerror(errno));
+  }
   output::append_file_contents(in_fd, length, out.get(), to);
   if (::fsync(out.get()) != 0) {
     throw FatalError("cannot sync " + to.string() + ": " + std::strerror(errno));
@@ -162,16 +165,30 @@ std::filesystem::path IncrementalBase::file(std::string_view name) const {
 }
 
 void IncrementalBase::save(const std::vector<Source>& files, Time run_started, bool full,
-                           const std::string& run_id) const noexcept {
+                           const std::string& run_id) const {
   try {
     save_or_throw(files, run_started, full, run_id);
   } catch (const std::exception& error) {
-    log::warn(fmt::format("{}: could not keep this publication for incremental pulls ({}); the "
-                          "next run pulls everything",
-                          job_, error.what()),
-              {{"JOB", job_}, {"RUN_ID", run_id}});
     drop();
+    throw FatalError(fmt::format(
+        "could not keep this publication for incremental pulls in {} ({}); the next run pulls "
+        "everything",
+        base_root_.string(), error.what()));
   }
+}
+
+std::size_t IncrementalBase::sweep_unnamed() const noexcept {
+  std::size_t removed = 0;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(base_root_, ec)) {
+    const auto name = entry.path().filename().string();
+    std::error_code type_ec;
+    if (!entry.is_directory(type_ec) || !name.starts_with(job_ + "-")) continue;
+    if (meta_ && meta_->dir == name) continue;
+    std::error_code ignored;
+    if (std::filesystem::remove_all(entry.path(), ignored) > 0) ++removed;
+  }
+  return removed;
 }
 
 void IncrementalBase::save_or_throw(const std::vector<Source>& files, Time run_started, bool full,
@@ -183,14 +200,25 @@ void IncrementalBase::save_or_throw(const std::vector<Source>& files, Time run_s
     dir_name = job_ + "-" + run_id + "-" + std::to_string(n);
   }
   const auto dir = base_root_ / dir_name;
-  std::filesystem::create_directories(dir);
+  // Until the meta file names it, the new directory is only in the way: a save that fails
+  // half-way (a full state.dir) removes it rather than leave a partial copy taking the space.
+  struct RemovedUnlessNamed {
+    std::filesystem::path dir;
+    bool named = false;
+    ~RemovedUnlessNamed() {
+      std::error_code ignored;
+      if (!named) std::filesystem::remove_all(dir, ignored);
+    }
+  } new_base{dir};
+  output::create_private_directories(dir);
   for (const auto& file : files) copy_file_durably(file, dir / file.name);
   sync_directory(dir);
   const Time last_full = full || !meta_ ? run_started : meta_->last_full;
   const std::string meta = "dir " + dir_name + "\nrun_started " + format(run_started) +
                            "\nlast_full " + format(last_full) + "\nfingerprint " + fingerprint_ +
                            "\n";
-  output::replace_file_atomically(base_root_ / (job_ + ".meta"), meta);
+  output::replace_file_atomically(base_root_ / (job_ + ".meta"), meta, output::kPrivateFileMode);
+  new_base.named = true;
   // Older bases of this job are no longer named by the meta file.
   for (const auto& entry : std::filesystem::directory_iterator(base_root_)) {
     const auto name = entry.path().filename().string();
@@ -218,6 +246,22 @@ void merge_into(const IncrementalBase& base, std::initializer_list<MergeTarget> 
     throw FatalError(std::string(error.what()) +
                      "; the incremental base is dropped, the next run pulls everything");
   }
+}
+
+std::size_t sweep_unnamed_bases(const config::Config& config) noexcept {
+  std::size_t removed = 0;
+  if (!std::filesystem::is_directory(config.state.dir / "base")) return 0;
+  for (const auto kind : kAllJobs) {
+    try {
+      // A run of the job elsewhere may be writing its new base right now: leave it alone then.
+      const auto lock =
+          state::JobLock::try_acquire(config.state.dir, std::string(job_name(kind)), "start");
+      if (lock) removed += IncrementalBase(config, kind).sweep_unnamed();
+    } catch (const std::exception&) {
+      // An unusable state.dir is reported by the run that needs it.
+    }
+  }
+  return removed;
 }
 
 std::vector<IncrementalBase::Source> published_paths(

@@ -55,13 +55,19 @@ class IncrementalBase {
   };
 
   // After a successful publication: `files` become the new base, recorded as started at
-  // `run_started`; `full` says whether this run was a full pull. Never throws: a base that
-  // cannot be saved is logged and dropped (the next run is full).
+  // `run_started`; `full` says whether this run was a full pull. When the base cannot be saved
+  // (a full state.dir), the half-written directory is removed, the base dropped (the next run is
+  // full) and qi::FatalError thrown, for publish_step's save_after_publishing.
   void save(const std::vector<Source>& files, Time run_started, bool full,
-            const std::string& run_id) const noexcept;
+            const std::string& run_id) const;
 
   // Forgets the base (the next run is full), e.g. after finding it damaged.
   void drop() const noexcept;
+
+  // At start, while no run of the job can be writing one (the caller holds the job's lock):
+  // removes the job's base directories the meta file does not name, i.e. what a killed run left
+  // half-written or did not get to remove. Returns how many it removed.
+  std::size_t sweep_unnamed() const noexcept;
 
  private:
   struct Meta {
@@ -95,6 +101,10 @@ struct MergeTarget {
 // (the next run is full) and the error rethrown.
 void merge_into(const IncrementalBase& base, std::initializer_list<MergeTarget> targets,
                 const IdSet& replaced, const IdSet* present = nullptr);
+
+// At start: for each job that no process is running (its lock is free), removes the base
+// directories its meta file does not name (IncrementalBase::sweep_unnamed). Returns how many.
+std::size_t sweep_unnamed_bases(const config::Config& config) noexcept;
 
 // {name, <output.dir>/name} for IncrementalBase::save after publishing.
 std::vector<IncrementalBase::Source> published_paths(const config::Config& config,

@@ -51,6 +51,9 @@ struct JobResult {
   std::uint64_t api_bytes = 0;
   std::string summary;  // one line for the log, e.g. "1234 assets (CSAM count 1234)"
   std::map<std::string, output::ReferenceCheck> references;  // cross-file checks after publishing
+  // What the job could not record after it had published (a full state.dir, say): each entry
+  // says what and why. The run then ends "published, state not saved", not "failed".
+  std::vector<std::string> state_not_saved;
 };
 
 struct JobEnvironment {

@@ -19,6 +19,8 @@ std::string_view run_status_name(RunStatus status) {
   switch (status) {
     case RunStatus::succeeded:
       return "succeeded";
+    case RunStatus::published_state_not_saved:
+      return "published, state not saved";
     case RunStatus::failed:
       return "failed";
     case RunStatus::timed_out:
@@ -112,6 +114,10 @@ asio::awaitable<RunOutcome> run_job_with_deadline(
       auto& [result, error] = std::get<0>(which);
       if (error) std::rethrow_exception(error);
       outcome.status = RunStatus::succeeded;
+      for (const auto& what : result->state_not_saved) {
+        outcome.status = RunStatus::published_state_not_saved;
+        outcome.error += (outcome.error.empty() ? "" : "; ") + what;
+      }
       outcome.result = std::move(result);
     } else {
       outcome.status = RunStatus::timed_out;
@@ -145,6 +151,13 @@ asio::awaitable<RunOutcome> run_job_with_deadline(
                {"MESSAGE_ID", std::string(log::kRunSucceeded)},
                {"ROWS", std::to_string(rows)},
                {"PAGE", std::to_string(outcome.result->pages)}});
+  } else if (outcome.status == RunStatus::published_state_not_saved) {
+    log::error(fmt::format("{}: run {} published, state not saved, after {:.1f} s: {}; {}", label,
+                           outcome.run_id, elapsed, outcome.result->summary, outcome.error),
+               {{"JOB", label},
+                {"RUN_ID", outcome.run_id},
+                {"MESSAGE_ID", std::string(log::kRunFailed)},
+                {"RESULT", std::string(run_status_name(outcome.status))}});
   } else {
     log::error(fmt::format("{}: run {} {} after {:.1f} s: {}", label, outcome.run_id,
                            run_status_name(outcome.status), elapsed, outcome.error),

@@ -12,7 +12,10 @@
 
 namespace qi::jobs {
 
-enum class RunStatus { succeeded, failed, timed_out, cancelled };
+// published_state_not_saved: the files and manifest are published, but a record in state.dir
+// (an incremental base, asset-host-ids, kb-window-rows) or manifest.json could not be written
+// after them; `error` says which and why.
+enum class RunStatus { succeeded, published_state_not_saved, failed, timed_out, cancelled };
 
 std::string_view run_status_name(RunStatus status);
 
@@ -22,7 +25,7 @@ struct RunOutcome {
   RunStatus status = RunStatus::failed;
   std::string error;  // what went wrong, for the log and the state file
   std::string qualys_code;
-  std::optional<JobResult> result;  // set when the job published
+  std::optional<JobResult> result;  // set when the job published (also state not saved)
   std::chrono::system_clock::time_point started;
   std::chrono::system_clock::time_point finished;
 };

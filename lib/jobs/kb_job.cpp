@@ -49,7 +49,7 @@ void save_window_rows(const std::filesystem::path& state_dir,
                       const std::vector<std::pair<std::string, std::uint64_t>>& rows) {
   std::string text;
   for (const auto& [window, count] : rows) text += window + ' ' + std::to_string(count) + '\n';
-  output::replace_file_atomically(state_dir / kWindowRowsFile, text);
+  output::replace_file_atomically(state_dir / kWindowRowsFile, text, output::kPrivateFileMode);
 }
 
 std::vector<QidWindow> qid_windows(const config::KbJobConfig& config) {
@@ -172,9 +172,20 @@ asio::awaitable<JobResult> run_kb_job(JobEnvironment& env) {
   result.files.push_back(describe_file(kCveFile, cve));
   publish_checked(env, publication, result.files, result);
   result.references.insert(emptied.begin(), emptied.end());
-  if (!mode.incremental) save_window_rows(env.config.state.dir, window_rows);
-  base.save(published_paths(env.config, {kVulnKbFile, kCveFile}), env.started, !mode.incremental,
-            env.context.run_id);
+  const auto& state_dir = env.config.state.dir;
+  if (!mode.incremental) {
+    // Counts of an older publication would warn about the wrong windows: gone rather than stale.
+    save_after_publishing(
+        env, result, kWindowRowsFile, [&] { save_window_rows(state_dir, window_rows); },
+        [&] {
+          std::error_code ignored;
+          std::filesystem::remove(state_dir / kWindowRowsFile, ignored);
+        });
+  }
+  save_after_publishing(env, result, "the incremental base", [&] {
+    base.save(published_paths(env.config, {kVulnKbFile, kCveFile}), env.started, !mode.incremental,
+              env.context.run_id);
+  });
   result.summary =
       fmt::format("{} QIDs{} and {} QID-CVE pairs in {} windows, {}", vulnkb.rows(), changes,
                   cve.rows(), result.pages, mode.incremental ? "incremental" : "full pull");

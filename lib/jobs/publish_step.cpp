@@ -12,6 +12,7 @@
 #include "jobs/columns.hpp"
 #include "output/atomic_file.hpp"
 #include "output/csv_lines.hpp"
+#include "state/job_lock.hpp"
 
 namespace qi::jobs {
 
@@ -75,13 +76,33 @@ void note(output::ReferenceCheck& check, std::int64_t id) {
 
 }  // namespace
 
+void save_after_publishing(JobEnvironment& env, JobResult& result, std::string_view what,
+                           const std::function<void()>& save, const std::function<void()>& forget) {
+  try {
+    save();
+    return;
+  } catch (const std::exception& error) {
+    const auto& job = env.context.job;
+    result.state_not_saved.push_back(fmt::format("{} not saved: {}", what, error.what()));
+    log::error(fmt::format("{}: the files are published, but {} could not be saved: {}", job, what,
+                           error.what()),
+               {{"JOB", job}, {"RUN_ID", env.context.run_id}});
+  }
+  if (forget) forget();
+}
+
+void forget_asset_host_ids(const std::filesystem::path& state_dir) noexcept {
+  std::error_code ignored;
+  std::filesystem::remove(state_dir / kAssetHostIdsFile, ignored);
+}
+
 void save_asset_host_ids(const std::filesystem::path& state_dir, std::vector<std::int64_t> ids) {
   std::sort(ids.begin(), ids.end());
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
   std::string text;
   text.reserve(ids.size() * 12);
   for (auto id : ids) (text += std::to_string(id)) += '\n';
-  output::replace_file_atomically(state_dir / kAssetHostIdsFile, text);
+  output::replace_file_atomically(state_dir / kAssetHostIdsFile, text, output::kPrivateFileMode);
 }
 
 std::map<std::string, output::ReferenceCheck> check_references(
@@ -140,17 +161,40 @@ void publish_checked(JobEnvironment& env, output::Publication& publication,
   }
 
   publication.commit();
+  std::string names;
+  for (const auto& file : files) names += (names.empty() ? "" : ", ") + file.name;
+  log::info(fmt::format("{}: published {}", job, names),
+            {{"JOB", job}, {"RUN_ID", env.context.run_id}});
 
-  const auto published_at = now_iso();
-  for (const auto& file : files) {
-    manifest.files[file.name] = {
-        file.rows, file.bytes,         output::sha256_of_file(dir / file.name),
-        job,       env.context.run_id, published_at};
-  }
-  manifest.references = check_references(dir, env.config.state.dir);
-  output::write_manifest(dir, manifest);
+  // Published: from here on a failure is reported as what it is, not as a failed run.
+  // Empty unless computed for this publication: an older manifest's checks are not this run's.
+  std::map<std::string, output::ReferenceCheck> references;
+  save_after_publishing(env, result, std::string(output::kManifestFile), [&] {
+    const auto published_at = now_iso();
+    std::map<std::string, output::ManifestFile> entries;
+    for (const auto& file : files) {
+      const auto path = dir / file.name;
+      const auto identity = output::identity_of(path);
+      entries[file.name] = {file.rows,
+                            file.bytes,
+                            output::sha256_of_file(path),
+                            job,
+                            env.context.run_id,
+                            published_at,
+                            identity.value_or(output::FileIdentity{})};
+    }
+    references = check_references(dir, env.config.state.dir);
+    // A `run` beside the daemon publishes too: re-read under the lock, so that neither
+    // rewrite loses the other's entries (the slow parts above stay outside it).
+    const auto lock =
+        state::JobLock::wait_for(env.config.state.dir, std::string(kManifestLock), job);
+    manifest = output::read_manifest(dir);
+    for (auto& [name, entry] : entries) manifest.files[name] = std::move(entry);
+    manifest.references = references;
+    output::write_manifest(dir, manifest);
+  });
 
-  for (const auto& [name, check] : manifest.references) {
+  for (const auto& [name, check] : references) {
     if (check.count == 0) continue;
     std::string first;
     for (const auto& id : check.first) first += (first.empty() ? "" : ", ") + id;
@@ -160,7 +204,7 @@ void publish_checked(JobEnvironment& env, output::Publication& publication,
                {"CHECK", name},
                {"COUNT", std::to_string(check.count)}});
   }
-  result.references = manifest.references;
+  result.references = std::move(references);
 }
 
 }  // namespace qi::jobs

@@ -3,6 +3,8 @@
 // so a file that shrank below jobs.<job>.min_ratio of its previous publication is not published.
 #pragma once
 
+#include <functional>
+#include <string_view>
 #include <vector>
 
 #include "jobs/job.hpp"
@@ -11,12 +13,25 @@
 
 namespace qi::jobs {
 
+// <state.dir>/manifest.lock: held for each read-modify-write of manifest.json.
+inline constexpr std::string_view kManifestLock = "manifest";
+
 // Checks the shrink guard against the previous publication (unless env.force or min_ratio is 0),
 // commits the publication, records the files in manifest.json together with the cross-file
 // reference checks, and stores those checks in `result`. Throws qi::FatalError (nothing
-// published) when a gate fails.
+// published) when a gate fails or the commit does; once the files are published, a manifest
+// that cannot be written is recorded in result.state_not_saved instead (the next start rebuilds
+// it from the files).
 void publish_checked(JobEnvironment& env, output::Publication& publication,
                      const std::vector<PublishedFile>& files, JobResult& result);
+
+// One write to state.dir after the job published (asset-host-ids, kb-window-rows, the
+// incremental base). Its failure cannot undo the publication, so it is not a failed run: it is
+// logged and recorded in result.state_not_saved, and `forget` (when given) removes what the
+// write would have replaced, so that nothing describes an older publication as the current one.
+void save_after_publishing(JobEnvironment& env, JobResult& result, std::string_view what,
+                           const std::function<void()>& save,
+                           const std::function<void()>& forget = {});
 
 // Cross-file consistency of the published files: detections whose QID is missing from
 // vulnkb.csv, and detection hosts that no CSAM asset names as its hostId (asset host IDs are kept
@@ -26,5 +41,8 @@ std::map<std::string, output::ReferenceCheck> check_references(
 
 // The assets job's record of every hostId it published, for check_references.
 void save_asset_host_ids(const std::filesystem::path& state_dir, std::vector<std::int64_t> ids);
+
+// Removes that record (the check is then left out): what a failed save leaves.
+void forget_asset_host_ids(const std::filesystem::path& state_dir) noexcept;
 
 }  // namespace qi::jobs

@@ -227,8 +227,10 @@ asio::awaitable<JobResult> run_vm_job(JobEnvironment& env) {
 
   result.files.push_back(describe_file(kVmFile, vm));
   publish_checked(env, publication, result.files, result);
-  base.save(published_paths(env.config, {kVmFile}), env.started, !mode.incremental,
-            env.context.run_id);
+  save_after_publishing(env, result, "the incremental base", [&] {
+    base.save(published_paths(env.config, {kVmFile}), env.started, !mode.incremental,
+              env.context.run_id);
+  });
   result.summary =
       fmt::format("{} host-QID pairs{} in {} pages ({} windows), {}", vm.rows(),
                   mode.incremental ? changes : fmt::format(" from {} hosts", hosts), result.pages,

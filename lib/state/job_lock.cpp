@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -11,6 +12,7 @@
 #include <utility>
 
 #include "common/error.hpp"
+#include "output/atomic_file.hpp"
 
 namespace qi::state {
 
@@ -34,19 +36,33 @@ std::string read_holder(int fd) {
   return text;
 }
 
+int open_lock_file(const std::filesystem::path& path) {
+  output::create_private_directories(path.parent_path());
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, output::kPrivateFileMode);
+  if (fd < 0) {
+    throw FatalError("cannot open lock file " + path.string() + ": " + std::strerror(errno) +
+                     " (is state.dir writable by this user?)");
+  }
+  // Also a lock file an older version left 0644: nothing in state.dir is for other users.
+  (void)::fchmod(fd, output::kPrivateFileMode);
+  return fd;
+}
+
+void write_holder(int fd, const std::string& purpose) {
+  const std::string text =
+      "process " + std::to_string(::getpid()) + " (" + purpose + "), since " + now_text() + "\n";
+  if (::ftruncate(fd, 0) == 0) {
+    [[maybe_unused]] auto written = ::pwrite(fd, text.data(), text.size(), 0);
+  }
+}
+
 }  // namespace
 
 std::optional<JobLock> JobLock::try_acquire(const std::filesystem::path& state_dir,
                                             const std::string& job, const std::string& purpose,
                                             std::string* holder) {
-  std::error_code ec;
-  std::filesystem::create_directories(state_dir, ec);
   const auto path = state_dir / (job + ".lock");
-  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (fd < 0) {
-    throw FatalError("cannot open lock file " + path.string() + ": " + std::strerror(errno) +
-                     " (is state.dir writable by this user?)");
-  }
+  const int fd = open_lock_file(path);
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     const int error = errno;
     if (holder) *holder = read_holder(fd) + "; lock file " + path.string();
@@ -54,11 +70,21 @@ std::optional<JobLock> JobLock::try_acquire(const std::filesystem::path& state_d
     if (error == EWOULDBLOCK) return std::nullopt;
     throw FatalError("cannot lock " + path.string() + ": " + std::strerror(error));
   }
-  const std::string text = "process " + std::to_string(::getpid()) + " (" + purpose +
-                           "), since " + now_text() + "\n";
-  if (::ftruncate(fd, 0) == 0) {
-    [[maybe_unused]] auto written = ::pwrite(fd, text.data(), text.size(), 0);
+  write_holder(fd, purpose);
+  return JobLock(fd);
+}
+
+JobLock JobLock::wait_for(const std::filesystem::path& state_dir, const std::string& name,
+                          const std::string& purpose) {
+  const auto path = state_dir / (name + ".lock");
+  const int fd = open_lock_file(path);
+  while (::flock(fd, LOCK_EX) != 0) {
+    if (errno == EINTR) continue;
+    const int error = errno;
+    ::close(fd);
+    throw FatalError("cannot lock " + path.string() + ": " + std::strerror(error));
   }
+  write_holder(fd, purpose);
   return JobLock(fd);
 }
 

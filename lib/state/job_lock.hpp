@@ -18,6 +18,12 @@ class JobLock {
                                             const std::string& job, const std::string& purpose,
                                             std::string* holder = nullptr);
 
+  // Waits for the lock `<state_dir>/<name>.lock`. For short critical sections that processes
+  // beside each other share, such as the read-modify-write of manifest.json ("manifest").
+  // Throws qi::FatalError when the state directory is unusable.
+  static JobLock wait_for(const std::filesystem::path& state_dir, const std::string& name,
+                          const std::string& purpose);
+
   JobLock(JobLock&& other) noexcept;
   JobLock& operator=(JobLock&& other) noexcept;
   JobLock(const JobLock&) = delete;

@@ -1,5 +1,6 @@
 #include "state/state_file.hpp"
 
+#include <date/date.h>
 #include <fcntl.h>
 #include <rapidjson/document.h>
 #include <rapidjson/prettywriter.h>
@@ -12,14 +13,14 @@
 #include <fstream>
 #include <sstream>
 
-#include <date/date.h>
-
 #include "common/error.hpp"
 #include "output/atomic_file.hpp"
 
 namespace qi::state {
 
-std::string format_time(Time time) { return date::format("%Y-%m-%dT%H:%M:%SZ", time); }
+std::string format_time(Time time) {
+  return date::format("%Y-%m-%dT%H:%M:%SZ", time);
+}
 
 std::optional<Time> parse_time(std::string_view text) {
   // sscanf rather than date::parse: the latter trips GCC 12's -Wmaybe-uninitialized at -O2.
@@ -96,11 +97,12 @@ DaemonState read_state(const std::filesystem::path& file) {
     job.api_bytes = number_member(value, "api_bytes");
     job.last_success = time_member(value, "last_success");
     job.next_firing = time_member(value, "next_firing");
-    if (auto files = value.FindMember("files"); files != value.MemberEnd() && files->value.IsArray()) {
+    if (auto files = value.FindMember("files");
+        files != value.MemberEnd() && files->value.IsArray()) {
       for (const auto& f : files->value.GetArray()) {
         if (!f.IsObject()) continue;
-        job.files.push_back({string_member(f, "name"), number_member(f, "rows"),
-                             number_member(f, "bytes")});
+        job.files.push_back(
+            {string_member(f, "name"), number_member(f, "rows"), number_member(f, "bytes")});
       }
     }
     if (auto refs = value.FindMember("references");
@@ -181,7 +183,7 @@ void write_state(const std::filesystem::path& file, const DaemonState& state) {
   std::string text(buffer.GetString(), buffer.GetSize());
   text += '\n';
 
-  output::replace_file_atomically(file, text);
+  output::replace_file_atomically(file, text, output::kPrivateFileMode);
 }
 
 std::string describe_state(const DaemonState& state) {
@@ -197,7 +199,8 @@ std::string describe_state(const DaemonState& state) {
     for (const auto& f : job.files) {
       out << "  published    " << f.name << ": " << f.rows << " rows, " << f.bytes << " bytes\n";
     }
-    if (job.api_calls) out << "  API calls    " << job.api_calls << " (" << job.api_bytes << " bytes)\n";
+    if (job.api_calls)
+      out << "  API calls    " << job.api_calls << " (" << job.api_bytes << " bytes)\n";
     if (job.last_success) out << "  last success " << format_time(*job.last_success) << "\n";
     if (job.next_firing) out << "  next run     " << format_time(*job.next_firing) << "\n";
     for (const auto& [check, figures] : job.references) {

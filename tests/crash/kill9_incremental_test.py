@@ -11,11 +11,16 @@ data changes between runs, and check after each kill that
   file the job keeps, each of them complete in the same sense (asset-host-ids.csv: parseable,
   ascending, only assets of the base's assets.csv);
 - a run that was not killed published exactly the current generation (assets: exactly the
-  current oracle's rows plus deleted assets' rows).
+  current oracle's rows plus deleted assets' rows);
+- after the next start (the daemon started and stopped again, no job enabled: what every start
+  does before any job runs), manifest.json is true to the files on disk: each file's SHA-256,
+  rows and bytes as its entry says, no entry for a missing file; and base/ holds no directory
+  that no meta file names (a killed run's half-written base is swept).
 
-Kills land at random times over a run (most), or a few milliseconds after a job logs its
-reference check, i.e. just after it published and before its base is saved (a quarter), or not
-at all (a fifth); a fifth of the runs are `run --full all`. Most iterations change the data first
+Kills land at random times over a run (45 %), a few milliseconds after a job logs that it
+published, i.e. before it rewrote manifest.json (15 %), a few milliseconds after a job logs its
+reference check, i.e. after the manifest and before its base is saved (20 %), or not at all (a
+fifth); a fifth of the runs are `run --full all`. Most iterations change the data first
 (POST /__sim/mutate), and each generation's oracle comes from POST /__sim/write-expected. The
 incremental margin is 2 s rather than the default hour, so that a base whose recorded start were
 later than the data it holds would show in the results.
@@ -181,7 +186,8 @@ def write_incremental_config(root, simulator):
     # A 2 s margin (not the default hour, which would re-read every change the test ever made):
     # a base whose recorded start is later than the data it holds then shows in the results.
     # Mutations happen only between runs, so 2 s covers the whole-second stamps.
-    incremental = "full_refresh: 7d, incremental_margin: 2s"
+    # No job enabled: the daemon is only started to see what a start repairs; `run` ignores it.
+    incremental = "full_refresh: 7d, incremental_margin: 2s, enabled: false"
     return write_config(root, simulator.port, simulator.ca,
                         {"assets": "count_tolerance: 0.5, " + incremental, "kb": incremental,
                          "vm": "hosts_per_window: 100, " + incremental})
@@ -286,6 +292,32 @@ class Checker:
                 assert set(ids) <= asset_ids, f"{what}: assets not in the base's assets.csv"
         return named
 
+    def check_manifest_true(self):
+        """After a start: every entry of manifest.json describes its file on disk exactly."""
+        with open(os.path.join(self.output, "manifest.json")) as f:
+            files = json.load(f)["files"]
+        for name in FILES:
+            path = os.path.join(self.output, name)
+            if not os.path.exists(path):
+                assert name not in files, f"manifest.json names {name}, which is missing"
+                continue
+            data = read(path)
+            assert name in files, f"manifest.json has no entry for {name}"
+            entry = files[name]
+            assert entry["sha256"] == sha256(data), \
+                f"manifest.json: {name} SHA-256 {entry['sha256'][:12]}…, the file's " \
+                f"{sha256(data)[:12]}… (run {entry['run_id']!r})"
+            rows = data.count(b"\n") - 1
+            assert entry["rows"] == rows, \
+                f"manifest.json: {name} {entry['rows']} rows, the file {rows}"
+            assert entry["bytes"] == len(data), f"manifest.json: {name} bytes"
+
+    def check_no_unnamed_base(self, named):
+        left = sorted(n for n in os.listdir(self.base)
+                      if not TEMP_NAME.fullmatch(n) and not n.endswith(".meta") and
+                      n not in named.values())
+        assert not left, f"base directories no meta file names after a start: {left}"
+
     def check_exact(self, final=False):
         """After a run that completed: the current generation, exactly."""
         current = self.oracles[-1]
@@ -366,6 +398,29 @@ def main():
                     f"run {args} exited {daemon.returncode}:\n{text[-3000:]}"
             return killed, seconds, text
 
+        def start_and_stop():
+            """Starts the daemon (no job enabled) and stops it once it has started: what every
+            start does before any job runs. Returns the log of that start."""
+            with open(log_path, "ab") as log:
+                start = log.tell()
+                log.write(b"=== daemon start\n")
+                log.flush()
+                daemon = subprocess.Popen([DAEMON, "--config", config], stdout=log, stderr=log)
+                with open(log_path, "rb") as reader:
+                    reader.seek(start)
+                    seen = b""
+                    deadline = time.monotonic() + 60
+                    while b"started with" not in seen:
+                        assert daemon.poll() is None, f"the daemon exited {daemon.returncode}"
+                        assert time.monotonic() < deadline, "the daemon did not start in 60 s"
+                        seen += reader.read()
+                        time.sleep(0.005)
+                daemon.send_signal(signal.SIGTERM)
+                assert daemon.wait(timeout=30) == 0, f"the daemon exited {daemon.returncode}"
+            with open(log_path, "rb") as log:
+                log.seek(start)
+                return log.read().decode("utf-8", "replace")
+
         # A full pull to completion, then one incremental one (the run-time estimates).
         _, full_seconds, _ = run(["all"])
         checker.check_output()
@@ -379,7 +434,7 @@ def main():
         checker.check_exact()
         checker.check_base()
 
-        kills = completed = mutations = fulls = 0
+        kills = completed = mutations = fulls = stale_manifests = 0
         ahead, unfinished = set(), set()  # kills at those points: (job, publication), base dirs
         for iteration in range(RUNS):
             draw = random.random()
@@ -396,7 +451,13 @@ def main():
             kill_on = None
             if draw < 0.2:
                 delay = None
-            elif draw < 0.45:
+            elif draw < 0.35:
+                # Right after a job renamed its files into place (it logs that before it hashes
+                # them for manifest.json): aimed at the manifest's rewrite.
+                job = random.choice(tuple(BASE_FILES))
+                kill_on = (f"info {job}: published ".encode(), random.uniform(0, 0.004))
+                delay = 3 * expected
+            elif draw < 0.55:
                 # Right after a job published (its reference check is logged after the manifest,
                 # before the base is saved): aimed at the base's save.
                 job = random.choice(tuple(BASE_FILES))
@@ -407,6 +468,13 @@ def main():
             killed, seconds, _ = run((["--full"] if full else []) + ["all"], delay, kill_on)
             checker.check_output()
             named = checker.check_base()
+            stale_manifest = False
+            if killed:
+                with open(os.path.join(checker.output, "manifest.json")) as f:
+                    recorded = json.load(f)["files"]
+                stale_manifest = any(
+                    recorded.get(name, {}).get("sha256") !=
+                    sha256(read(os.path.join(checker.output, name))) for name in FILES)
             if killed:
                 kills += 1
                 # Where the kill landed, as far as the files tell: between a job's publication
@@ -426,6 +494,15 @@ def main():
                     full_seconds = 0.7 * full_seconds + 0.3 * seconds
                 else:
                     incremental_seconds = 0.7 * incremental_seconds + 0.3 * seconds
+            # The next start makes the manifest true and sweeps half-written bases, before
+            # anything is published.
+            start_log = start_and_stop()
+            checker.check_manifest_true()
+            checker.check_no_unnamed_base(checker.check_base())
+            checker.check_output()
+            if stale_manifest:
+                stale_manifests += 1
+                assert "manifest.json repaired from the files on disk" in start_log, start_log
             if VERBOSE:
                 print(f"iteration {iteration}: generation {checker.oracles[-1].generation}, "
                       f"{'--full ' if full else ''}{'killed' if killed else 'completed'} "
@@ -476,8 +553,9 @@ def main():
         print(f"{RUNS} runs (seed {seed}): {kills} killed at random points, {completed} "
               f"completed, {fulls} with --full, {mutations} data changes, {incremental_starts} "
               f"incremental job starts; {len(ahead)} kills left a publication newer than its "
-              f"base, {len(unfinished)} an unfinished base directory; every file and base was "
-              "complete after each, and the last runs exact")
+              f"base, {len(unfinished)} an unfinished base directory, {stale_manifests} a "
+              "manifest behind its files; every file and base was complete after each, the "
+              "manifest true after the next start, and the last runs exact")
     finally:
         simulator.stop()
     shutil.rmtree(root)

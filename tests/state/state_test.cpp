@@ -1,4 +1,5 @@
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -48,8 +49,9 @@ TEST(StateFile, RoundTripsEveryField) {
   EXPECT_EQ(b.next_firing, kb.next_firing);
   EXPECT_EQ(b.references.at("vm_qids_missing_from_vulnkb").count, 12u);
   EXPECT_EQ(b.references.at("vm_qids_missing_from_vulnkb").first.at(1), "2000000002");
-  EXPECT_NE(describe_state(back).find("vm_qids_missing_from_vulnkb: 12 (first: 2000000001, 2000000002)"),
-            std::string::npos);
+  EXPECT_NE(
+      describe_state(back).find("vm_qids_missing_from_vulnkb: 12 (first: 2000000001, 2000000002)"),
+      std::string::npos);
   EXPECT_NE(describe_state(back).find("vulnkb.csv: 160000 rows"), std::string::npos);
 }
 
@@ -60,7 +62,8 @@ TEST(StateFile, ReplacesTheFileAtomicallyLeavingNoTempFiles) {
   write_state(dir.path() / "state.json", state);
   write_state(dir.path() / "state.json", state);
   int files = 0;
-  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(dir.path())) ++files;
+  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(dir.path()))
+    ++files;
   EXPECT_EQ(files, 1);
 }
 
@@ -79,8 +82,9 @@ TEST(JobLock, IsExclusiveBetweenProcessesAndNamesTheHolder) {
   if (child == 0) {
     std::string holder;
     auto second = JobLock::try_acquire(dir.path(), "kb", "run", &holder);
-    const bool names_holder = holder.find("process " + std::to_string(::getppid())) != std::string::npos &&
-                              holder.find("daemon") != std::string::npos;
+    const bool names_holder =
+        holder.find("process " + std::to_string(::getppid())) != std::string::npos &&
+        holder.find("daemon") != std::string::npos;
     ::_exit(!second && names_holder ? 0 : 1);
   }
   int status = 0;
@@ -90,7 +94,10 @@ TEST(JobLock, IsExclusiveBetweenProcessesAndNamesTheHolder) {
 
 TEST(JobLock, IsReleasedWhenTheHolderGoesAway) {
   qi::testing::TempDir dir;
-  { auto lock = JobLock::try_acquire(dir.path(), "vm", "run"); ASSERT_TRUE(lock); }
+  {
+    auto lock = JobLock::try_acquire(dir.path(), "vm", "run");
+    ASSERT_TRUE(lock);
+  }
   EXPECT_TRUE(JobLock::try_acquire(dir.path(), "vm", "run"));
 }
 
@@ -100,6 +107,54 @@ TEST(JobLock, LocksJobsIndependently) {
   auto vm = JobLock::try_acquire(dir.path(), "vm", "run");
   EXPECT_TRUE(kb);
   EXPECT_TRUE(vm);
+}
+
+// Sets the process umask for one test and puts the previous one back.
+class UmaskForTest {
+ public:
+  explicit UmaskForTest(mode_t mask) : previous_(::umask(mask)) {}
+  ~UmaskForTest() { ::umask(previous_); }
+  UmaskForTest(const UmaskForTest&) = delete;
+  UmaskForTest& operator=(const UmaskForTest&) = delete;
+
+ private:
+  mode_t previous_;
+};
+
+mode_t permissions_of(const std::filesystem::path& path) {
+  struct stat info {};
+  EXPECT_EQ(::stat(path.c_str(), &info), 0) << path;
+  return info.st_mode & 07777;
+}
+
+TEST(StateDirectory, IsCreated0750WithItsFiles0600UnderUmask000) {
+  qi::testing::TempDir dir;
+  const auto state_dir = dir.path() / "var" / "state";
+  UmaskForTest umask(0);
+  auto lock = JobLock::try_acquire(state_dir, "kb", "run");
+  ASSERT_TRUE(lock);
+  write_state(state_dir / "state.json", DaemonState{});
+  EXPECT_EQ(permissions_of(dir.path() / "var"), 0750u);
+  EXPECT_EQ(permissions_of(state_dir), 0750u);
+  EXPECT_EQ(permissions_of(state_dir / "kb.lock"), 0600u);
+  EXPECT_EQ(permissions_of(state_dir / "state.json"), 0600u);
+}
+
+TEST(StateDirectory, IsCreated0750AlsoUnderAStrictUmask) {
+  qi::testing::TempDir dir;
+  UmaskForTest umask(077);  // would leave the group out of a plain mkdir's 0750
+  write_state(dir.path() / "state" / "state.json", DaemonState{});
+  EXPECT_EQ(permissions_of(dir.path() / "state"), 0750u);
+  EXPECT_EQ(permissions_of(dir.path() / "state" / "state.json"), 0600u);
+}
+
+TEST(StateDirectory, KeepsTheModeOfADirectoryThatExists) {
+  qi::testing::TempDir dir;
+  const auto state_dir = dir.path() / "state";
+  std::filesystem::create_directory(state_dir);
+  ::chmod(state_dir.c_str(), 0700);
+  write_state(state_dir / "state.json", DaemonState{});
+  EXPECT_EQ(permissions_of(state_dir), 0700u);
 }
 
 }  // namespace
