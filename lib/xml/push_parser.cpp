@@ -52,7 +52,10 @@ struct PushParser::Impl {
   xmlParserCtxtPtr ctxt = nullptr;
   std::size_t depth = 0;
   std::size_t text_bytes = 0;  // character data and CDATA since the last tag
-  std::string element;         // the innermost element opened last (for messages)
+  std::size_t run_bytes = 0;   // of those, since the last comment
+  bool run_blank = true;       // that run is XML whitespace only (no CDATA)
+  std::string element;         // the element whose tag came last (for messages)
+  bool after_end_tag = false;  // that tag was its end tag
   bool root_opened = false;
   bool root_closed = false;
   bool finished = false;
@@ -128,10 +131,13 @@ struct PushParser::Impl {
                      limits.max_tag_bytes, limits.max_name_bytes});
   }
 
-  void count_text(std::size_t bytes) {
-    text_bytes += bytes;
+  void count_text(std::string_view data, bool cdata) {
+    text_bytes += data.size();
+    run_bytes += data.size();
+    run_blank = run_blank && !cdata && data.find_first_not_of(" \t\r\n") == std::string_view::npos;
     if (text_bytes > limits.max_text_bytes) {
-      refuse_over_limit("the text of <" + element + ">", limits.max_text_bytes);
+      refuse_over_limit((after_end_tag ? "the text after </" : "the text of <") + element + ">",
+                        limits.max_text_bytes);
     }
   }
 
@@ -193,7 +199,9 @@ struct PushParser::Impl {
     }
     self->root_opened = true;
     self->text_bytes = 0;
+    self->new_text_run();
     self->element.assign(name);
+    self->after_end_tag = false;
     self->guarded([&] {
       self->attributes.clear();
       self->decoded_values.clear();
@@ -231,20 +239,37 @@ struct PushParser::Impl {
     if (self->stopped) return;
     if (self->depth > 0 && --self->depth == 0) self->root_closed = true;
     self->text_bytes = 0;
+    self->new_text_run();
+    self->element.assign(as_view(localname));
+    self->after_end_tag = true;
     self->guarded([&] { self->handler.end_element(as_view(localname)); });
+  }
+
+  void new_text_run() {
+    run_bytes = 0;
+    run_blank = true;
+  }
+
+  // Qualys holds slow answers open with keep-alive comments between elements, each followed by a
+  // newline, for as long as it needs: whitespace between two comments is no field and does not
+  // count. Anything else between comments still adds up to the element's text limit.
+  static void on_comment(void* ctx, const xmlChar* /*value*/) {
+    auto* self = static_cast<Impl*>(ctx);
+    if (self->run_blank) self->text_bytes -= self->run_bytes;
+    self->new_text_run();
   }
 
   static void on_characters(void* ctx, const xmlChar* ch, int len) {
     auto* self = static_cast<Impl*>(ctx);
     if (self->depth == 0 || self->stopped) return;  // whitespace around the root element
-    self->count_text(static_cast<std::size_t>(len));
+    self->count_text(as_view(ch, len), false);
     self->guarded([&] { self->handler.text(as_view(ch, len)); });
   }
 
   static void on_cdata(void* ctx, const xmlChar* value, int len) {
     auto* self = static_cast<Impl*>(ctx);
     if (self->stopped) return;
-    self->count_text(static_cast<std::size_t>(len));
+    self->count_text(as_view(value, len), true);
     self->guarded([&] { self->handler.cdata(as_view(value, len)); });
   }
 
@@ -298,7 +323,7 @@ PushParser::PushParser(SaxHandler& handler, ParserLimits limits)
   // Start from an empty SAX2 handler instead of xmlSAXVersion(&sax, 2): the defaults it installs
   // (xmlSAX2ResolveEntity, xmlSAX2ExternalSubset, xmlSAX2EntityDecl, xmlSAX2GetEntity …) build a
   // tree, store entity declarations and can load external subsets. Only what we need is set;
-  // everything else (entityDecl, internalSubset, externalSubset, comment, processingInstruction,
+  // everything else (entityDecl, internalSubset, externalSubset, processingInstruction,
   // startDocument, …) stays null so libxml2 does nothing for it.
   xmlSAXHandler sax{};
   sax.initialized = XML_SAX2_MAGIC;  // use startElementNs/endElementNs and serror
@@ -308,6 +333,7 @@ PushParser::PushParser(SaxHandler& handler, ParserLimits limits)
   // Same function, so libxml2 never classifies whitespace as ignorable and drops it.
   sax.ignorableWhitespace = &Impl::on_characters;
   sax.cdataBlock = &Impl::on_cdata;
+  sax.comment = &Impl::on_comment;
   sax.reference = &Impl::on_reference;
   sax.getEntity = &Impl::no_entity;
   sax.getParameterEntity = &Impl::no_entity;

@@ -53,6 +53,23 @@ TEST(PushParserLimits, RefusesATextThatNeverEndsSoonAfterItsLimit) {
   EXPECT_LE(r.fed, (std::size_t{4} << 20) + (std::size_t{64} << 10) + 100);
 }
 
+TEST(PushParserLimits, AcceptsKeepAliveCommentsWithoutEndBetweenElements) {
+  ParserLimits limits;
+  limits.max_text_bytes = 1000;
+  const Refusal r = feed_endless(std::string(kOpen) + "<DATETIME>now</DATETIME>\n",
+                                 "<!-- keep-alive -->\n", limits, std::size_t{1} << 20);
+  EXPECT_EQ(r.message, "");
+}
+
+TEST(PushParserLimits, NamesTheEndTagThatTextWithoutEndFollows) {
+  ParserLimits limits;
+  limits.max_text_bytes = 1000;
+  const Refusal r =
+      feed_endless(std::string(kOpen) + "<DATETIME>now</DATETIME>", "x<!-- k -->\n", limits);
+  EXPECT_NE(r.message.find("the text after </DATETIME> longer than 1000 bytes"), std::string::npos)
+      << r.message;
+}
+
 TEST(PushParserLimits, CountsTextAndCdataOfOneElementTogetherAcrossComments) {
   ParserLimits limits;
   limits.max_text_bytes = 1000;
