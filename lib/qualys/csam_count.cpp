@@ -96,10 +96,7 @@ CsamCount parse_csam_count(std::string_view body) {
   CountHandler handler(out);
   rapidjson::Reader reader;
   JsonText::Stream stream = text.stream();
-  constexpr unsigned kFlags = rapidjson::kParseValidateEncodingFlag |
-                              rapidjson::kParseNumbersAsStringsFlag |
-                              rapidjson::kParseIterativeFlag;
-  const rapidjson::ParseResult result = reader.Parse<kFlags>(stream, handler);
+  const rapidjson::ParseResult result = reader.Parse<kCsamParseFlags>(stream, handler);
   if (result.Code() == rapidjson::kParseErrorTermination) {
     throw TransientError("malformed JSON in CSAM count: " + handler.problem());
   }

@@ -269,10 +269,7 @@ void CsamPageParser::finish() {
   PageHandler handler(envelope, on_asset_);
   rapidjson::Reader reader;
   JsonText::Stream stream = text_.stream();
-  constexpr unsigned kFlags = rapidjson::kParseValidateEncodingFlag |
-                              rapidjson::kParseNumbersAsStringsFlag |
-                              rapidjson::kParseIterativeFlag;
-  const rapidjson::ParseResult result = reader.Parse<kFlags>(stream, handler);
+  const rapidjson::ParseResult result = reader.Parse<kCsamParseFlags>(stream, handler);
   text_.clear();
   if (handler.over_limit()) {
     throw FatalError("CSAM page: " + handler.refusal() + " at offset " +

@@ -15,6 +15,8 @@
 // from the values by the parsers (without_nul), so no NUL reaches a CSV file.
 #pragma once
 
+#include <rapidjson/reader.h>
+
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -25,6 +27,12 @@
 #include <vector>
 
 namespace qi::qualys {
+
+// How every CSAM document is read: UTF-8 checked, numbers kept as their text (IDs past 2^53),
+// iteratively (no recursion for deep nesting).
+inline constexpr unsigned kCsamParseFlags = rapidjson::kParseValidateEncodingFlag |
+                                            rapidjson::kParseNumbersAsStringsFlag |
+                                            rapidjson::kParseIterativeFlag;
 
 class JsonText {
   static constexpr std::size_t kBlockBytes = 64 * 1024;

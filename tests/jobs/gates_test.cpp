@@ -1,7 +1,6 @@
 // The gates before publication (shrink guard), the manifest after it, and the cross-file
 // reference checks.
 #include <gtest/gtest.h>
-#include <openssl/sha.h>
 #include <rapidjson/document.h>
 #include <unistd.h>
 
@@ -14,6 +13,7 @@
 #include "output/manifest.hpp"
 #include "simulated_qualys.hpp"
 #include "simulator/expected_csv.hpp"
+#include "support/sha256_hex.hpp"
 
 namespace qi::testing {
 namespace {
@@ -33,18 +33,6 @@ sim::SimulatorOptions subscription(std::int64_t hosts) {
 
 config::Credentials credentials_of(const SimulatedQualys& simulated) {
   return {simulated.options().username, simulated.options().password, ""};
-}
-
-std::string sha256_hex(const std::string& data) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
-  std::string hex;
-  for (auto byte : digest) {
-    static constexpr char kHex[] = "0123456789abcdef";
-    hex += kHex[byte >> 4];
-    hex += kHex[byte & 15];
-  }
-  return hex;
 }
 
 TEST(ShrinkGuard, RefusesToPublishAFileThatShrankBelowMinRatio) {

@@ -4,13 +4,13 @@
 #include "jobs/manifest_repair.hpp"
 
 #include <gtest/gtest.h>
-#include <openssl/sha.h>
 
 #include <fstream>
 
 #include "jobs/publish_step.hpp"
 #include "output/manifest.hpp"
 #include "simulated_qualys.hpp"
+#include "support/sha256_hex.hpp"
 
 namespace qi::testing {
 namespace {
@@ -26,18 +26,6 @@ sim::SimulatorOptions subscription() {
   options.data.hosts = 12;
   options.data.detections_per_host = 3;
   return options;
-}
-
-std::string sha256_hex(const std::string& data) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
-  std::string hex;
-  for (auto byte : digest) {
-    static constexpr char kHex[] = "0123456789abcdef";
-    hex += kHex[byte >> 4];
-    hex += kHex[byte & 15];
-  }
-  return hex;
 }
 
 std::uint64_t rows_of(const std::string& data) {

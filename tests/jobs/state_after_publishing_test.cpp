@@ -4,7 +4,6 @@
 // The failures are real ones, made by putting a directory where the write must put a file (a
 // rename onto a directory fails whoever we run as).
 #include <gtest/gtest.h>
-#include <openssl/sha.h>
 #include <sys/stat.h>
 
 #include <fstream>
@@ -14,6 +13,8 @@
 #include "simulated_qualys.hpp"
 #include "simulator/expected_csv.hpp"
 #include "state/job_lock.hpp"
+#include "support/sha256_hex.hpp"
+#include "support/umask_for_test.hpp"
 
 namespace qi::testing {
 namespace {
@@ -30,18 +31,6 @@ sim::SimulatorOptions subscription() {
   options.data.hosts = 10;
   options.data.detections_per_host = 3;
   return options;
-}
-
-std::string sha256_hex(const std::string& data) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
-  std::string hex;
-  for (auto byte : digest) {
-    static constexpr char kHex[] = "0123456789abcdef";
-    hex += kHex[byte >> 4];
-    hex += kHex[byte & 15];
-  }
-  return hex;
 }
 
 // A directory (with something in it) where a file should go: writing that file then fails.
@@ -149,18 +138,6 @@ TEST_F(StateNotSaved, TheStartSweepRemovesBaseDirectoriesNoMetaNamesOfJobsNotRun
   EXPECT_EQ(base_directories(base, "kb"), kb_named);
   EXPECT_TRUE(std::filesystem::exists(base / "vm-being-written"));
 }
-
-// Sets the process umask for one test and puts the previous one back.
-class UmaskForTest {
- public:
-  explicit UmaskForTest(mode_t mask) : previous_(::umask(mask)) {}
-  ~UmaskForTest() { ::umask(previous_); }
-  UmaskForTest(const UmaskForTest&) = delete;
-  UmaskForTest& operator=(const UmaskForTest&) = delete;
-
- private:
-  mode_t previous_;
-};
 
 TEST(StateModes, EverythingAJobCreatesInStateDirIs0750Or0600UnderUmask000) {
   SimulatedQualys simulated(subscription());

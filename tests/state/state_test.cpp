@@ -9,9 +9,12 @@
 #include "state/job_lock.hpp"
 #include "state/state_file.hpp"
 #include "support/temp_dir.hpp"
+#include "support/umask_for_test.hpp"
 
 namespace qi::state {
 namespace {
+
+using qi::testing::UmaskForTest;
 
 TEST(StateFile, IsEmptyWhenMissing) {
   qi::testing::TempDir dir;
@@ -108,18 +111,6 @@ TEST(JobLock, LocksJobsIndependently) {
   EXPECT_TRUE(kb);
   EXPECT_TRUE(vm);
 }
-
-// Sets the process umask for one test and puts the previous one back.
-class UmaskForTest {
- public:
-  explicit UmaskForTest(mode_t mask) : previous_(::umask(mask)) {}
-  ~UmaskForTest() { ::umask(previous_); }
-  UmaskForTest(const UmaskForTest&) = delete;
-  UmaskForTest& operator=(const UmaskForTest&) = delete;
-
- private:
-  mode_t previous_;
-};
 
 mode_t permissions_of(const std::filesystem::path& path) {
   struct stat info {};
