@@ -39,7 +39,8 @@ std::chrono::milliseconds backoff_delay(const RetryPolicy& policy, int attempt,
 // Runs `attempt(n)` until it returns, retrying on qi::TransientError. Each attempt must start
 // from a clean state (the callers roll their CSV writers back to a mark). Throws qi::FatalError
 // when attempts run out, when the server asks for a wait longer than max_server_wait, or when the
-// next attempt would start after the deadline.
+// next attempt would start after the deadline. The rate governor's pauses arrive here the same
+// way (a TransientError with the wait, see RateGovernor::acquire), so one rule covers both.
 // Callers pass named objects (not temporaries) for `description` and `attempt`: they are held by
 // reference across suspensions, and GCC 12 mishandles temporaries that live across a co_await.
 using Attempt = std::function<asio::awaitable<void>(int attempt)>;
