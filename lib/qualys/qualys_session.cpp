@@ -168,8 +168,7 @@ void QualysSession::credentials_check_done() {
   }
 }
 
-asio::awaitable<void> QualysSession::post_v2(const CallContext& context,
-                                             const std::string& target,
+asio::awaitable<void> QualysSession::post_v2(const CallContext& context, const std::string& target,
                                              const std::string& form_body, BodyConsumer& consumer) {
   const std::string where = endpoints_.api.host + path_only(target);
   co_await wait_for_credentials_check();

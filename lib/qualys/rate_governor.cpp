@@ -38,7 +38,9 @@ std::string calls_left(long long remaining) {
 }
 
 // Whole seconds, rounded up: "waiting 1 s" rather than "waiting 0 s" for the last moments.
-long long whole_seconds(steady_clock::duration d) { return ceil<seconds>(d).count(); }
+long long whole_seconds(steady_clock::duration d) {
+  return ceil<seconds>(d).count();
+}
 
 }  // namespace
 
@@ -124,7 +126,8 @@ void RateGovernor::pause_for(milliseconds wait, std::string reason) {
 void RateGovernor::start_pause(milliseconds wait, std::string reason, std::string_view detail) {
   const auto now = Clock::now();
   const auto until = now + wait;
-  if (wait <= milliseconds(0) || until <= pause_.until) return;  // a pause at least as long is in force already
+  if (wait <= milliseconds(0) || until <= pause_.until)
+    return;  // a pause at least as long is in force already
   const bool in_force = pause_.until > now;
   paused_total_ += until - std::max(pause_.until, now);
   const auto extension = until - pause_.until;
@@ -154,7 +157,8 @@ void RateGovernor::observe(const net::HttpResponseHead& head) {
   auto remaining = header_number(head, "X-RateLimit-Remaining");
   auto to_wait = header_number(head, "X-RateLimit-ToWait-Sec");
   if (to_wait && *to_wait > 0) {
-    pause_for(seconds(*to_wait), fmt::format("Qualys rate limit, X-RateLimit-ToWait-Sec {} s", *to_wait));
+    pause_for(seconds(*to_wait),
+              fmt::format("Qualys rate limit, X-RateLimit-ToWait-Sec {} s", *to_wait));
     return;
   }
   if (!remaining || *remaining > reserve_) return;
@@ -168,14 +172,14 @@ void RateGovernor::observe(const net::HttpResponseHead& head) {
   const auto wait = std::min<milliseconds>(spread, max_pause_);
   std::string detail = fmt::format(" (qualys.rate_limit_reserve is {})", reserve_);
   if (wait < spread) {
-    detail = fmt::format(" (qualys.rate_limit_reserve is {}; spreading them over the window "
-                         "would take {} s, capped at qualys.retry.max_server_wait)",
-                         reserve_, spread.count());
+    detail = fmt::format(
+        " (qualys.rate_limit_reserve is {}; spreading them over the window "
+        "would take {} s, capped at qualys.retry.max_server_wait)",
+        reserve_, spread.count());
   }
-  start_pause(wait,
-              fmt::format("Qualys rate limit, {} in the {} s window", calls_left(*remaining),
-                          window),
-              detail);
+  start_pause(
+      wait, fmt::format("Qualys rate limit, {} in the {} s window", calls_left(*remaining), window),
+      detail);
 }
 
 }  // namespace qi::qualys

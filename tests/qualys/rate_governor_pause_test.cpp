@@ -53,8 +53,8 @@ class CapturedLog {
 };
 
 // Runs `call` on a fresh io_context; returns its exception and how long it took.
-std::pair<std::exception_ptr, Clock::duration> timed(
-    asio::io_context& io, std::function<asio::awaitable<void>()> call) {
+std::pair<std::exception_ptr, Clock::duration> timed(asio::io_context& io,
+                                                     std::function<asio::awaitable<void>()> call) {
   std::exception_ptr failure;
   const auto start = Clock::now();
   asio::co_spawn(io, call(), [&](std::exception_ptr e) { failure = e; });
@@ -105,7 +105,8 @@ TEST(RateGovernorPause, SaysWhatItIsWaitingForAndForHowLong) {
   RateGovernor governor(io.get_executor(), 2, 5, 30s);
   EXPECT_EQ(governor.waiting(), "");
   governor.observe(remaining_calls(3));
-  EXPECT_EQ(governor.waiting(), "waiting 30 s: Qualys rate limit, 3 calls left in the 3600 s window");
+  EXPECT_EQ(governor.waiting(),
+            "waiting 30 s: Qualys rate limit, 3 calls left in the 3600 s window");
   EXPECT_EQ(governor.waiting(Clock::now() + 31s), "");
 }
 
@@ -131,9 +132,8 @@ TEST(RateGovernorPause, RefusesToWaitThroughAServerPauseLongerThanItsCap) {
   asio::io_context io;
   RateGovernor governor(io.get_executor(), 2, 5, 1s);
   governor.pause_for(1h, "Qualys rate limit, Qualys CODE 1965");
-  auto [failure, took] = timed(io, [&]() -> asio::awaitable<void> {
-    auto permit = co_await governor.acquire();
-  });
+  auto [failure, took] =
+      timed(io, [&]() -> asio::awaitable<void> { auto permit = co_await governor.acquire(); });
   ASSERT_TRUE(failure);
   EXPECT_LT(took, 1s);
   EXPECT_THROW(std::rethrow_exception(failure), TransientError);
@@ -151,8 +151,9 @@ TEST(RateGovernorPause, APauseOutlastingTheDeadlineFailsTheRetryLoopAtOnceSaying
     ++attempts;
     auto permit = co_await governor.acquire(context.deadline);
   };
-  auto [failure, took] = timed(
-      io, [&]() -> asio::awaitable<void> { co_await run_with_retries(context, policy, description, attempt); });
+  auto [failure, took] = timed(io, [&]() -> asio::awaitable<void> {
+    co_await run_with_retries(context, policy, description, attempt);
+  });
   ASSERT_TRUE(failure);
   EXPECT_LT(took, 1s);
   EXPECT_EQ(attempts, 1);

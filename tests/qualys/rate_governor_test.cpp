@@ -95,7 +95,8 @@ TEST(RateGovernor, HonoursToWaitSecondsFromResponseHeaders) {
 TEST(RateGovernor, SlowsDownBeforeTheRemainingCallsRunOut) {
   asio::io_context io;
   RateGovernor governor(io.get_executor(), 2, 5, kNoCap);
-  governor.observe(head_with({{"X-RateLimit-Remaining", "200"}, {"X-RateLimit-Window-Sec", "3600"}}));
+  governor.observe(
+      head_with({{"X-RateLimit-Remaining", "200"}, {"X-RateLimit-Window-Sec", "3600"}}));
   EXPECT_LE(governor.paused_until(), RateGovernor::Clock::now());
   governor.observe(head_with({{"X-RateLimit-Remaining", "3"}, {"X-RateLimit-Window-Sec", "3600"}}));
   EXPECT_GT(governor.paused_until(), RateGovernor::Clock::now() + 10s);
