@@ -218,7 +218,8 @@ asio::awaitable<void> Service::run_job(jobs::JobKind kind, schedule::Firing firi
     std::function<void(const jobs::JobProgress&)> on_progress = [this,
                                                                  name](const jobs::JobProgress& p) {
       if (auto it = running_.find(name); it != running_.end()) {
-        it->second.progress = p.stage + ", " + std::to_string(p.rows) + " rows";
+        it->second.progress = p.stage + ", " + std::to_string(p.rows) + " rows" +
+                              (p.waiting.empty() ? std::string() : "; " + p.waiting);
         publish_status();
       }
     };

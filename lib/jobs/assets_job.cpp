@@ -117,7 +117,7 @@ asio::awaitable<void> fetch_asset_pages(JobEnvironment& env, JobResult& result,
       qualys::ParserConsumer consumer(parser);
       CountingConsumer counting(consumer, result, env.progress);
       const std::string target = search_target(job_config.page_size, cursor, changed_after);
-      status = co_await session.post_gateway(target, body, counting);
+      status = co_await session.post_gateway(env.context, target, body, counting);
       if (status == 204) co_return;
       envelope = parser.envelope();
       if (envelope.response_code != "SUCCESS") {
@@ -173,7 +173,7 @@ asio::awaitable<std::optional<std::int64_t>> csam_count(JobEnvironment& env, Job
   const qualys::Attempt attempt = [&](int) -> asio::awaitable<void> {
     BufferedBody buffer;
     CountingConsumer counting(buffer, result, env.progress);
-    const auto status = co_await session.post_gateway(target, body, counting);
+    const auto status = co_await session.post_gateway(env.context, target, body, counting);
     if (status == 204) {
       total = 0;
       co_return;

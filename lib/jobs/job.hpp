@@ -35,6 +35,9 @@ struct JobProgress {
   std::uint64_t rows = 0;
   std::uint64_t bytes = 0;
   std::string stage;  // e.g. "window 50001-100000", "page 7"
+  // The rate governor's pause in force, e.g. "waiting 42 s: Qualys rate limit, 3 calls left in
+  // the 3600 s window"; empty when calls may go out.
+  std::string waiting;
 };
 
 struct PublishedFile {

@@ -65,10 +65,13 @@ asio::awaitable<void> log_progress_every(std::chrono::seconds interval, JobEnvir
   for (;;) {
     timer.expires_after(interval);
     co_await timer.async_wait(asio::use_awaitable);
-    const auto& p = env.progress;
-    log::info(fmt::format("{}: run {} in progress: {} pages, {} rows, {} bytes received{}",
+    auto& p = env.progress;
+    // A run held back by a rate-limit pause says so, and for how long, rather than looking hung.
+    p.waiting = env.session.governor().waiting();
+    log::info(fmt::format("{}: run {} in progress: {} pages, {} rows, {} bytes received{}{}",
                           env.context.job, env.context.run_id, p.pages, p.rows, p.bytes,
-                          p.stage.empty() ? std::string() : "; last done: " + p.stage),
+                          p.stage.empty() ? std::string() : "; last done: " + p.stage,
+                          p.waiting.empty() ? std::string() : "; " + p.waiting),
               {{"JOB", env.context.job},
                {"RUN_ID", env.context.run_id},
                {"MESSAGE_ID", std::string(log::kRunProgress)},
@@ -103,6 +106,7 @@ asio::awaitable<RunOutcome> run_job_with_deadline(
       fmt::format("{}: run {} started (timeout {} s)", label, outcome.run_id,
                   duration_cast<seconds>(timeout).count()),
       {{"JOB", label}, {"RUN_ID", outcome.run_id}, {"MESSAGE_ID", std::string(log::kRunStarted)}});
+  const auto paused_before = session.governor().paused_total();
   asio::steady_timer deadline(co_await asio::this_coro::executor, timeout);
   try {
     // `||` waits for the first branch to *succeed*: a job that throws would otherwise sit until
@@ -121,9 +125,15 @@ asio::awaitable<RunOutcome> run_job_with_deadline(
       outcome.result = std::move(result);
     } else {
       outcome.status = RunStatus::timed_out;
+      // Rate-limit pauses count against the timeout: say how much of it they took.
+      const auto paused = duration_cast<seconds>(session.governor().paused_total() - paused_before);
       outcome.error = "did not finish within its timeout of " +
-                      std::to_string(duration_cast<seconds>(timeout).count()) +
-                      " s; nothing published, previous files kept";
+                      std::to_string(duration_cast<seconds>(timeout).count()) + " s" +
+                      (paused.count() > 0 ? " (" + std::to_string(paused.count()) +
+                                                " s of it with every Qualys call paused by the "
+                                                "rate limit)"
+                                          : std::string()) +
+                      "; nothing published, previous files kept";
     }
   } catch (const FatalError& error) {
     outcome.error = error.what();

@@ -27,6 +27,7 @@ void ProgressReporter::update(std::uint64_t rows, std::string stage) {
   ++env_.progress.pages;
   env_.progress.rows = rows;
   env_.progress.stage = std::move(stage);
+  env_.progress.waiting = env_.session.governor().waiting();
   env_.on_progress(env_.progress);
 }
 

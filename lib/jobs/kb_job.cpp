@@ -130,7 +130,7 @@ asio::awaitable<JobResult> run_kb_job(JobEnvironment& env) {
       });
       qualys::ParserConsumer consumer(parser);
       CountingConsumer counting(consumer, result, env.progress);
-      co_await session.post_v2(target, form_body, counting);
+      co_await session.post_v2(env.context, target, form_body, counting);
     };
     co_await qualys::run_with_retries(env.context, session.retry_policy(), description, attempt);
   };

@@ -99,7 +99,7 @@ asio::awaitable<std::optional<HostList>> list_host_windows(JobEnvironment& env, 
       });
       qualys::ParserConsumer consumer(parser);
       CountingConsumer counting(consumer, result, env.progress);
-      co_await session.post_v2(target, form_body, counting);
+      co_await session.post_v2(env.context, target, form_body, counting);
       next_url = parser.next_page_url();
     };
     co_await qualys::run_with_retries(env.context, session.retry_policy(), description, attempt);
@@ -135,7 +135,7 @@ asio::awaitable<std::uint64_t> fetch_detection_window(JobEnvironment& env, JobRe
       qualys::DetectionParser parser([&](qualys::DetectionHost&& host) { rows.write(host); });
       qualys::ParserConsumer consumer(parser);
       CountingConsumer counting(consumer, result, env.progress);
-      co_await session.post_v2(target, form_body, counting);
+      co_await session.post_v2(env.context, target, form_body, counting);
       next_url = parser.next_page_url();
     };
     co_await qualys::run_with_retries(env.context, session.retry_policy(), description, attempt);

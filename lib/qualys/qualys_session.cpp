@@ -97,7 +97,7 @@ std::string describe(const SimpleReturn& simple) {
   if (simple.code == "1965") {
     auto wait = seconds_header(head, "X-RateLimit-ToWait-Sec");
     if (!wait) wait = item_seconds(simple, "SECONDS_TO_WAIT");
-    if (wait) governor.pause_for(*wait);
+    if (wait) governor.pause_for(*wait, "Qualys rate limit, " + describe(simple));
     throw TransientError(where + ": rate limit reached, " + describe(simple), wait);
   }
   if (simple.code == "1960") {
@@ -141,7 +141,8 @@ QualysSession::QualysSession(asio::any_io_executor executor, net::HttpClient& ht
       basic_authorization_(net::basic_authorization(credentials_.username, credentials_.password)),
       requested_with_(config.requested_with),
       retry_(RetryPolicy::from(config)),
-      governor_(executor, config.max_concurrency, config.rate_limit_reserve),
+      governor_(executor, config.max_concurrency, config.rate_limit_reserve,
+                config.max_server_wait),
       auth_(executor, http, endpoints_.gateway, credentials_),
       api_credentials_checked_(executor, asio::steady_timer::time_point::max()) {}
 
@@ -167,7 +168,7 @@ void QualysSession::credentials_check_done() {
   }
 }
 
-asio::awaitable<void> QualysSession::post_v2(const std::string& target,
+asio::awaitable<void> QualysSession::post_v2(const CallContext& context, const std::string& target,
                                              const std::string& form_body, BodyConsumer& consumer) {
   const std::string where = endpoints_.api.host + path_only(target);
   co_await wait_for_credentials_check();
@@ -192,7 +193,7 @@ asio::awaitable<void> QualysSession::post_v2(const std::string& target,
 
   ClassifyingSink sink(consumer, governor_, stats_, true);
   {
-    auto permit = co_await governor_.acquire();
+    auto permit = co_await governor_.acquire(context.deadline);
     ++stats_.calls;
     co_await http_.send(request, sink);
   }
@@ -220,7 +221,7 @@ asio::awaitable<void> QualysSession::post_v2(const std::string& target,
   }
   if (head.status == 429) {
     auto wait = wait_hint(head);
-    if (wait) governor_.pause_for(*wait);
+    if (wait) governor_.pause_for(*wait, "HTTP 429 Too Many Requests from " + where);
     throw TransientError(where + ": HTTP 429 Too Many Requests", wait);
   }
   if (head.status >= 500) {
@@ -232,7 +233,8 @@ asio::awaitable<void> QualysSession::post_v2(const std::string& target,
                    std::to_string(head.status));
 }
 
-asio::awaitable<unsigned> QualysSession::send_gateway_once(const std::string& token,
+asio::awaitable<unsigned> QualysSession::send_gateway_once(const CallContext& context,
+                                                           const std::string& token,
                                                            const std::string& target,
                                                            const std::string& json_body,
                                                            BodyConsumer& consumer) {
@@ -247,7 +249,7 @@ asio::awaitable<unsigned> QualysSession::send_gateway_once(const std::string& to
 
   ClassifyingSink sink(consumer, governor_, stats_, true);
   {
-    auto permit = co_await governor_.acquire();
+    auto permit = co_await governor_.acquire(context.deadline);
     ++stats_.calls;
     co_await http_.send(request, sink);
   }
@@ -259,7 +261,7 @@ asio::awaitable<unsigned> QualysSession::send_gateway_once(const std::string& to
   if (status == 204 || status == 401) co_return status;
   if (status == 429) {
     auto wait = wait_hint(sink.head());
-    if (wait) governor_.pause_for(*wait);
+    if (wait) governor_.pause_for(*wait, "HTTP 429 Too Many Requests from " + where);
     throw TransientError(where + ": HTTP 429 Too Many Requests", wait);
   }
   if (status >= 500) throw TransientError(where + ": HTTP " + std::to_string(status));
@@ -274,16 +276,17 @@ asio::awaitable<unsigned> QualysSession::send_gateway_once(const std::string& to
                    std::to_string(status));
 }
 
-asio::awaitable<unsigned> QualysSession::post_gateway(const std::string& target,
+asio::awaitable<unsigned> QualysSession::post_gateway(const CallContext& context,
+                                                      const std::string& target,
                                                       const std::string& json_body,
                                                       BodyConsumer& consumer) {
   auto token = co_await auth_.token();
-  auto status = co_await send_gateway_once(token, target, json_body, consumer);
+  auto status = co_await send_gateway_once(context, token, target, json_body, consumer);
   if (status != 401) co_return status;
   // The token expired early or was revoked: renew it once and repeat the request.
   auth_.invalidate(token);
   token = co_await auth_.token();
-  status = co_await send_gateway_once(token, target, json_body, consumer);
+  status = co_await send_gateway_once(context, token, target, json_body, consumer);
   if (status == 401) {
     throw FatalError(endpoints_.gateway.host + path_only(target) +
                          ": HTTP 401 even with a freshly issued token; check the user's CSAM "

@@ -80,15 +80,16 @@ class QualysSession {
   // and X-Requested-With, the 200 body streamed into `consumer`. Classifies the outcome:
   // returns on success; throws qi::TransientError for 5xx, 409 1960/1965, GENERIC_RETURN,
   // truncated or malformed bodies; qi::FatalError for 401 (and every later call), other 4xx and
-  // SIMPLE_RETURN errors such as 2001, with the Qualys CODE and TEXT.
-  asio::awaitable<void> post_v2(const std::string& target, const std::string& form_body,
-                                BodyConsumer& consumer);
+  // SIMPLE_RETURN errors such as 2001, with the Qualys CODE and TEXT. A rate-governor pause
+  // that outlasts `context.deadline` is a TransientError (RateGovernor::acquire).
+  asio::awaitable<void> post_v2(const CallContext& context, const std::string& target,
+                                const std::string& form_body, BodyConsumer& consumer);
 
   // One gateway request (no retry except one token renewal on 401): POST `json_body` to
   // `target` with the bearer token. Returns the HTTP status (200 or 204); the 200 body goes to
   // `consumer`.
-  asio::awaitable<unsigned> post_gateway(const std::string& target, const std::string& json_body,
-                                         BodyConsumer& consumer);
+  asio::awaitable<unsigned> post_gateway(const CallContext& context, const std::string& target,
+                                         const std::string& json_body, BodyConsumer& consumer);
 
   // Whether `url` (e.g. a WARNING next-page URL) points at our API host over HTTPS; we refuse
   // to send credentials anywhere else.
@@ -101,7 +102,8 @@ class QualysSession {
   asio::awaitable<void> wait_for_credentials_check();
   void credentials_check_done();
 
-  asio::awaitable<unsigned> send_gateway_once(const std::string& token, const std::string& target,
+  asio::awaitable<unsigned> send_gateway_once(const CallContext& context, const std::string& token,
+                                              const std::string& target,
                                               const std::string& json_body, BodyConsumer& consumer);
 
   asio::any_io_executor executor_;

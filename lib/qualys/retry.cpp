@@ -57,9 +57,16 @@ asio::awaitable<void> run_with_retries(const CallContext& context, const RetryPo
                        " s, longer than qualys.retry.max_server_wait; last error: " + failure);
     }
     const auto delay = std::max(wait.value_or(milliseconds(0)), backoff_delay(policy, n + 1, rng));
-    if (steady_clock::now() + delay >= context.deadline) {
-      throw FatalError(description + ": no time left before the job's deadline to retry; " +
-                       "last error: " + failure);
+    // The wait counts against the job's deadline: one that ends past it fails the job now, with
+    // the reason, rather than sleeping into the timeout with nothing fetched.
+    if (const auto now = steady_clock::now(); now + delay >= context.deadline) {
+      throw FatalError(fmt::format(
+          "{}: waiting {:.1f} s would end past the job's deadline (jobs.{}.timeout, {:.0f} s "
+          "from now); failing now instead of waiting into the timeout; last error: {}",
+          description, duration<double>(delay).count(), context.job,
+          duration<double>(std::max(context.deadline - now, steady_clock::duration::zero()))
+              .count(),
+          failure));
     }
     log::warn(fmt::format("{}: {}: attempt {}/{} failed: {}; retrying in {:.1f} s", context.job,
                           description, n, max_attempts, failure, duration<double>(delay).count()),

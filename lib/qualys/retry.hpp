@@ -41,6 +41,8 @@ std::chrono::milliseconds backoff_delay(const RetryPolicy& policy, int attempt,
 // when attempts run out, when the server asks for a wait longer than max_server_wait, when the
 // next attempt would start after the deadline, or at once, naming the request, when a response
 // is refused for its content (qi::RefusedDocument: asking again would get the same refusal).
+// The rate governor's pauses arrive here the same way (a TransientError with the wait, see
+// RateGovernor::acquire), so one rule covers both.
 // Callers pass named objects (not temporaries) for `description` and `attempt`: they are held by
 // reference across suspensions, and GCC 12 mishandles temporaries that live across a co_await.
 using Attempt = std::function<asio::awaitable<void>(int attempt)>;

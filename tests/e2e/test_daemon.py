@@ -84,6 +84,34 @@ class NotifyProtocol(E2ETestCase):
         self.assertEqual(notify.count("WATCHDOG=1"), 0, notify.messages)
 
 
+class RateLimitStatus(E2ETestCase):
+    def test_status_says_what_a_run_is_waiting_for_during_a_rate_limit_pause(self):
+        sim = self.start(Simulator(self.ws))
+        # Every API v2 answer: 3 calls left, below the reserve of 5, so every call pauses the
+        # next (90 s uncapped; capped at max_server_wait, 3 s).
+        sim.add_faults("any:low-remaining:3,times=forever")
+        self.ws.write_credentials(PASSWORD)
+        config = self.ws.write_config(sim, jobs={"assets": {"enabled": False},
+                                                 "kb": {"schedule": EVERY_2S},
+                                                 "vm": {"enabled": False}})
+        with open(config) as f:
+            text = f.read()
+        with open(config, "w") as f:
+            f.write(text.replace("backoff_max: 500ms}", "backoff_max: 500ms, max_server_wait: 3s}"))
+        notify = self.start(NotifySocket(self.ws))
+        daemon = self.start(Daemon(self.ws, notify=notify))
+        _, message = notify.wait_for(
+            lambda m: "; waiting" in fields(m).get("STATUS", ""), timeout=60,
+            what="STATUS with the pause")
+        self.assertRegex(fields(message)["STATUS"],
+                         r"^kb: running \(.*rows; waiting [1-3] s: Qualys rate limit, 3 calls "
+                         r"left in the 3600 s window\)")
+        daemon.log.wait_for(r"pausing every Qualys call for 3\.0 s: Qualys rate limit, 3 calls left")
+        daemon.log.wait_for(r"kb: run \S+ succeeded", timeout=60)
+        daemon.signal(signal.SIGTERM)
+        self.assertEqual(daemon.wait_exit(20), 0, daemon.log.text())
+
+
 class Startup(E2ETestCase):
     def test_an_invalid_configuration_stops_the_daemon_with_exit_3(self):
         self.ws.write_credentials(PASSWORD)

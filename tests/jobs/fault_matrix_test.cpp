@@ -195,6 +195,28 @@ const std::vector<FaultCase>& fault_cases() {
        {},
        SimulatedQualys::Certificate::valid,
        {{"kb", 1}}},
+      // X-RateLimit-Remaining at qualys.rate_limit_reserve: every call pauses the next one, by
+      // 90 s uncapped (3600 / (3 + 1) / 10); capped at max_server_wait, the run completes.
+      {"RateLimitReserveReachedOnEveryCall",
+       JobKind::vm,
+       {"any:low-remaining:3,times=forever"},
+       Expect::exact,
+       "",
+       [](config::Config& c) {
+         c.qualys.max_server_wait = 200ms;
+         c.jobs.vm.timeout = 10s;
+       }},
+      // The same 90 s pause within the cap, but past the deadline: a failure at once that says
+      // so, not a timeout with nothing fetched.
+      {"RateLimitReservePauseOutlastsTheDeadline",
+       JobKind::vm,
+       {"any:low-remaining:3,times=forever"},
+       Expect::failed,
+       "past the job's deadline",
+       [](config::Config& c) {
+         c.qualys.max_server_wait = 10min;
+         c.jobs.vm.timeout = 10s;
+       }},
       {"KbMalformedXmlForever",
        JobKind::kb,
        {"kb:malformed,times=forever"},

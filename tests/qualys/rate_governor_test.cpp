@@ -15,6 +15,9 @@ namespace {
 namespace asio = boost::asio;
 using namespace std::chrono_literals;
 
+// The configuration's default qualys.retry.max_server_wait: long enough not to matter.
+constexpr std::chrono::milliseconds kNoCap = 30min;
+
 net::HttpResponseHead head_with(std::vector<net::Header> headers) {
   net::HttpResponseHead head;
   head.status = 200;
@@ -34,7 +37,7 @@ asio::awaitable<void> hold_permit(RateGovernor& governor, int& holders, int& pea
 
 TEST(RateGovernor, NeverAllowsMoreConcurrentCallsThanItsCeiling) {
   asio::io_context io;
-  RateGovernor governor(io.get_executor(), 2, 0);
+  RateGovernor governor(io.get_executor(), 2, 0, kNoCap);
   int holders = 0, peak = 0;
   for (int i = 0; i < 6; ++i) {
     asio::co_spawn(io, hold_permit(governor, holders, peak, 20ms), asio::detached);
@@ -46,7 +49,7 @@ TEST(RateGovernor, NeverAllowsMoreConcurrentCallsThanItsCeiling) {
 
 TEST(RateGovernor, LowersItsCeilingToTheServersConcurrencyLimit) {
   asio::io_context io;
-  RateGovernor governor(io.get_executor(), 4, 0);
+  RateGovernor governor(io.get_executor(), 4, 0, kNoCap);
   governor.observe(head_with({{"x-concurrency-limit-limit", "1"}}));
   EXPECT_EQ(governor.concurrency_limit(), 1);
   int holders = 0, peak = 0;
@@ -59,17 +62,18 @@ TEST(RateGovernor, LowersItsCeilingToTheServersConcurrencyLimit) {
 
 TEST(RateGovernor, NeverRaisesItsCeilingAboveTheConfiguredMaximum) {
   asio::io_context io;
-  RateGovernor governor(io.get_executor(), 2, 0);
+  RateGovernor governor(io.get_executor(), 2, 0, kNoCap);
   governor.observe(head_with({{"X-Concurrency-Limit-Limit", "10"}}));
   EXPECT_EQ(governor.concurrency_limit(), 2);
 }
 
 TEST(RateGovernor, PausesEveryCallerWhenTheServerSaysToWait) {
   asio::io_context io;
-  RateGovernor governor(io.get_executor(), 2, 0);
-  governor.pause_for(80ms);
-  std::chrono::steady_clock::time_point acquired;
+  RateGovernor governor(io.get_executor(), 2, 0, kNoCap);
+  // The pause runs from the moment it is imposed: measure from before that.
   const auto start = std::chrono::steady_clock::now();
+  governor.pause_for(80ms, "test");
+  std::chrono::steady_clock::time_point acquired;
   asio::co_spawn(
       io,
       [&]() -> asio::awaitable<void> {
@@ -83,15 +87,16 @@ TEST(RateGovernor, PausesEveryCallerWhenTheServerSaysToWait) {
 
 TEST(RateGovernor, HonoursToWaitSecondsFromResponseHeaders) {
   asio::io_context io;
-  RateGovernor governor(io.get_executor(), 2, 0);
+  RateGovernor governor(io.get_executor(), 2, 0, kNoCap);
   governor.observe(head_with({{"X-RateLimit-ToWait-Sec", "30"}}));
   EXPECT_GE(governor.paused_until() - RateGovernor::Clock::now(), 29s);
 }
 
 TEST(RateGovernor, SlowsDownBeforeTheRemainingCallsRunOut) {
   asio::io_context io;
-  RateGovernor governor(io.get_executor(), 2, 5);
-  governor.observe(head_with({{"X-RateLimit-Remaining", "200"}, {"X-RateLimit-Window-Sec", "3600"}}));
+  RateGovernor governor(io.get_executor(), 2, 5, kNoCap);
+  governor.observe(
+      head_with({{"X-RateLimit-Remaining", "200"}, {"X-RateLimit-Window-Sec", "3600"}}));
   EXPECT_LE(governor.paused_until(), RateGovernor::Clock::now());
   governor.observe(head_with({{"X-RateLimit-Remaining", "3"}, {"X-RateLimit-Window-Sec", "3600"}}));
   EXPECT_GT(governor.paused_until(), RateGovernor::Clock::now() + 10s);
@@ -99,7 +104,7 @@ TEST(RateGovernor, SlowsDownBeforeTheRemainingCallsRunOut) {
 
 TEST(RateGovernor, AWaiterCancelledWhileQueuedGivesUpItsPlace) {
   asio::io_context io;
-  RateGovernor governor(io.get_executor(), 1, 0);
+  RateGovernor governor(io.get_executor(), 1, 0, kNoCap);
   bool second_got_permit = false;
   asio::cancellation_signal cancel;
   asio::co_spawn(

@@ -23,6 +23,7 @@ const std::map<std::string_view, FaultKind>& kinds() {
       {"409-1960", FaultKind::concurrency_409},
       {"409-1965", FaultKind::rate_limit_409},
       {"409-1965-no-header", FaultKind::rate_limit_409_no_header},
+      {"low-remaining", FaultKind::low_remaining},
       {"429", FaultKind::too_many_429},
       {"429-no-retry-after", FaultKind::too_many_429_bare},
       {"401", FaultKind::unauthorized_401},
@@ -123,6 +124,9 @@ FaultRule parse_fault_spec(std::string_view spec) {
       break;
     case FaultKind::count_skew:
       if (arg) rule.skew = number(*arg, "assets");
+      break;
+    case FaultKind::low_remaining:
+      if (arg) rule.remaining = number(*arg, "calls");
       break;
     default:
       if (arg) throw std::invalid_argument("fault spec: " + std::string(kind_name) + " takes no argument");

@@ -24,6 +24,7 @@ enum class FaultKind {
   concurrency_409,        // 409 + SIMPLE_RETURN 1960, X-Concurrency headers, no ToWait
   rate_limit_409,         // 409 + SIMPLE_RETURN 1965 + X-RateLimit-ToWait-Sec ARG (default 2)
   rate_limit_409_no_header,  // the same without the ToWait header (SECONDS_TO_WAIT item only)
+  low_remaining,          // a normal API v2 answer saying X-RateLimit-Remaining ARG (default 3)
   too_many_429,           // 429 with Retry-After ARG (default 2)
   too_many_429_bare,      // 429 without Retry-After
   unauthorized_401,       // 401; on the gateway the request's token is revoked
@@ -58,6 +59,7 @@ struct FaultRule {
   std::chrono::milliseconds interval{50};  // slow_drip
   std::string host = "evil.invalid";   // foreign_warning_url
   std::int64_t skew = 100;             // count_skew
+  std::int64_t remaining = 3;          // low_remaining
   std::uint64_t nth = 1;               // first hit: the nth request after the rule was added
   std::uint64_t times = 1;             // 0 = forever
 };

@@ -77,6 +77,14 @@ TEST_F(SimulatorFaults, RateLimit409CanOmitTheToWaitHeader) {
   EXPECT_EQ(XmlDoc(response.body).text("//ITEM[KEY='SECONDS_TO_WAIT']/VALUE"), "9");
 }
 
+TEST_F(SimulatorFaults, LowRemainingIsANormalAnswerNearTheEndOfTheBudget) {
+  sim().add_fault(parse_fault_spec("kb:low-remaining:2"));
+  const auto response = client().v2(kKb, "action=list");
+  EXPECT_EQ(response.status, 200u);
+  EXPECT_EQ(response.header("x-ratelimit-remaining"), "2");
+  EXPECT_EQ(response.header("x-ratelimit-towait-sec"), "0");
+}
+
 TEST_F(SimulatorFaults, TooManyRequestsCarriesRetryAfter) {
   sim().add_fault(parse_fault_spec("search:429:3"));
   const auto response = client().gateway(kSearch, client().login());

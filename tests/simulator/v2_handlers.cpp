@@ -130,7 +130,13 @@ asio::awaitable<void> handle_v2(Exchange& ex) {
       co_return;
     }
     RunningGuard running(core.running_v2);
-    const Headers headers = with(plain_headers("application/xml"), core.rate_limit_headers(true));
+    Headers rate = core.rate_limit_headers(true);
+    if (has(ex.fault, FaultKind::low_remaining)) {
+      for (auto& [name, value] : rate) {
+        if (name == "x-ratelimit-remaining") value = std::to_string(ex.fault->remaining);
+      }
+    }
+    const Headers headers = with(plain_headers("application/xml"), rate);
     switch (ex.endpoint) {
       case Endpoint::kb: co_await handle_kb(ex, writer, headers); break;
       case Endpoint::detection: co_await handle_detection(ex, writer, headers); break;
