@@ -9,7 +9,7 @@
 #
 # Layout (paths for the .deb, whose prefix is /usr):
 #   /usr/sbin/qualys-insightd
-#   /usr/lib/systemd/system/qualys-insight.service
+#   /usr/lib/systemd/system/qualys-insight.service, qualys-insight@.service (one per subscription)
 #   /usr/lib/sysusers.d/qualys-insight.conf, /usr/lib/tmpfiles.d/qualys-insight.conf
 #   /etc/qualys-insight/config.yaml                      (absolute, a dpkg conffile)
 #   /usr/share/doc/qualys-insight/README.md, *.md from docs/, examples/config.yaml
@@ -17,40 +17,44 @@
 set(_qi_pkg_dir "${CMAKE_CURRENT_LIST_DIR}")
 set(_qi_pkg_bin "${CMAKE_BINARY_DIR}/packaging")
 set(_qi_example_config "${PROJECT_SOURCE_DIR}/etc/config.yaml")
-set(_qi_unit "${PROJECT_SOURCE_DIR}/systemd/qualys-insight.service")
+set(_qi_units "${PROJECT_SOURCE_DIR}/systemd/qualys-insight.service"
+              "${PROJECT_SOURCE_DIR}/systemd/qualys-insight@.service")
 
 set(QI_PACKAGE_MAINTAINER "qualys-insight maintainers <qualys-insight@localhost>"
     CACHE STRING "Maintainer field of the .deb (\"Name <email>\")")
 set(QI_PACKAGE_RELEASE "1" CACHE STRING "Debian revision of the .deb (the part after the '-')")
 
-# --- systemd unit ------------------------------------------------------------------------------
-# The unit in the tree says ExecStart=/usr/sbin/qualys-insightd (the .deb's path). A plain
-# `cmake --install` with another prefix puts the binary elsewhere, so the installed copy names the
+# --- systemd units -----------------------------------------------------------------------------
+# The units in the tree say ExecStart=/usr/sbin/qualys-insightd (the .deb's path). A plain
+# `cmake --install` with another prefix puts the binary elsewhere, so the installed copies name the
 # binary under the prefix actually used. This runs at install time: CPack and `--prefix` set
 # CMAKE_INSTALL_PREFIX only then.
-file(READ "${_qi_unit}" _qi_unit_text)
-if(NOT _qi_unit_text MATCHES "\nExecStart=/usr/sbin/qualys-insightd ")
-  message(WARNING "packaging: ${_qi_unit} no longer starts /usr/sbin/qualys-insightd; "
-                  "the installed unit keeps its ExecStart= as written")
-endif()
 if(IS_ABSOLUTE "${CMAKE_INSTALL_SBINDIR}")
   set(_qi_sbin "${CMAKE_INSTALL_SBINDIR}")
 else()
   set(_qi_sbin "\${CMAKE_INSTALL_PREFIX}/${CMAKE_INSTALL_SBINDIR}")
 endif()
-# Written to a scratch file per DESTDIR and prefix, so that concurrent installs (cpack and a plain
-# `cmake --install`) never share it, then installed with file(INSTALL) like any other file.
-install(CODE "
-  file(READ \"${_qi_unit}\" _qi_text)
-  string(REPLACE \"\\nExecStart=/usr/sbin/qualys-insightd \"
-                 \"\\nExecStart=${_qi_sbin}/qualys-insightd \" _qi_text \"\${_qi_text}\")
-  string(SHA1 _qi_key \"\$ENV{DESTDIR}|\${CMAKE_INSTALL_PREFIX}\")
-  set(_qi_out \"${_qi_pkg_bin}/unit/\${_qi_key}/qualys-insight.service\")
-  file(WRITE \"\${_qi_out}\" \"\${_qi_text}\")
-  file(INSTALL DESTINATION \"\${CMAKE_INSTALL_PREFIX}/lib/systemd/system\" TYPE FILE
-       PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ FILES \"\${_qi_out}\")
-  file(REMOVE_RECURSE \"${_qi_pkg_bin}/unit/\${_qi_key}\")
-")
+foreach(_qi_unit IN LISTS _qi_units)
+  get_filename_component(_qi_unit_name "${_qi_unit}" NAME)
+  file(READ "${_qi_unit}" _qi_unit_text)
+  if(NOT _qi_unit_text MATCHES "\nExecStart=/usr/sbin/qualys-insightd ")
+    message(WARNING "packaging: ${_qi_unit} no longer starts /usr/sbin/qualys-insightd; "
+                    "the installed unit keeps its ExecStart= as written")
+  endif()
+  # Written to a scratch file per DESTDIR and prefix, so that concurrent installs (cpack and a
+  # plain `cmake --install`) never share it, then installed with file(INSTALL) like any other file.
+  install(CODE "
+    file(READ \"${_qi_unit}\" _qi_text)
+    string(REPLACE \"\\nExecStart=/usr/sbin/qualys-insightd \"
+                   \"\\nExecStart=${_qi_sbin}/qualys-insightd \" _qi_text \"\${_qi_text}\")
+    string(SHA1 _qi_key \"\$ENV{DESTDIR}|\${CMAKE_INSTALL_PREFIX}\")
+    set(_qi_out \"${_qi_pkg_bin}/unit/\${_qi_key}/${_qi_unit_name}\")
+    file(WRITE \"\${_qi_out}\" \"\${_qi_text}\")
+    file(INSTALL DESTINATION \"\${CMAKE_INSTALL_PREFIX}/lib/systemd/system\" TYPE FILE
+         PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ FILES \"\${_qi_out}\")
+    file(REMOVE_RECURSE \"${_qi_pkg_bin}/unit/\${_qi_key}\")
+  ")
+endforeach()
 
 # Account and directories for installs without the .deb's postinst:
 #   systemd-sysusers qualys-insight.conf && systemd-tmpfiles --create qualys-insight.conf

@@ -21,6 +21,7 @@ install_to
 
 for file in opt/qi-prefix/sbin/qualys-insightd \
             opt/qi-prefix/lib/systemd/system/qualys-insight.service \
+            opt/qi-prefix/lib/systemd/system/qualys-insight@.service \
             opt/qi-prefix/lib/sysusers.d/qualys-insight.conf \
             opt/qi-prefix/lib/tmpfiles.d/qualys-insight.conf \
             opt/qi-prefix/share/doc/qualys-insight/README.md \
@@ -32,6 +33,9 @@ done
 grep -q '^ExecStart=/opt/qi-prefix/sbin/qualys-insightd --config /etc/qualys-insight/config.yaml' \
   "$dest/opt/qi-prefix/lib/systemd/system/qualys-insight.service" ||
   fail "the installed unit does not start /opt/qi-prefix/sbin/qualys-insightd"
+grep -q '^ExecStart=/opt/qi-prefix/sbin/qualys-insightd --config /etc/qualys-insight/%i.yaml' \
+  "$dest/opt/qi-prefix/lib/systemd/system/qualys-insight@.service" ||
+  fail "the installed template unit does not start /opt/qi-prefix/sbin/qualys-insightd"
 
 marker="# edited by the packaging test $$"
 printf '\n%s\n' "$marker" >>"$dest/etc/qualys-insight/config.yaml"

@@ -52,6 +52,7 @@ has() {
 }
 has -rwxr-xr-x /usr/sbin/qualys-insightd
 has -rw-r--r-- /usr/lib/systemd/system/qualys-insight.service
+has -rw-r--r-- /usr/lib/systemd/system/qualys-insight@.service
 has -rw-r--r-- /usr/lib/sysusers.d/qualys-insight.conf
 has -rw-r--r-- /usr/lib/tmpfiles.d/qualys-insight.conf
 has -rw-r--r-- /etc/qualys-insight/config.yaml
@@ -62,6 +63,7 @@ for doc in "$source_dir"/docs/*.md; do
 done
 # Nothing else sneaks in (a stray install() rule of a library or test target would show here).
 files=(./usr/sbin/qualys-insightd ./usr/lib/systemd/system/qualys-insight.service
+       ./usr/lib/systemd/system/qualys-insight@.service
        ./usr/lib/sysusers.d/qualys-insight.conf ./usr/lib/tmpfiles.d/qualys-insight.conf
        ./etc/qualys-insight/config.yaml)
 docs=./usr/share/doc/qualys-insight/
@@ -78,7 +80,9 @@ while read -r path; do
   fi
 done < <(awk '{print $6}' <<<"$listing")
 
-# The packaged unit starts the packaged binary.
-dpkg-deb --fsys-tarfile "$deb" | tar -xO ./usr/lib/systemd/system/qualys-insight.service |
-  grep -q '^ExecStart=/usr/sbin/qualys-insightd ' || fail "the unit does not start /usr/sbin/qualys-insightd"
+# The packaged units start the packaged binary.
+for unit in qualys-insight.service qualys-insight@.service; do
+  dpkg-deb --fsys-tarfile "$deb" | tar -xO "./usr/lib/systemd/system/$unit" |
+    grep -q '^ExecStart=/usr/sbin/qualys-insightd ' || fail "$unit does not start /usr/sbin/qualys-insightd"
+done
 echo "OK: $(basename "$deb")"

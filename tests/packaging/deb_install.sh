@@ -17,7 +17,9 @@ config=/etc/qualys-insight/config.yaml
 state_dir=/var/lib/qualys-insight
 output_dir=/opt/qualys/output
 unit=/usr/lib/systemd/system/qualys-insight.service
+template_unit=/usr/lib/systemd/system/qualys-insight@.service
 wants=/etc/systemd/system/multi-user.target.wants/qualys-insight.service
+instance_wants=/etc/systemd/system/multi-user.target.wants/qualys-insight@us.service
 
 # Never clobber a real installation or data the test did not create.
 if dpkg-query -W -f='${Status}' qualys-insight >/dev/null 2>&1 &&
@@ -26,6 +28,7 @@ if dpkg-query -W -f='${Status}' qualys-insight >/dev/null 2>&1 &&
 fi
 [[ ! -e $state_dir ]] || skip "$state_dir exists already"
 [[ ! -e /etc/qualys-insight ]] || skip "/etc/qualys-insight exists already"
+[[ ! -L $instance_wants ]] || skip "$instance_wants exists already"
 had_user=no; getent passwd "$user" >/dev/null && had_user=yes
 had_group=no; getent group "$user" >/dev/null && had_group=yes
 had_opt_qualys=no; [[ -e /opt/qualys ]] && had_opt_qualys=yes
@@ -36,6 +39,7 @@ cleanup() {
   local rc=$?
   set +e
   dpkg -P qualys-insight >/dev/null 2>&1 </dev/null
+  rm -f "$instance_wants"  # the test's own link (checked absent at the start)
   if [[ $had_user == no ]] && getent passwd "$user" >/dev/null; then userdel "$user"; fi
   if [[ $had_group == no ]] && getent group "$user" >/dev/null; then groupdel "$user"; fi
   if [[ $had_output == no ]]; then rmdir "$output_dir" 2>/dev/null; fi
@@ -87,6 +91,7 @@ expect_perms "750 root $user" /etc/qualys-insight
 runuser -u "$user" -- cat "$config" >/dev/null || fail "$user cannot read $config"
 [[ $(/usr/sbin/qualys-insightd --version) == "qualys-insightd "* ]] || fail "--version"
 [[ -f $unit ]] || fail "$unit is missing"
+[[ -f $template_unit ]] || fail "$template_unit is missing"
 # Installed, not started, not enabled: the operator edits the config first.
 [[ ! -e $wants ]] || fail "the service was enabled on install"
 if [[ -d /run/systemd/system ]]; then
@@ -95,6 +100,9 @@ fi
 if command -v systemd-analyze >/dev/null; then
   out=$(systemd-analyze verify "$unit" 2>&1) || fail "systemd-analyze verify $unit: $out"
   ! grep -q qualys-insight <<<"$out" || fail "systemd-analyze verify $unit: $out"
+  instance=${template_unit/@./@us.}
+  out=$(systemd-analyze verify "$instance" 2>&1) || fail "systemd-analyze verify $instance: $out"
+  ! grep -q qualys-insight <<<"$out" || fail "systemd-analyze verify $instance: $out"
 fi
 
 # The service account can run `check` on a config of its own.
@@ -127,12 +135,17 @@ touch "$state_dir/state.json"
 dpkg_quiet -r qualys-insight
 [[ ! -e /usr/sbin/qualys-insightd ]] || fail "remove left the binary"
 [[ ! -e $unit ]] || fail "remove left the unit"
+[[ ! -e $template_unit ]] || fail "remove left the template unit"
 grep -qxF "$marker" "$config" || fail "remove deleted the edited conffile"
 [[ -e $state_dir/state.json ]] || fail "remove deleted the state"
 [[ $(installed_version) == *config-files* ]] || fail "dpkg says '$(installed_version)' after remove"
 
 echo "== purge"
+# As `systemctl enable qualys-insight@us` leaves it (the unit file is gone by now).
+mkdir -p "$(dirname "$instance_wants")"
+ln -s "$template_unit" "$instance_wants"
 dpkg_quiet -P qualys-insight
+[[ ! -L $instance_wants ]] || fail "purge left $instance_wants"
 [[ ! -e $config ]] || fail "purge left $config"
 [[ ! -e /etc/qualys-insight ]] || fail "purge left /etc/qualys-insight"
 [[ ! -e $state_dir ]] || fail "purge left $state_dir"
