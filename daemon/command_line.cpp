@@ -30,7 +30,9 @@ Commands:
                          --full pulls everything even where an incremental pull would do
   check                  validate the configuration and the credentials file, print each problem
   next [--count N]       print the next run times of each job (default 5)
-  status                 print what each job did last and when it runs next (from state.dir)
+  status [--json]        print what each job did last and when it runs next (from state.dir),
+                         and why a job needs attention (its last run failed, or it is overdue);
+                         --json: one JSON object, for scripts and monitoring checks
   convert kb|vm|assets --input FILE... --output DIR
                          convert saved API responses (KB/detection XML, CSAM JSON pages) to the
                          same CSV files, published atomically into DIR; with --config, written
@@ -47,6 +49,8 @@ Exit codes:
                            previous files kept)
   2  usage error        3  invalid configuration or credentials
   4  run: interrupted by SIGINT, SIGTERM or SIGHUP before the jobs finished
+  5  run: published, but a record in state.dir or manifest.json was not saved
+  6  status: a job needs attention (its last run failed or timed out, or it is overdue)
 
 Documentation: docs/operator-guide.md, docs/configuration.md, docs/troubleshooting.md
 )";
@@ -121,6 +125,10 @@ CommandLine parse_command_line(int argc, const char* const argv[]) {
         } else {
           throw std::invalid_argument("next takes only --count N");
         }
+        break;
+      case Command::status:
+        if (arg != "--json") throw std::invalid_argument("status takes only --json");
+        line.json = true;
         break;
       case Command::convert:
         if (arg == "--input") {

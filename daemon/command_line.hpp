@@ -16,6 +16,7 @@ inline constexpr int kExitUsage = 2;
 inline constexpr int kExitConfig = 3;
 inline constexpr int kExitInterrupted = 4;
 inline constexpr int kExitStateNotSaved = 5;  // published, but a state.dir record was not saved
+inline constexpr int kExitAttention = 6;  // status: a job's last run failed, or a job is overdue
 
 enum class Command { daemon, run, check, next, status, convert, help, version };
 
@@ -27,6 +28,7 @@ struct CommandLine {
   bool force = false;             // run --force: skip the shrink guard and the count check once
   bool full = false;              // run --full: no incremental pull
   int count = 5;                  // next --count
+  bool json = false;              // status --json
   std::string convert_kind;       // convert: kb, vm, assets
   std::vector<std::filesystem::path> inputs;
   std::filesystem::path output;

@@ -8,12 +8,10 @@
 #include "config/config_loader.hpp"
 #include "config/credentials.hpp"
 #include "jobs/convert.hpp"
-#include "jobs/incremental_base.hpp"
 #include "jobs/job_support.hpp"
 #include "loaded_config.hpp"
 #include "output/publication.hpp"
 #include "schedule/cron_expression.hpp"
-#include "state/state_file.hpp"
 
 namespace qi::daemon {
 
@@ -73,17 +71,6 @@ int next_command(const CommandLine& line) {
     }
   }
   return exit_code;
-}
-
-int status_command(const CommandLine& line) {
-  auto config = config::load_config(line.config);
-  std::cout << state::describe_state(state::read_state(config.state.dir / "state.json"));
-  std::cout << "\nincremental pulls:\n";
-  for (const auto kind : jobs::kAllJobs) {
-    std::cout << "  " << jobs::job_name(kind) << ": "
-              << jobs::IncrementalBase(config, kind).describe() << "\n";
-  }
-  return kExitOk;
 }
 
 int convert_command(const CommandLine& line) {

@@ -78,6 +78,19 @@ TEST(CommandLine, TellsWhetherTheConfigWasGivenOrIsTheDefault) {
       parse({"convert", "vm", "--config=/c.yaml", "--input", "p", "--output", "o"}).config_given);
 }
 
+TEST(CommandLine, ReadsJsonForStatus) {
+  auto line = parse({"status", "--json"});
+  EXPECT_EQ(line.command, Command::status);
+  EXPECT_TRUE(line.json);
+  EXPECT_FALSE(parse({"status"}).json);
+}
+
+TEST(CommandLine, RejectsOtherArgumentsOfStatus) {
+  EXPECT_THROW(parse({"status", "--jsonn"}), std::invalid_argument);
+  EXPECT_THROW(parse({"status", "kb"}), std::invalid_argument);
+  EXPECT_THROW(parse({"run", "kb", "--json"}), std::invalid_argument);
+}
+
 TEST(CommandLine, HelpAndVersionWinOverEverythingElse) {
   EXPECT_EQ(parse({"run", "kb", "--help"}).command, Command::help);
   EXPECT_EQ(parse({"--version"}).command, Command::version);
@@ -85,8 +98,8 @@ TEST(CommandLine, HelpAndVersionWinOverEverythingElse) {
 
 TEST(CommandLine, UsageListsEveryCommandAndExitCode) {
   const auto text = usage_text();
-  for (auto word :
-       {"run [--force] [--full] JOB", "check", "next", "status", "convert", "Exit codes"}) {
+  for (auto word : {"run [--force] [--full] JOB", "check", "next", "status [--json]", "convert",
+                    "Exit codes", "6  status: a job needs attention"}) {
     EXPECT_NE(text.find(word), std::string::npos) << word;
   }
 }

@@ -1,0 +1,179 @@
+// `status [--json]`: what each job did last under the daemon, whether it needs attention, and
+// what the output directory holds. The exit code is the monitoring answer (kExitAttention).
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <iostream>
+
+#include "commands.hpp"
+#include "config/config_loader.hpp"
+#include "job_health.hpp"
+#include "jobs/incremental_base.hpp"
+#include "jobs/job.hpp"
+#include "output/manifest.hpp"
+#include "state/state_file.hpp"
+
+namespace qi::daemon {
+
+namespace {
+
+struct JobReport {
+  std::string name;
+  const config::JobSchedule* schedule = nullptr;
+  const state::JobState* state = nullptr;  // null: state.json has no entry for the job
+  JobHealth health;
+  std::string incremental;
+};
+
+using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
+
+void write_string(JsonWriter& w, const char* key, const std::string& value) {
+  w.Key(key);
+  w.String(value.c_str(), static_cast<rapidjson::SizeType>(value.size()));
+}
+
+void write_time(JsonWriter& w, const char* key, const std::optional<state::Time>& time) {
+  w.Key(key);
+  if (time)
+    w.String(state::format_time(*time).c_str());
+  else
+    w.Null();
+}
+
+void write_last_run(JsonWriter& w, const state::JobState* job) {
+  w.Key("last_run");
+  if (job == nullptr || job->result.empty()) {
+    w.Null();
+    return;
+  }
+  w.StartObject();
+  write_string(w, "id", job->run_id);
+  write_time(w, "scheduled", job->last_scheduled);
+  write_time(w, "started", job->started);
+  write_time(w, "finished", job->finished);
+  write_string(w, "result", job->result);
+  write_string(w, "error", job->error);
+  w.EndObject();
+}
+
+void write_job(JsonWriter& w, const JobReport& job) {
+  w.StartObject();
+  write_string(w, "name", job.name);
+  w.Key("enabled");
+  w.Bool(job.schedule->enabled);
+  write_string(w, "schedule", job.schedule->schedule);
+  write_string(w, "time_zone", job.schedule->time_zone);
+  write_last_run(w, job.state);
+  write_time(w, "last_success", job.state ? job.state->last_success : std::nullopt);
+  // The files of the last successful run, as it published them.
+  w.Key("published");
+  w.StartArray();
+  if (job.state) {
+    for (const auto& f : job.state->files) {
+      w.StartObject();
+      write_string(w, "name", f.name);
+      w.Key("rows");
+      w.Uint64(f.rows);
+      w.Key("bytes");
+      w.Uint64(f.bytes);
+      w.EndObject();
+    }
+  }
+  w.EndArray();
+  write_time(w, "next_firing", job.state ? job.state->next_firing : std::nullopt);
+  w.Key("last_run_failed");
+  w.Bool(job.health.last_run_failed);
+  w.Key("overdue");
+  w.Bool(job.health.overdue_firing.has_value());
+  write_time(w, "overdue_since_firing", job.health.overdue_firing);
+  w.Key("needs_attention");
+  w.Bool(job.health.needs_attention());
+  w.Key("reasons");
+  w.StartArray();
+  for (const auto& reason : job.health.reasons) w.String(reason.c_str());
+  w.EndArray();
+  write_string(w, "incremental", job.incremental);
+  w.EndObject();
+}
+
+void write_manifest(JsonWriter& w, const output::Manifest& manifest) {
+  w.Key("manifest");
+  w.StartObject();
+  for (const auto& [name, file] : manifest.files) {
+    w.Key(name.c_str());
+    w.StartObject();
+    w.Key("rows");
+    w.Uint64(file.rows);
+    w.Key("bytes");
+    w.Uint64(file.bytes);
+    write_string(w, "sha256", file.sha256);
+    write_string(w, "job", file.job);
+    write_string(w, "run_id", file.run_id);
+    write_string(w, "published_at", file.published_at);
+    w.EndObject();
+  }
+  w.EndObject();
+}
+
+std::string status_json(const config::Config& config, const std::vector<JobReport>& jobs,
+                        const output::Manifest& manifest, state::Time now, bool attention) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  w.StartObject();
+  write_string(w, "config", config.source.string());
+  write_string(w, "state_dir", config.state.dir.string());
+  write_string(w, "output_dir", config.output.dir.string());
+  write_time(w, "now", now);
+  w.Key("needs_attention");
+  w.Bool(attention);
+  w.Key("jobs");
+  w.StartArray();
+  for (const auto& job : jobs) write_job(w, job);
+  w.EndArray();
+  write_manifest(w, manifest);
+  w.EndObject();
+  return std::string(buffer.GetString(), buffer.GetSize()) + "\n";
+}
+
+std::string status_text(const state::DaemonState& state, const std::vector<JobReport>& jobs) {
+  std::string text = state::describe_state(state);
+  text += "\nincremental pulls:\n";
+  for (const auto& job : jobs) text += "  " + job.name + ": " + job.incremental + "\n";
+  std::string attention;
+  for (const auto& job : jobs) {
+    for (const auto& reason : job.health.reasons)
+      attention += "  " + job.name + ": " + reason + "\n";
+  }
+  if (!attention.empty()) text += "\nneeds attention:\n" + attention;
+  return text;
+}
+
+}  // namespace
+
+int status_command(const CommandLine& line) {
+  auto config = config::load_config(line.config);
+  const auto state = state::read_state(config.state.dir / "state.json");
+  const auto now =
+      std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+  std::vector<JobReport> jobs;
+  bool attention = false;
+  for (const auto kind : jobs::kAllJobs) {
+    JobReport job;
+    job.name = jobs::job_name(kind);
+    job.schedule = &jobs::schedule_of(config, kind);
+    if (auto it = state.jobs.find(job.name); it != state.jobs.end()) job.state = &it->second;
+    job.health = assess_job(*job.schedule, job.state, now);
+    job.incremental = jobs::IncrementalBase(config, kind).describe();
+    attention = attention || job.health.needs_attention();
+    jobs.push_back(std::move(job));
+  }
+  if (line.json) {
+    std::cout << status_json(config, jobs, output::read_manifest(config.output.dir), now,
+                             attention);
+  } else {
+    std::cout << status_text(state, jobs);
+  }
+  return attention ? kExitAttention : kExitOk;
+}
+
+}  // namespace qi::daemon
