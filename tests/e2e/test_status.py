@@ -28,7 +28,7 @@ class StatusExitCode(E2ETestCase):
 
     def run_kb_once_under_the_daemon(self, sim, outcome):
         self.ws.write_config(sim, jobs={"assets": {"enabled": False},
-                                        "kb": {"schedule": once_in(4), "time_zone": "UTC"},
+                                        "kb": {"schedule": once_in(5), "time_zone": "UTC"},
                                         "vm": {"enabled": False}})
         daemon = self.start(Daemon(self.ws))
         daemon.log.wait_for(rf"kb: run \S+ {outcome}", timeout=60)
