@@ -5,7 +5,9 @@
 // rename onto a directory fails whoever we run as).
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <cstdlib>
 #include <fstream>
 
 #include "jobs/incremental_base.hpp"
@@ -120,6 +122,29 @@ TEST_F(StateNotSaved, AManifestThatCannotBeWrittenAfterPublishingIsReportedNotAF
   EXPECT_EQ(outcome.status, RunStatus::published_state_not_saved) << outcome.error;
   EXPECT_NE(outcome.error.find("manifest.json not saved"), std::string::npos) << outcome.error;
   EXPECT_EQ(read_file(config.output.dir / "vm.csv"), expected("vm.csv"));
+}
+
+// The case as operators meet it: state.dir on a file system with no room left (a 4 KiB tmpfs:
+// the empty lock file fits, the kb window rows and the base copy do not). Needs root (mount).
+TEST_F(StateNotSaved, AFullStateFileSystemLeavesTheRunPublishedAndNoPartialBase) {
+  const auto small = dir.path() / "small-state";
+  std::filesystem::create_directories(small);
+  if (::geteuid() != 0 ||
+      std::system(("mount -t tmpfs -o size=4k tmpfs " + small.string() + " 2>/dev/null").c_str()) !=
+          0) {
+    GTEST_SKIP() << "needs root to mount a small tmpfs";
+  }
+  struct Unmount {
+    std::filesystem::path path;
+    ~Unmount() { std::system(("umount " + path.string()).c_str()); }
+  } unmount{small};
+  config.state.dir = small;
+  auto outcome = run_one_job(JobKind::kb, config, credentials);
+  EXPECT_EQ(outcome.status, RunStatus::published_state_not_saved) << outcome.error;
+  EXPECT_NE(outcome.error.find("No space left on device"), std::string::npos) << outcome.error;
+  expect_published("vulnkb.csv");
+  expect_published("cve.csv");
+  EXPECT_TRUE(base_directories(small / "base", "kb").empty());
 }
 
 TEST_F(StateNotSaved, TheStartSweepRemovesBaseDirectoriesNoMetaNamesOfJobsNotRunning) {
