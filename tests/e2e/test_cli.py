@@ -4,6 +4,7 @@ import datetime
 import json
 import os
 import re
+import shutil
 import subprocess
 
 import harness
@@ -170,9 +171,12 @@ class Check(E2ETestCase):
     def test_a_state_dir_the_daemon_cannot_write_is_rejected(self):
         self.ws.write_config()
         extra = {}
+        binary = harness.insightd()
         if os.geteuid() == 0:
             # Root may write anywhere: `check` runs as nobody, who gets everything in the
-            # workspace except the state directory.
+            # workspace except the state directory, and a copy of the binary (the build tree may
+            # be in a directory only root can enter, such as a fresh clone under mktemp -d).
+            binary = shutil.copy(binary, self.ws.path("qualys-insightd"))
             for root, dirs, files in os.walk(self.ws.dir):
                 for name in [root] + [os.path.join(root, n) for n in dirs + files]:
                     if name != self.ws.state:
@@ -180,7 +184,7 @@ class Check(E2ETestCase):
             extra = {"user": 65534, "group": 65534, "extra_groups": []}
         else:
             os.chmod(self.ws.state, 0o555)
-        result = subprocess.run([harness.insightd(), "--config", self.ws.config, "check"],
+        result = subprocess.run([binary, "--config", self.ws.config, "check"],
                                 capture_output=True, text=True, timeout=90,
                                 env=harness.clean_env(), stdin=subprocess.DEVNULL, **extra)
         output = result.stdout + result.stderr
