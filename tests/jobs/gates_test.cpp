@@ -14,6 +14,7 @@
 #include "simulated_qualys.hpp"
 #include "simulator/expected_csv.hpp"
 #include "support/sha256_hex.hpp"
+#include "support/small_tmpfs.hpp"
 
 namespace qi::testing {
 namespace {
@@ -168,17 +169,9 @@ namespace {
 // leaves no temp file, and the previous files stay. Needs root (mount); skipped otherwise.
 TEST(DiskFull, FailsTheRunAndKeepsThePreviousFiles) {
   TempDir dir;
-  const auto small = dir.path() / "small";
-  std::filesystem::create_directories(small);
-  if (::geteuid() != 0 ||
-      std::system(("mount -t tmpfs -o size=8k tmpfs " + small.string() + " 2>/dev/null").c_str()) !=
-          0) {
-    GTEST_SKIP() << "needs root to mount a small tmpfs";
-  }
-  struct Unmount {
-    std::filesystem::path path;
-    ~Unmount() { std::system(("umount " + path.string()).c_str()); }
-  } unmount{small};
+  const SmallTmpfs fs(dir.path() / "small", "8k");
+  if (!fs.mounted()) GTEST_SKIP() << "needs root to mount a small tmpfs";
+  const auto& small = fs.path();
   SimulatedQualys simulated(subscription(300));  // vm.csv of ~20 KB against 8 KB of space
   auto config = test_config(simulated, dir.path());
   config.output.dir = small;

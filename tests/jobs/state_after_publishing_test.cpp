@@ -16,6 +16,7 @@
 #include "simulator/expected_csv.hpp"
 #include "state/job_lock.hpp"
 #include "support/sha256_hex.hpp"
+#include "support/small_tmpfs.hpp"
 #include "support/umask_for_test.hpp"
 
 namespace qi::testing {
@@ -127,24 +128,15 @@ TEST_F(StateNotSaved, AManifestThatCannotBeWrittenAfterPublishingIsReportedNotAF
 // The case as operators meet it: state.dir on a file system with no room left (a 4 KiB tmpfs:
 // the empty lock file fits, the kb window rows and the base copy do not). Needs root (mount).
 TEST_F(StateNotSaved, AFullStateFileSystemLeavesTheRunPublishedAndNoPartialBase) {
-  const auto small = dir.path() / "small-state";
-  std::filesystem::create_directories(small);
-  if (::geteuid() != 0 ||
-      std::system(("mount -t tmpfs -o size=4k tmpfs " + small.string() + " 2>/dev/null").c_str()) !=
-          0) {
-    GTEST_SKIP() << "needs root to mount a small tmpfs";
-  }
-  struct Unmount {
-    std::filesystem::path path;
-    ~Unmount() { std::system(("umount " + path.string()).c_str()); }
-  } unmount{small};
-  config.state.dir = small;
+  const SmallTmpfs small(dir.path() / "small-state", "4k");
+  if (!small.mounted()) GTEST_SKIP() << "needs root to mount a small tmpfs";
+  config.state.dir = small.path();
   auto outcome = run_one_job(JobKind::kb, config, credentials);
   EXPECT_EQ(outcome.status, RunStatus::published_state_not_saved) << outcome.error;
   EXPECT_NE(outcome.error.find("No space left on device"), std::string::npos) << outcome.error;
   expect_published("vulnkb.csv");
   expect_published("cve.csv");
-  EXPECT_TRUE(base_directories(small / "base", "kb").empty());
+  EXPECT_TRUE(base_directories(small.path() / "base", "kb").empty());
 }
 
 TEST_F(StateNotSaved, TheStartSweepRemovesBaseDirectoriesNoMetaNamesOfJobsNotRunning) {
