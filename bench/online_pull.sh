@@ -22,7 +22,7 @@
 #   --bandwidth B  body bytes per second per response in c1bw (default 16000000)
 #   --sizes ARGS   qualys-sim dataset options (default below: 3 000 assets, 40 000 QIDs,
 #                  8 000 hosts x 40 detections)
-#   --build-dir D  use D/daemon/qualys-insightd and D/tests/simulator/qualys-sim
+#   --build-dir D  use D/daemon/qualys-insightd and D/tools/qualys_sim/qualys-sim
 #                  (default build/release, built with the release preset unless --no-build)
 set -euo pipefail
 

@@ -11,7 +11,7 @@ sim_binaries() {
       cmake --build --preset release --target qualys-insightd qualys-sim >&2)
   fi
   daemon="$2/daemon/qualys-insightd"
-  sim="$2/tests/simulator/qualys-sim"
+  sim="$2/tools/qualys_sim/qualys-sim"
   [[ -x $daemon && -x $sim ]] || { log "$daemon or $sim not found"; exit 1; }
 }
 

@@ -21,7 +21,7 @@ password='Demo&P@ss+w%rd=!~^$/:'
   printf 'demo-user %s localhost\n' "$password" >"$demo/auth.conf")
 
 sizes=(--seed 2026 --assets 2500 --qids 3000 --hosts 1200 --detections-per-host 25)
-"$bin/tests/simulator/qualys-sim" --port-file "$demo/sim.port" --ca-out "$demo/ca.pem" \
+"$bin/tools/qualys_sim/qualys-sim" --port-file "$demo/sim.port" --ca-out "$demo/ca.pem" \
   --username demo-user --password-file "$demo/sim-password" "${sizes[@]}" \
   >"$demo/simulator.log" 2>&1 &
 sim_pid=$!
@@ -53,7 +53,7 @@ echo "==> qualys-insightd run all"
 "$bin/daemon/qualys-insightd" --config "$demo/config.yaml" run all
 
 echo "==> comparing with the simulator's expected output"
-"$bin/tests/simulator/qualys-sim" "${sizes[@]}" --write-expected "$demo/expected" >/dev/null
+"$bin/tools/qualys_sim/qualys-sim" "${sizes[@]}" --write-expected "$demo/expected" >/dev/null
 for file in assets.csv vulnkb.csv cve.csv vm.csv; do
   cmp "$demo/output/$file" "$demo/expected/$file"
   echo "$demo/output/$file: $(($(wc -l <"$demo/output/$file") - 1)) rows, as expected"

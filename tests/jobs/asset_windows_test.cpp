@@ -14,8 +14,8 @@
 #include <thread>
 
 #include "simulated_qualys.hpp"
-#include "simulator/data_spec.hpp"
-#include "simulator/expected_csv.hpp"
+#include "qualys_sim/data_spec.hpp"
+#include "qualys_sim/expected_csv.hpp"
 
 namespace qi::testing {
 namespace {

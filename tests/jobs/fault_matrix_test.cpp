@@ -16,7 +16,7 @@
 #include "jobs/columns.hpp"
 #include "jobs/job.hpp"
 #include "simulated_qualys.hpp"
-#include "simulator/expected_csv.hpp"
+#include "qualys_sim/expected_csv.hpp"
 
 namespace qi::testing {
 namespace {
@@ -30,7 +30,7 @@ enum class Expect { exact, failed, timed_out };
 struct FaultCase {
   std::string name;
   JobKind job;
-  std::vector<std::string> faults;  // simulator fault specs (tests/simulator/faults.hpp)
+  std::vector<std::string> faults;  // simulator fault specs (tools/qualys_sim/faults.hpp)
   Expect expect;
   std::string error_contains = {};  // for failures: a piece of the error the operator sees
   std::function<void(config::Config&)> adjust = {};

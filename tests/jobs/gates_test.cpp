@@ -12,7 +12,7 @@
 #include "jobs/publish_step.hpp"
 #include "output/manifest.hpp"
 #include "simulated_qualys.hpp"
-#include "simulator/expected_csv.hpp"
+#include "qualys_sim/expected_csv.hpp"
 #include "support/sha256_hex.hpp"
 #include "support/small_tmpfs.hpp"
 

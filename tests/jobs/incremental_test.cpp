@@ -10,7 +10,7 @@
 
 #include "jobs/merge_by_key.hpp"
 #include "simulated_qualys.hpp"
-#include "simulator/expected_csv.hpp"
+#include "qualys_sim/expected_csv.hpp"
 
 namespace qi::testing {
 namespace {

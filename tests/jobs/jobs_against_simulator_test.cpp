@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "simulated_qualys.hpp"
-#include "simulator/expected_csv.hpp"
+#include "qualys_sim/expected_csv.hpp"
 
 namespace qi::testing {
 namespace {

@@ -9,7 +9,7 @@
 
 #include "net/tls_context.hpp"
 #include "support/temp_dir.hpp"
-#include "support/test_pki.hpp"
+#include "pki/test_pki.hpp"
 
 namespace qi::net {
 namespace {

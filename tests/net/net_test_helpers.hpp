@@ -13,7 +13,7 @@
 
 #include "net/http_client.hpp"
 #include "support/temp_dir.hpp"
-#include "support/test_pki.hpp"
+#include "pki/test_pki.hpp"
 
 namespace qi::net::testing {
 

@@ -17,7 +17,7 @@
 #include <string>
 
 #include "net/http_client.hpp"
-#include "support/test_pki.hpp"
+#include "pki/test_pki.hpp"
 
 namespace qi::net::testing {
 
