@@ -50,13 +50,14 @@ void JournaldSink::sink_it_(const spdlog::details::log_msg& msg) {
 bool stderr_goes_to_journal() {
   if (const char* stream = std::getenv("JOURNAL_STREAM")) {
     unsigned long long device = 0, inode = 0;
-    struct stat st{};
-    if (std::sscanf(stream, "%llu:%llu", &device, &inode) == 2 && ::fstat(STDERR_FILENO, &st) == 0 &&
-        st.st_dev == device && st.st_ino == inode) {
+    struct stat st {};
+    if (std::sscanf(stream, "%llu:%llu", &device, &inode) == 2 &&
+        ::fstat(STDERR_FILENO, &st) == 0 && st.st_dev == device && st.st_ino == inode) {
       return true;
     }
   }
-  return std::getenv("INVOCATION_ID") != nullptr && ::access("/run/systemd/journal/socket", W_OK) == 0;
+  return std::getenv("INVOCATION_ID") != nullptr &&
+         ::access("/run/systemd/journal/socket", W_OK) == 0;
 }
 
 }  // namespace qi::daemon

@@ -5,9 +5,13 @@
 
 namespace qi::daemon {
 
-void SystemdNotifier::send(const std::string& message) { ::sd_notify(0, message.c_str()); }
+void SystemdNotifier::send(const std::string& message) {
+  ::sd_notify(0, message.c_str());
+}
 
-void SystemdNotifier::ready(const std::string& status) { send("READY=1\nSTATUS=" + status); }
+void SystemdNotifier::ready(const std::string& status) {
+  send("READY=1\nSTATUS=" + status);
+}
 
 void SystemdNotifier::reloading() {
   // MONOTONIC_USEC lets systemd ≥ 253 match RELOADING=1 to this reload (Type=notify-reload).
@@ -18,11 +22,17 @@ void SystemdNotifier::reloading() {
   send("RELOADING=1\nMONOTONIC_USEC=" + std::to_string(usec));
 }
 
-void SystemdNotifier::stopping() { send("STOPPING=1"); }
+void SystemdNotifier::stopping() {
+  send("STOPPING=1");
+}
 
-void SystemdNotifier::status(const std::string& status) { send("STATUS=" + status); }
+void SystemdNotifier::status(const std::string& status) {
+  send("STATUS=" + status);
+}
 
-void SystemdNotifier::watchdog() { send("WATCHDOG=1"); }
+void SystemdNotifier::watchdog() {
+  send("WATCHDOG=1");
+}
 
 std::optional<std::chrono::microseconds> SystemdNotifier::watchdog_interval() {
   uint64_t usec = 0;

@@ -3,6 +3,8 @@
 // instant to search from (anywhere from year 1 to past year 9000, the calendar bounds of
 // cron_search.cpp) and the time zone (zones with DST gaps/repeats, a 30-minute DST shift and
 // Samoa's skipped day). CronError (std::invalid_argument) is expected; anything else is a finding.
+#include <date/tz.h>
+
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -12,16 +14,14 @@
 #include <stdexcept>
 #include <string_view>
 
-#include <date/tz.h>
-
 #include "fuzz_input.hpp"
 #include "schedule/cron_expression.hpp"
 
 namespace {
 
-constexpr const char* kZones[] = {"UTC",           "Europe/Berlin",       "America/New_York",
-                                  "Pacific/Apia",  "Australia/Lord_Howe", "Asia/Kolkata",
-                                  "America/Santiago"};
+constexpr const char* kZones[] = {
+    "UTC",          "Europe/Berlin",   "America/New_York", "Pacific/Apia", "Australia/Lord_Howe",
+    "Asia/Kolkata", "America/Santiago"};
 
 [[noreturn]] void violated(const char* what) {
   std::fprintf(stderr, "invariant violated: %s\n", what);
@@ -49,8 +49,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // Year 1 (-62135596800) to about year 9100.
   constexpr std::int64_t kFirst = -62135596800;
   constexpr std::uint64_t kSpan = 349000000000ULL;
-  const std::chrono::sys_seconds after{
-      std::chrono::seconds{tail.empty() ? 1767225600 : kFirst + static_cast<std::int64_t>(seed % kSpan)}};
+  const std::chrono::sys_seconds after{std::chrono::seconds{
+      tail.empty() ? 1767225600 : kFirst + static_cast<std::int64_t>(seed % kSpan)}};
   const date::time_zone* tz = date::locate_zone(kZones[(seed >> 40) % std::size(kZones)]);
 
   const std::optional<std::chrono::sys_seconds> next = cron->next_after(after, tz);

@@ -53,7 +53,8 @@ void check(std::string_view value, bool backslashes) {
   for (std::size_t i = 0; i < inner.size(); ++i) {
     const char c = inner[i];
     if (c == '"' || (backslashes && c == '\\')) {
-      if (i + 1 >= inner.size() || inner[i + 1] != c) violated("lone quote or backslash", backslashes);
+      if (i + 1 >= inner.size() || inner[i + 1] != c)
+        violated("lone quote or backslash", backslashes);
       ++i;
     }
     decoded += c;

@@ -1,6 +1,6 @@
-// Fuzz target: the DetectionParser (lib/qualys/detection_parser.cpp) over the locked-down libxml2 push parser.
-// The body arrives in two chunks cut where the first byte says (fuzz_input.hpp), then finish().
-// qi::Error (TransientError for malformed or truncated XML, FatalError for bad data or an
+// Fuzz target: the DetectionParser (lib/qualys/detection_parser.cpp) over the locked-down libxml2
+// push parser. The body arrives in two chunks cut where the first byte says (fuzz_input.hpp), then
+// finish(). qi::Error (TransientError for malformed or truncated XML, FatalError for bad data or an
 // unexpected root) is the expected rejection; anything else is a finding.
 #include <cstddef>
 #include <cstdint>

@@ -3,6 +3,8 @@
 // that only take a path (config.yaml, auth.conf).
 #pragma once
 
+#include <unistd.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -11,8 +13,6 @@
 #include <string_view>
 #include <system_error>
 #include <utility>
-
-#include <unistd.h>
 
 namespace qi::fuzz {
 

@@ -20,6 +20,8 @@ void write(spdlog::level::level_enum level, std::string_view message,
   spdlog::default_logger_raw()->log(level, "{}", message);
 }
 
-std::span<const Field> current_fields() { return fields_in_flight; }
+std::span<const Field> current_fields() {
+  return fields_in_flight;
+}
 
 }  // namespace qi::log

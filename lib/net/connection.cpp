@@ -29,8 +29,7 @@ struct ResolveState {
   bool timed_out = false;
 };
 
-asio::awaitable<tcp::resolver::results_type> resolve(const std::string& host,
-                                                     std::uint16_t port,
+asio::awaitable<tcp::resolver::results_type> resolve(const std::string& host, std::uint16_t port,
                                                      const HttpClientOptions& options,
                                                      std::string_view step,
                                                      std::string_view where) {
@@ -53,7 +52,8 @@ asio::awaitable<tcp::resolver::results_type> resolve(const std::string& host,
       co_await state->resolver.async_resolve(host, std::to_string(port), use_tuple);
   if (slot.is_connected()) slot.clear();
   state->timer.cancel();
-  if (state->timed_out) throw TransientError("timed out " + std::string(step) + " " + std::string(where));
+  if (state->timed_out)
+    throw TransientError("timed out " + std::string(step) + " " + std::string(where));
   if (ec) throw_transport_error(ec, step, where);
   co_return results;
 }
@@ -85,7 +85,8 @@ asio::awaitable<std::unique_ptr<Connection>> open_connection(
 
   prepare_tls_client(connection->stream.native_handle(), origin.host);
   tcp_stream.expires_after(options.handshake_timeout);
-  auto [ec] = co_await connection->stream.async_handshake(asio::ssl::stream_base::client, use_tuple);
+  auto [ec] =
+      co_await connection->stream.async_handshake(asio::ssl::stream_base::client, use_tuple);
   if (ec) {
     if (auto reason = tls_verify_failure(connection->stream.native_handle())) {
       throw FatalError("TLS certificate verification failed for " + origin.host + ": " + *reason);

@@ -34,7 +34,7 @@ struct Header {
 struct HttpRequest {
   http::verb method = http::verb::post;
   Origin origin;
-  std::string target;  // path and query, e.g. "/api/4.0/fo/knowledge_base/vuln/"
+  std::string target;           // path and query, e.g. "/api/4.0/fo/knowledge_base/vuln/"
   std::vector<Header> headers;  // may carry credentials: never logged
   std::string content_type;     // empty when there is no body
   std::string body;             // may carry credentials: never logged
@@ -66,7 +66,7 @@ struct HttpClientOptions {
   // Qualys's keep-alive comments count as bytes, so a slow but live download never hits it.
   std::chrono::milliseconds idle_read_timeout{std::chrono::seconds(300)};
   std::uint64_t max_body_bytes = 16ULL << 30;
-  std::string ca_file;  // extra trust anchors (PEM) beside the system store; empty for none
+  std::string ca_file;    // extra trust anchors (PEM) beside the system store; empty for none
   std::string proxy_url;  // "http://[user:password@]host:port"; empty for a direct connection
   std::string user_agent = "qualys-insightd";
   std::size_t max_idle_connections_per_origin = 4;

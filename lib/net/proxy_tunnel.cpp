@@ -25,10 +25,10 @@ ProxyConfig parse_proxy_url(std::string_view url) {
   if (!parsed) throw std::invalid_argument("proxy URL is not a valid absolute URL");
   const boost::urls::url_view& u = *parsed;
   if (u.scheme_id() != boost::urls::scheme::http) {
-    throw std::invalid_argument("proxy URL must start with http:// (HTTPS is tunnelled with CONNECT)");
+    throw std::invalid_argument(
+        "proxy URL must start with http:// (HTTPS is tunnelled with CONNECT)");
   }
-  if (u.has_query() || u.has_fragment() ||
-      (!u.encoded_path().empty() && u.encoded_path() != "/")) {
+  if (u.has_query() || u.has_fragment() || (!u.encoded_path().empty() && u.encoded_path() != "/")) {
     throw std::invalid_argument("proxy URL must be http://[user:password@]host:port");
   }
   ProxyConfig proxy;

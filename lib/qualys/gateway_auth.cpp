@@ -21,8 +21,10 @@ constexpr auto kDefaultLifetime = hours(4);  // Qualys documents 4 h when the to
 std::optional<std::string> base64url_decode(std::string_view in) {
   std::string text(in);
   for (auto& c : text) {
-    if (c == '-') c = '+';
-    else if (c == '_') c = '/';
+    if (c == '-')
+      c = '+';
+    else if (c == '_')
+      c = '/';
   }
   while (text.size() % 4 != 0) text.push_back('=');
   std::string out(text.size() / 4 * 3, '\0');
@@ -40,7 +42,8 @@ bool looks_like_jwt(std::string_view token) {
   if (token.empty() || token.size() > 16384) return false;
   int dots = 0;
   for (char c : token) {
-    if (c == '.') ++dots;
+    if (c == '.')
+      ++dots;
     else if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '=' ||
                c == '+' || c == '/'))
       return false;
@@ -84,9 +87,11 @@ std::optional<std::int64_t> jwt_expiry(std::string_view token) {
                               : static_cast<std::int64_t>(exp->value.GetDouble());
 }
 
-GatewayAuth::GatewayAuth(asio::any_io_executor executor, net::HttpClient& http,
-                         net::Origin gateway, config::Credentials credentials)
-    : executor_(std::move(executor)), http_(http), gateway_(std::move(gateway)),
+GatewayAuth::GatewayAuth(asio::any_io_executor executor, net::HttpClient& http, net::Origin gateway,
+                         config::Credentials credentials)
+    : executor_(std::move(executor)),
+      http_(http),
+      gateway_(std::move(gateway)),
       credentials_(std::move(credentials)) {}
 
 bool GatewayAuth::usable(system_clock::time_point now) const {
@@ -176,8 +181,9 @@ asio::awaitable<void> GatewayAuth::login() {
   if (auto exp = jwt_expiry(token)) {
     expires_ = system_clock::time_point(seconds(*exp));
     if (expires_ <= now) {
-      spdlog::warn("gateway: the new token's exp claim is already past; is this machine's clock "
-                   "right? Renewing it before every call until it is.");
+      spdlog::warn(
+          "gateway: the new token's exp claim is already past; is this machine's clock "
+          "right? Renewing it before every call until it is.");
     }
   }
   token_ = std::move(token);

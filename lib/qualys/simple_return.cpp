@@ -65,10 +65,14 @@ bool SimpleReturnBuilder::start(Path path, const xml::Attributes& attributes) {
 void SimpleReturnBuilder::text_of(Path path, std::string text) {
   const std::string_view leaf = path.back();
   if (path[0] == "SIMPLE_RETURN") {
-    if (leaf == "CODE") result_.code = trim(text);
-    else if (leaf == "TEXT") result_.text = trim(text);
-    else if (leaf == "KEY") key_ = trim(text);
-    else if (leaf == "VALUE") value_ = trim(text);
+    if (leaf == "CODE")
+      result_.code = trim(text);
+    else if (leaf == "TEXT")
+      result_.text = trim(text);
+    else if (leaf == "KEY")
+      key_ = trim(text);
+    else if (leaf == "VALUE")
+      value_ = trim(text);
   } else if (path[0] == "GENERIC_RETURN") {
     result_.text = trim(text);
   } else if (leaf == "responseCode") {

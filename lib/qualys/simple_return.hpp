@@ -1,7 +1,8 @@
 // Recognising the three "return" shapes Qualys sends where data was expected (any HTTP status):
-//   SIMPLE_RETURN/RESPONSE/{CODE,TEXT,ITEM_LIST/ITEM/{KEY,VALUE}}   (API v2 errors, 1960/1965/2001…)
-//   GENERIC_RETURN/RETURN                                           (internal errors, code "999")
-//   ServiceResponse/{responseCode,responseErrorDetails/errorMessage} (QPS REST, INVALID_CREDENTIALS)
+//   SIMPLE_RETURN/RESPONSE/{CODE,TEXT,ITEM_LIST/ITEM/{KEY,VALUE}}   (API v2 errors,
+//   1960/1965/2001…) GENERIC_RETURN/RETURN                                           (internal
+//   errors, code "999") ServiceResponse/{responseCode,responseErrorDetails/errorMessage} (QPS REST,
+//   INVALID_CREDENTIALS)
 // The parsers report them; the client classifies the codes.
 #pragma once
 

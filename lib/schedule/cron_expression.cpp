@@ -45,8 +45,8 @@ std::optional<std::string_view> expand_nickname(std::string_view name) {
 }
 
 [[noreturn]] void fail_expression(int index, std::string_view token, const std::string& reason) {
-  throw CronError(index, "field " + std::to_string(index) + " '" + std::string(token) +
-                             "': " + reason);
+  throw CronError(index,
+                  "field " + std::to_string(index) + " '" + std::string(token) + "': " + reason);
 }
 
 constexpr std::array<CronFieldKind, 6> kSixFieldKinds = {
@@ -58,9 +58,10 @@ constexpr std::array<CronFieldKind, 6> kSixFieldKinds = {
 CronExpression CronExpression::parse(std::string_view text) {
   const std::string_view trimmed = trim(text);
   if (trimmed.empty()) {
-    throw CronError(0, "field 0 (minute) '': empty expression (expected 5 fields \"minute hour "
-                       "day-of-month month day-of-week\", 6 with a leading second, or @daily "
-                       "etc.)");
+    throw CronError(0,
+                    "field 0 (minute) '': empty expression (expected 5 fields \"minute hour "
+                    "day-of-month month day-of-week\", 6 with a leading second, or @daily "
+                    "etc.)");
   }
   std::vector<std::string_view> fields = split_fields(trimmed);
 
@@ -89,12 +90,14 @@ CronExpression CronExpression::parse(std::string_view text) {
     const std::string got = "got " + std::to_string(fields.size());
     const std::string expected =
         "expected 5 fields (minute hour day-of-month month day-of-week) or 6 (a leading "
-        "second), " + got;
+        "second), " +
+        got;
     if (too_few) {
-      throw CronError(index, "field " + std::to_string(index) + " (" +
-                                 std::string(cron_field_name(kSixFieldKinds[
-                                     static_cast<std::size_t>(index) + 1])) +
-                                 ") missing: " + expected);
+      throw CronError(
+          index,
+          "field " + std::to_string(index) + " (" +
+              std::string(cron_field_name(kSixFieldKinds[static_cast<std::size_t>(index) + 1])) +
+              ") missing: " + expected);
     }
     fail_expression(index, fields[6], "one field too many: " + expected);
   }

@@ -4,12 +4,12 @@
 // daylight-saving policy are documented for operators in docs/scheduling.md.
 #pragma once
 
+#include <date/tz.h>
+
 #include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <date/tz.h>
 
 #include "schedule/cron_error.hpp"
 #include "schedule/cron_field.hpp"

@@ -12,26 +12,31 @@ namespace {
 
 struct FieldSpec {
   int min;
-  int max;  // day-of-week: 7, the second spelling of Sunday
+  int max;                                        // day-of-week: 7, the second spelling of Sunday
   const std::array<std::string_view, 12>* names;  // names[i] is value i + min, or nullptr
   int name_count;
 };
 
 // Three-letter names only, as cron(5) says and cronie's get_number() implements
 // (strcasecmp against the table): "mon" and "MON" work, "monday" does not.
-constexpr std::array<std::string_view, 12> kMonthNames = {
-    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"};
+constexpr std::array<std::string_view, 12> kMonthNames = {"jan", "feb", "mar", "apr", "may", "jun",
+                                                          "jul", "aug", "sep", "oct", "nov", "dec"};
 constexpr std::array<std::string_view, 12> kWeekdayNames = {
     "sun", "mon", "tue", "wed", "thu", "fri", "sat", "", "", "", "", ""};
 
 FieldSpec spec_of(CronFieldKind kind) {
   switch (kind) {
     case CronFieldKind::second:
-    case CronFieldKind::minute: return {0, 59, nullptr, 0};
-    case CronFieldKind::hour: return {0, 23, nullptr, 0};
-    case CronFieldKind::day_of_month: return {1, 31, nullptr, 0};
-    case CronFieldKind::month: return {1, 12, &kMonthNames, 12};
-    case CronFieldKind::day_of_week: return {0, 7, &kWeekdayNames, 7};
+    case CronFieldKind::minute:
+      return {0, 59, nullptr, 0};
+    case CronFieldKind::hour:
+      return {0, 23, nullptr, 0};
+    case CronFieldKind::day_of_month:
+      return {1, 31, nullptr, 0};
+    case CronFieldKind::month:
+      return {1, 12, &kMonthNames, 12};
+    case CronFieldKind::day_of_week:
+      return {0, 7, &kWeekdayNames, 7};
   }
   return {0, 0, nullptr, 0};
 }
@@ -48,9 +53,8 @@ class FieldParser {
     std::size_t begin = 0;
     while (true) {
       const std::size_t comma = text_.find(',', begin);
-      const std::string_view element = text_.substr(begin, comma == std::string_view::npos
-                                                               ? std::string_view::npos
-                                                               : comma - begin);
+      const std::string_view element = text_.substr(
+          begin, comma == std::string_view::npos ? std::string_view::npos : comma - begin);
       if (element.empty()) {
         if (comma == std::string_view::npos) fail(text_, "trailing comma");
         fail(text_, begin == 0 ? "leading comma" : "empty list element between commas");
@@ -170,7 +174,8 @@ class FieldParser {
   std::optional<int> parse_name(std::string_view text) const {
     if (spec_.names == nullptr || text.size() != 3) return std::nullopt;
     std::string lower;
-    for (const char c : text) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (const char c : text)
+      lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     for (int i = 0; i < spec_.name_count; ++i) {
       if ((*spec_.names)[static_cast<std::size_t>(i)] == lower) return spec_.min + i;
     }
@@ -187,12 +192,18 @@ class FieldParser {
 
 std::string_view cron_field_name(CronFieldKind kind) {
   switch (kind) {
-    case CronFieldKind::second: return "second";
-    case CronFieldKind::minute: return "minute";
-    case CronFieldKind::hour: return "hour";
-    case CronFieldKind::day_of_month: return "day-of-month";
-    case CronFieldKind::month: return "month";
-    case CronFieldKind::day_of_week: return "day-of-week";
+    case CronFieldKind::second:
+      return "second";
+    case CronFieldKind::minute:
+      return "minute";
+    case CronFieldKind::hour:
+      return "hour";
+    case CronFieldKind::day_of_month:
+      return "day-of-month";
+    case CronFieldKind::month:
+      return "month";
+    case CronFieldKind::day_of_week:
+      return "day-of-week";
   }
   return "field";
 }

@@ -14,10 +14,10 @@
 //
 // Whether an expression fires at all is decided without a search (some_date_matches), so an
 // expression that never fires costs nothing, however often the scheduler asks.
-#include "schedule/cron_expression.hpp"
-
 #include <algorithm>
 #include <array>
+
+#include "schedule/cron_expression.hpp"
 
 namespace qi::schedule {
 namespace {
@@ -116,10 +116,9 @@ std::optional<date::local_seconds> CronExpression::first_match(date::local_secon
     }
     if (day_matches(ymd, date::weekday{day})) {
       const date::hh_mm_ss<seconds> hms{time_of_day};
-      const std::optional<seconds> time =
-          first_time_of_day(static_cast<int>(hms.hours().count()),
-                            static_cast<int>(hms.minutes().count()),
-                            static_cast<int>(hms.seconds().count()));
+      const std::optional<seconds> time = first_time_of_day(
+          static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
+          static_cast<int>(hms.seconds().count()));
       if (time) {
         const date::local_seconds candidate = day + *time;
         if (candidate >= to) return std::nullopt;

@@ -16,9 +16,8 @@ std::optional<sys_seconds> latest_firing(const CronExpression& expression,
   // Look back from `until` in growing steps so that both a per-second schedule (found in the
   // first hour, at most 3600 steps forward) and a yearly one (found within a year or two) are
   // cheap, however long the daemon was down.
-  constexpr std::chrono::seconds kLookBack[] = {hours(1),      days(1),       days(7),
-                                                days(31),      days(366),     days(4 * 366),
-                                                days(12 * 366)};
+  constexpr std::chrono::seconds kLookBack[] = {hours(1),  days(1),       days(7),       days(31),
+                                                days(366), days(4 * 366), days(12 * 366)};
   for (auto back : kLookBack) {
     const auto from = std::max(after, until - back);
     auto next = expression.next_after(from, zone);
@@ -63,9 +62,10 @@ asio::awaitable<void> JobScheduler::run(Launch launch) {
       if (entry.next && *entry.next <= now) {
         auto due = *entry.next;
         if (auto newest = latest_firing(job.expression, job.zone, due, now)) {
-          spdlog::warn("{}: firings from {} to {} were missed (suspend or clock change); "
-                       "running once for the newest",
-                       job.name, date::format("%FT%TZ", due), date::format("%FT%TZ", *newest));
+          spdlog::warn(
+              "{}: firings from {} to {} were missed (suspend or clock change); "
+              "running once for the newest",
+              job.name, date::format("%FT%TZ", due), date::format("%FT%TZ", *newest));
           due = *newest;
         }
         entry.next = job.expression.next_after(now, job.zone);

@@ -60,10 +60,9 @@ TEST(JournaldSink, MapsLevelsToSyslogPriorities) {
 }
 
 TEST(JournaldSink, RecognisesStderrAsTheJournalStreamOnlyWhenDeviceAndInodeMatch) {
-  struct stat st{};
+  struct stat st {};
   ASSERT_EQ(::fstat(STDERR_FILENO, &st), 0);
-  const std::string matching =
-      std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino);
+  const std::string matching = std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino);
   const char* invocation = std::getenv("INVOCATION_ID");
   ::unsetenv("INVOCATION_ID");
   ::setenv("JOURNAL_STREAM", matching.c_str(), 1);

@@ -13,9 +13,9 @@
 #include <random>
 #include <thread>
 
-#include "simulated_qualys.hpp"
 #include "qualys_sim/data_spec.hpp"
 #include "qualys_sim/expected_csv.hpp"
+#include "simulated_qualys.hpp"
 
 namespace qi::testing {
 namespace {

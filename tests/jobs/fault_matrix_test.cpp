@@ -15,8 +15,8 @@
 
 #include "jobs/columns.hpp"
 #include "jobs/job.hpp"
-#include "simulated_qualys.hpp"
 #include "qualys_sim/expected_csv.hpp"
+#include "simulated_qualys.hpp"
 
 namespace qi::testing {
 namespace {

@@ -11,8 +11,8 @@
 
 #include "jobs/publish_step.hpp"
 #include "output/manifest.hpp"
-#include "simulated_qualys.hpp"
 #include "qualys_sim/expected_csv.hpp"
+#include "simulated_qualys.hpp"
 #include "support/sha256_hex.hpp"
 #include "support/small_tmpfs.hpp"
 

@@ -9,8 +9,8 @@
 #include <sstream>
 
 #include "jobs/merge_by_key.hpp"
-#include "simulated_qualys.hpp"
 #include "qualys_sim/expected_csv.hpp"
+#include "simulated_qualys.hpp"
 
 namespace qi::testing {
 namespace {

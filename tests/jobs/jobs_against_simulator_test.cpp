@@ -2,8 +2,8 @@
 // authentication behaviour and secrecy.
 #include <gtest/gtest.h>
 
-#include "simulated_qualys.hpp"
 #include "qualys_sim/expected_csv.hpp"
+#include "simulated_qualys.hpp"
 
 namespace qi::testing {
 namespace {

@@ -11,9 +11,9 @@
 
 #include "config/config.hpp"
 #include "jobs/job_runner.hpp"
+#include "pki/test_pki.hpp"
 #include "qualys_sim/simulator.hpp"
 #include "support/temp_dir.hpp"
-#include "pki/test_pki.hpp"
 
 namespace qi::testing {
 

@@ -12,8 +12,8 @@
 
 #include "jobs/incremental_base.hpp"
 #include "output/manifest.hpp"
-#include "simulated_qualys.hpp"
 #include "qualys_sim/expected_csv.hpp"
+#include "simulated_qualys.hpp"
 #include "state/job_lock.hpp"
 #include "support/sha256_hex.hpp"
 #include "support/small_tmpfs.hpp"

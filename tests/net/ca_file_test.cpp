@@ -8,8 +8,8 @@
 #include <string>
 
 #include "net/tls_context.hpp"
-#include "support/temp_dir.hpp"
 #include "pki/test_pki.hpp"
+#include "support/temp_dir.hpp"
 
 namespace qi::net {
 namespace {

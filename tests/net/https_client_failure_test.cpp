@@ -28,8 +28,7 @@ TEST_F(HttpsClientFailureTest, TimesOutWhenTheServerStaysSilent) {
   HttpsClient client(io_.get_executor(), o);
   RecordingSink sink;
   auto request = get(server.origin(), "/api/2.0/fo/asset/host/vm/detection/");
-  const auto message =
-      message_of<TransientError>([&] { run(io_, client.send(request, sink)); });
+  const auto message = message_of<TransientError>([&] { run(io_, client.send(request, sink)); });
   EXPECT_EQ(message, "timed out waiting for the response from 127.0.0.1:" +
                          std::to_string(server.port()) + "/api/2.0/fo/asset/host/vm/detection/");
   EXPECT_EQ(sink.heads(), 0);
@@ -46,10 +45,8 @@ TEST_F(HttpsClientFailureTest, TimesOutWhenTheBodyStopsArriving) {
   HttpsClient client(io_.get_executor(), o);
   RecordingSink sink;
   auto request = get(server.origin());
-  const auto message =
-      message_of<TransientError>([&] { run(io_, client.send(request, sink)); });
-  EXPECT_NE(message.find("timed out reading the response body from 127.0.0.1"),
-            std::string::npos)
+  const auto message = message_of<TransientError>([&] { run(io_, client.send(request, sink)); });
+  EXPECT_NE(message.find("timed out reading the response body from 127.0.0.1"), std::string::npos)
       << message;
   EXPECT_EQ(sink.body(), "some");
 }
@@ -70,10 +67,9 @@ TEST_F(HttpsClientFailureTest, TimesOutSendingToAServerThatStopsReading) {
   request.method = http::verb::post;
   request.content_type = "application/x-www-form-urlencoded";
   request.body.assign(32u << 20, 'x');
-  const auto message =
-      message_of<TransientError>([&] { run(io_, client.send(request, sink)); });
-  EXPECT_EQ(message, "timed out sending the request to 127.0.0.1:" +
-                         std::to_string(server.port()) + "/api/2.0/fo/asset/host/");
+  const auto message = message_of<TransientError>([&] { run(io_, client.send(request, sink)); });
+  EXPECT_EQ(message, "timed out sending the request to 127.0.0.1:" + std::to_string(server.port()) +
+                         "/api/2.0/fo/asset/host/");
 }
 
 TEST_F(HttpsClientFailureTest, KeepsReadingABodyThatDripsFasterThanTheIdleTimeout) {
@@ -143,10 +139,8 @@ TEST_F(HttpsClientFailureTest, ReportsAResetMidBodyAsTransient) {
   HttpsClient client(io_.get_executor(), options());
   SignallingSink sink(body_started);
   auto request = get(server.origin());
-  const auto message =
-      message_of<TransientError>([&] { run(io_, client.send(request, sink)); });
-  EXPECT_NE(message.find("reading the response body from 127.0.0.1"), std::string::npos)
-      << message;
+  const auto message = message_of<TransientError>([&] { run(io_, client.send(request, sink)); });
+  EXPECT_NE(message.find("reading the response body from 127.0.0.1"), std::string::npos) << message;
   EXPECT_EQ(sink.body(), "0123456789");
   EXPECT_EQ(client.idle_connections(server.origin()), 0u);
 }
@@ -159,10 +153,8 @@ TEST_F(HttpsClientFailureTest, ReportsACloseBeforeTheHeadAsTransient) {
   HttpsClient client(io_.get_executor(), options());
   RecordingSink sink;
   auto request = get(server.origin());
-  const auto message =
-      message_of<TransientError>([&] { run(io_, client.send(request, sink)); });
-  EXPECT_NE(message.find("waiting for the response from 127.0.0.1"), std::string::npos)
-      << message;
+  const auto message = message_of<TransientError>([&] { run(io_, client.send(request, sink)); });
+  EXPECT_NE(message.find("waiting for the response from 127.0.0.1"), std::string::npos) << message;
   EXPECT_EQ(sink.heads(), 0);
 }
 
@@ -175,8 +167,7 @@ TEST_F(HttpsClientFailureTest, KeepsTheQueryStringOutOfErrorMessages) {
   RecordingSink sink;
   auto request = get(server.origin(), "/api/2.0/fo/session/?action=login&password=hunter2");
   request.headers = {{"Authorization", "Basic c2VjcmV0"}};
-  const auto message =
-      message_of<TransientError>([&] { run(io_, client.send(request, sink)); });
+  const auto message = message_of<TransientError>([&] { run(io_, client.send(request, sink)); });
   EXPECT_NE(message.find("/api/2.0/fo/session/"), std::string::npos) << message;
   EXPECT_EQ(message.find("hunter2"), std::string::npos) << message;
   EXPECT_EQ(message.find("action="), std::string::npos) << message;
@@ -192,8 +183,7 @@ TEST_F(HttpsClientFailureTest, ReportsARefusedConnectionAsTransient) {
   HttpsClient client(io_.get_executor(), options());
   RecordingSink sink;
   auto request = get(Origin{"127.0.0.1", port});
-  const auto message =
-      message_of<TransientError>([&] { run(io_, client.send(request, sink)); });
+  const auto message = message_of<TransientError>([&] { run(io_, client.send(request, sink)); });
   EXPECT_EQ(message.rfind("connecting to 127.0.0.1:" + std::to_string(port), 0), 0u) << message;
 }
 

@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "net/http_client.hpp"
-#include "support/temp_dir.hpp"
 #include "pki/test_pki.hpp"
+#include "support/temp_dir.hpp"
 
 namespace qi::net::testing {
 

@@ -53,9 +53,8 @@ TEST_F(ProxyTest, ReportsAProxyRefusalAsFatalWithoutThePassword) {
   RecordingSink sink;
   auto request = get(server.origin());
   const auto message = message_of<FatalError>([&] { run(io_, client.send(request, sink)); });
-  EXPECT_EQ(message.rfind("proxy refused CONNECT to 127.0.0.1:" + std::to_string(server.port()) +
-                              ": 403",
-                          0),
+  EXPECT_EQ(message.rfind(
+                "proxy refused CONNECT to 127.0.0.1:" + std::to_string(server.port()) + ": 403", 0),
             0u)
       << message;
   EXPECT_EQ(message.find("s3cret-pw"), std::string::npos);
@@ -71,8 +70,7 @@ TEST_F(ProxyTest, ReportsAProxyGatewayFailureAsTransient) {
   HttpsClient client(io_.get_executor(), o);
   RecordingSink sink;
   auto request = get(server.origin());
-  const auto message =
-      message_of<TransientError>([&] { run(io_, client.send(request, sink)); });
+  const auto message = message_of<TransientError>([&] { run(io_, client.send(request, sink)); });
   EXPECT_NE(message.find("proxy refused CONNECT to 127.0.0.1:"), std::string::npos) << message;
   EXPECT_EQ(proxy.record().authorization, "");
 }

@@ -18,8 +18,7 @@ using tcp = asio::ip::tcp;
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
 asio::awaitable<void> serve(tcp::socket socket, asio::ssl::context& tls, int number,
-                            std::shared_ptr<std::string> last_sni,
-                            TlsTestServer::Handler handler) {
+                            std::shared_ptr<std::string> last_sni, TlsTestServer::Handler handler) {
   ServerStream stream(beast::tcp_stream(std::move(socket)), tls);
   beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(10));
   auto [ec] = co_await stream.async_handshake(asio::ssl::stream_base::server, use_tuple);

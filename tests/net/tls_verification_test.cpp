@@ -35,8 +35,7 @@ TEST_F(TlsVerificationTest, RejectsACertificateFromAnUnknownCa) {
   RecordingSink sink;
   auto request = get(server.origin());
   const auto message = message_of<FatalError>([&] { run(io_, client.send(request, sink)); });
-  EXPECT_EQ(message.rfind("TLS certificate verification failed for 127.0.0.1: ", 0), 0u)
-      << message;
+  EXPECT_EQ(message.rfind("TLS certificate verification failed for 127.0.0.1: ", 0), 0u) << message;
   EXPECT_EQ(server.accepts(), 1);
 }
 
@@ -71,8 +70,7 @@ TEST_F(TlsVerificationTest, RejectsACertificateForAnotherIpAddress) {
 
 TEST_F(TlsVerificationTest, RejectsAnExpiredCertificate) {
   TlsTestServer server(
-      io_, pki_.issue({"127.0.0.1"}, -std::chrono::hours(2), -std::chrono::hours(1)),
-      answer_once);
+      io_, pki_.issue({"127.0.0.1"}, -std::chrono::hours(2), -std::chrono::hours(1)), answer_once);
   HttpsClient client(io_.get_executor(), options());
   RecordingSink sink;
   auto request = get(server.origin());
@@ -83,8 +81,7 @@ TEST_F(TlsVerificationTest, RejectsAnExpiredCertificate) {
 TEST_F(TlsVerificationTest, RefusesToStartWithAnUnreadableCaFile) {
   auto o = options();
   o.ca_file = (dir_.path() / "missing.pem").string();
-  const auto message =
-      message_of<FatalError>([&] { HttpsClient client(io_.get_executor(), o); });
+  const auto message = message_of<FatalError>([&] { HttpsClient client(io_.get_executor(), o); });
   EXPECT_NE(message.find("cannot load ca_file " + o.ca_file), std::string::npos) << message;
 }
 

@@ -23,9 +23,9 @@ std::vector<std::string> xml_fixtures() {
 }
 
 std::size_t root_end(const std::string& doc) {
-  for (const char* root : {"KNOWLEDGE_BASE_VULN_LIST_OUTPUT", "HOST_LIST_VM_DETECTION_OUTPUT",
-                           "HOST_LIST_OUTPUT", "SIMPLE_RETURN", "GENERIC_RETURN",
-                           "ServiceResponse"}) {
+  for (const char* root :
+       {"KNOWLEDGE_BASE_VULN_LIST_OUTPUT", "HOST_LIST_VM_DETECTION_OUTPUT", "HOST_LIST_OUTPUT",
+        "SIMPLE_RETURN", "GENERIC_RETURN", "ServiceResponse"}) {
     const std::string close = std::string("</") + root + ">";
     if (auto pos = doc.rfind(close); pos != std::string::npos) return pos + close.size();
   }
@@ -38,8 +38,8 @@ TEST_P(EveryXmlFixture, GivesTheSameResultFedByteByByteOrInChunks) {
   const std::string doc = testing::fixture(GetParam());
   const auto kind = kind_for(GetParam());
   const std::string whole = summarize_xml(kind, doc, SIZE_MAX);
-  for (std::size_t chunk : {std::size_t{1}, std::size_t{2}, std::size_t{7}, std::size_t{300},
-                            std::size_t{4096}}) {
+  for (std::size_t chunk :
+       {std::size_t{1}, std::size_t{2}, std::size_t{7}, std::size_t{300}, std::size_t{4096}}) {
     EXPECT_EQ(summarize_xml(kind, doc, chunk), whole) << "chunk " << chunk;
   }
 }

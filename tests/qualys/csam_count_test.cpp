@@ -16,8 +16,7 @@ TEST(CsamCount, ReadsCountAndResponseCode) {
 }
 
 TEST(CsamCount, LeavesCountEmptyOnAnErrorBody) {
-  const CsamCount c =
-      parse_csam_count(R"({"responseCode":"UNAUTHORIZED","responseMessage":"no"})");
+  const CsamCount c = parse_csam_count(R"({"responseCode":"UNAUTHORIZED","responseMessage":"no"})");
   EXPECT_FALSE(c.count);
   EXPECT_EQ(c.response_code, "UNAUTHORIZED");
 }

@@ -56,8 +56,8 @@ std::string summarize_xml(XmlKind kind, std::string_view doc, std::size_t chunk)
   auto common = [&](const QualysXmlDocument& p) {
     describe_return(out, p.simple_return());
     if (p.warning()) {
-      out << "WARNING " << p.warning()->code << " " << p.warning()->text << " "
-          << p.warning()->url << "\n";
+      out << "WARNING " << p.warning()->code << " " << p.warning()->text << " " << p.warning()->url
+          << "\n";
     }
     if (p.next_page_url()) out << "NEXT " << *p.next_page_url() << "\n";
   };
@@ -83,7 +83,8 @@ std::string summarize_xml(XmlKind kind, std::string_view doc, std::size_t chunk)
       break;
     }
     case XmlKind::host_list: {
-      HostIdSetParser p([&](std::int64_t a, std::int64_t b) { out << "RANGE " << a << "-" << b << "\n"; });
+      HostIdSetParser p(
+          [&](std::int64_t a, std::int64_t b) { out << "RANGE " << a << "-" << b << "\n"; });
       feed_in_chunks(p, doc, chunk);
       common(p);
       break;

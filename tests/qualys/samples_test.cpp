@@ -21,9 +21,11 @@ using Qids = std::vector<std::int64_t>;
 using Strings = std::vector<std::string>;
 using Items = std::vector<std::pair<std::string, std::string>>;
 
-std::string sample(const char* name) { return read_file(testing::samples_dir() / name); }
+std::string sample(const char* name) {
+  return read_file(testing::samples_dir() / name);
+}
 
-#define REQUIRE_SAMPLES()                                                        \
+#define REQUIRE_SAMPLES() \
   if (testing::samples_dir().empty()) GTEST_SKIP() << "no ../shared/samples/qualys"
 
 TEST(Samples, KbMultiTrimmedHasSixVulnsWithTheirCves) {
@@ -52,8 +54,9 @@ TEST(Samples, KbSingleCveWithKeepAliveComment) {
   const auto r = parse_kb(sample("kb_vuln_list_single_cve_keepalive.xml"));
   ASSERT_EQ(r.vulns.size(), 1u);
   EXPECT_EQ(r.vulns[0].qid, 316760);
-  EXPECT_EQ(r.vulns[0].title,
-            "Cisco IOS XE Software Command Injection Vulnerability (cisco-sa-iosxe-cmdinj-2MzhjM6K)");
+  EXPECT_EQ(
+      r.vulns[0].title,
+      "Cisco IOS XE Software Command Injection Vulnerability (cisco-sa-iosxe-cmdinj-2MzhjM6K)");
   EXPECT_EQ(r.vulns[0].category, "Cisco");
   EXPECT_EQ(r.vulns[0].severity_level, "3");
   EXPECT_EQ(r.vulns[0].cves, Strings{"CVE-2020-3403"});
@@ -232,14 +235,22 @@ TEST(Samples, EveryXmlAndJsonSampleIsCoveredAbove) {
   REQUIRE_SAMPLES();
   // A new sample file should get its own test: fail loudly when one appears unparsed.
   const std::set<std::string> covered = {
-      "kb_vuln_list_multi_trimmed.xml", "kb_vuln_list_single_cve_keepalive.xml",
-      "kb_vuln_list_empty_unknown_id.xml", "hld_xml_multi_detection_fixture.xml",
-      "hld_xml_empty_no_host_list.xml", "hld_xml_truncated_warning_guide.xml",
-      "host_list_details_none_id_set.xml", "host_list_truncated_warning_guide.xml",
-      "simple_return_1905_invalid_param_http400.xml", "simple_return_1960_concurrency_http409.xml",
-      "simple_return_1965_rate_limit_http409.xml", "simple_return_2001_account_expired_http200.xml",
-      "qps_invalid_credentials_http200.xml", "csam_v2_search_asset_page_hasMore1_TRIMMED_MOCK.json",
-      "csam_v2_search_asset_last_page_hasMore0_TRIMMED_MOCK.json", "csam_v2_count_asset.json",
+      "kb_vuln_list_multi_trimmed.xml",
+      "kb_vuln_list_single_cve_keepalive.xml",
+      "kb_vuln_list_empty_unknown_id.xml",
+      "hld_xml_multi_detection_fixture.xml",
+      "hld_xml_empty_no_host_list.xml",
+      "hld_xml_truncated_warning_guide.xml",
+      "host_list_details_none_id_set.xml",
+      "host_list_truncated_warning_guide.xml",
+      "simple_return_1905_invalid_param_http400.xml",
+      "simple_return_1960_concurrency_http409.xml",
+      "simple_return_1965_rate_limit_http409.xml",
+      "simple_return_2001_account_expired_http200.xml",
+      "qps_invalid_credentials_http200.xml",
+      "csam_v2_search_asset_page_hasMore1_TRIMMED_MOCK.json",
+      "csam_v2_search_asset_last_page_hasMore0_TRIMMED_MOCK.json",
+      "csam_v2_count_asset.json",
       "http_headers_v2_samples.json"};  // headers for the client, not a parser input
   for (const auto& e : std::filesystem::directory_iterator(testing::samples_dir())) {
     const auto ext = e.path().extension();

@@ -16,8 +16,12 @@ namespace {
 using test::show;
 using test::utc;
 
-const date::time_zone* new_york() { return date::locate_zone("America/New_York"); }
-const date::time_zone* berlin() { return date::locate_zone("Europe/Berlin"); }
+const date::time_zone* new_york() {
+  return date::locate_zone("America/New_York");
+}
+const date::time_zone* berlin() {
+  return date::locate_zone("Europe/Berlin");
+}
 
 // The next `count` firings after `after`, as UTC text.
 std::vector<std::string> firings(const char* expression, const char* after,

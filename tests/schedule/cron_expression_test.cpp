@@ -131,8 +131,8 @@ TEST(CronExpression, HasSecondsOnlyWithSixFields) {
 }
 
 TEST(CronExpression, AcceptsTabsAndRepeatedBlanksBetweenFields) {
-  const auto next = CronExpression::parse("0\t3   *  * *").next_after(
-      utc("2026-01-01 00:00:00"), date::locate_zone("UTC"));
+  const auto next = CronExpression::parse("0\t3   *  * *")
+                        .next_after(utc("2026-01-01 00:00:00"), date::locate_zone("UTC"));
   EXPECT_EQ(show(next), "2026-01-01 03:00:00");
 }
 

@@ -2,14 +2,14 @@
 // messages read like "2026-03-08 07:00:00" rather than epoch seconds.
 #pragma once
 
+#include <date/date.h>
+
 #include <chrono>
 #include <optional>
 #include <sstream>
 #include <stdexcept>
 #include <string>
 #include <string_view>
-
-#include <date/date.h>
 
 namespace qi::schedule::test {
 

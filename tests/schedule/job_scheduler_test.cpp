@@ -43,9 +43,8 @@ struct Harness {
   void run(std::function<asio::awaitable<void>()> script) {
     asio::co_spawn(io, scheduler.run([this](const Firing& f) { firings.push_back(f); }),
                    asio::bind_cancellation_slot(stop.slot(), asio::detached));
-    asio::co_spawn(io, script(), [this](std::exception_ptr) {
-      stop.emit(asio::cancellation_type::terminal);
-    });
+    asio::co_spawn(io, script(),
+                   [this](std::exception_ptr) { stop.emit(asio::cancellation_type::terminal); });
     io.run_for(10s);
   }
 

@@ -1,8 +1,8 @@
+#include "support/temp_dir.hpp"
+
 #include <gtest/gtest.h>
 
 #include <fstream>
-
-#include "support/temp_dir.hpp"
 
 namespace qi::testing {
 namespace {

@@ -14,8 +14,12 @@ void RecordingHandler::end_element(std::string_view name) {
   events.push_back("</" + std::string(name) + ">");
 }
 
-void RecordingHandler::text(std::string_view data) { append("T:", data); }
-void RecordingHandler::cdata(std::string_view data) { append("C:", data); }
+void RecordingHandler::text(std::string_view data) {
+  append("T:", data);
+}
+void RecordingHandler::cdata(std::string_view data) {
+  append("C:", data);
+}
 
 void RecordingHandler::append(std::string_view prefix, std::string_view data) {
   if (!events.empty() && events.back().starts_with(prefix)) {

@@ -1,3 +1,5 @@
+#include "pki/test_pki.hpp"
+
 #include <gtest/gtest.h>
 #include <openssl/bio.h>
 #include <openssl/pem.h>
@@ -10,7 +12,6 @@
 #include <sstream>
 
 #include "support/temp_dir.hpp"
-#include "pki/test_pki.hpp"
 
 namespace qi::testing {
 namespace {
@@ -31,8 +32,7 @@ int verify(const std::string& ca_pem, const std::string& leaf_pem) {
   X509Ptr ca = parse(ca_pem);
   X509Ptr leaf = parse(leaf_pem);
   if (!ca || !leaf) return -1;
-  std::unique_ptr<X509_STORE, decltype(&X509_STORE_free)> store(X509_STORE_new(),
-                                                                 &X509_STORE_free);
+  std::unique_ptr<X509_STORE, decltype(&X509_STORE_free)> store(X509_STORE_new(), &X509_STORE_free);
   X509_STORE_add_cert(store.get(), ca.get());
   std::unique_ptr<X509_STORE_CTX, decltype(&X509_STORE_CTX_free)> ctx(X509_STORE_CTX_new(),
                                                                       &X509_STORE_CTX_free);
@@ -82,8 +82,7 @@ TEST(TestPki, GivesEachCertificateADifferentSerial) {
   TestPki pki = TestPki::create();
   X509Ptr a = parse(pki.issue({"localhost"}).cert_pem);
   X509Ptr b = parse(pki.issue({"localhost"}).cert_pem);
-  EXPECT_NE(ASN1_INTEGER_cmp(X509_get0_serialNumber(a.get()), X509_get0_serialNumber(b.get())),
-            0);
+  EXPECT_NE(ASN1_INTEGER_cmp(X509_get0_serialNumber(a.get()), X509_get0_serialNumber(b.get())), 0);
 }
 
 TEST(TestPki, WritesTheCaCertificateAsPem) {

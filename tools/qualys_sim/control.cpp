@@ -35,9 +35,10 @@ std::string SimulatorCore::issue_token() {
   std::lock_guard lock(mu_);
   const std::uint64_t serial = ++token_serial_;
   const std::string header = R"({"alg":"HS256","typ":"JWT"})";
-  const std::string payload = "{\"sub\":\"" + options_.username + "\",\"iss\":\"qualys-sim\",\"iat\":" +
-                              std::to_string(iat) + ",\"exp\":" + std::to_string(exp) +
-                              ",\"jti\":\"" + std::to_string(serial) + "\"}";
+  const std::string payload = "{\"sub\":\"" + options_.username +
+                              "\",\"iss\":\"qualys-sim\",\"iat\":" + std::to_string(iat) +
+                              ",\"exp\":" + std::to_string(exp) + ",\"jti\":\"" +
+                              std::to_string(serial) + "\"}";
   std::string signature(32, '\0');
   for (std::size_t i = 0; i < signature.size(); i += 8) {
     const std::uint64_t h = mix64(serial, 77, static_cast<std::uint64_t>(iat), i);

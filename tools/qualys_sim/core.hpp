@@ -3,6 +3,7 @@
 // handlers. Not part of the public API (simulator.hpp).
 #pragma once
 
+#include <atomic>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
@@ -10,13 +11,12 @@
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
-#include <atomic>
 #include <list>
 #include <mutex>
 #include <optional>
 
-#include "qualys_sim/simulator.hpp"
 #include "qualys_sim/sim_util.hpp"
+#include "qualys_sim/simulator.hpp"
 
 namespace qi::sim {
 
@@ -44,7 +44,8 @@ struct BodyFaults {
 // either a Content-Length body or chunks generated incrementally (never the whole body in memory).
 class ResponseWriter {
  public:
-  ResponseWriter(Stream& stream, Latency latency, BodyFaults faults, std::atomic<std::uint64_t>& bytes_counter);
+  ResponseWriter(Stream& stream, Latency latency, BodyFaults faults,
+                 std::atomic<std::uint64_t>& bytes_counter);
 
   asio::awaitable<void> start_chunked(unsigned status, const Headers& headers);
   asio::awaitable<void> write(std::string_view data);  // buffered; flushed every 16 KiB
@@ -57,7 +58,8 @@ class ResponseWriter {
   void set_keep_alive(bool keep_alive) { keep_alive_ = keep_alive; }
 
  private:
-  asio::awaitable<void> write_head(unsigned status, const Headers& headers, const std::string& framing);
+  asio::awaitable<void> write_head(unsigned status, const Headers& headers,
+                                   const std::string& framing);
   asio::awaitable<void> emit_chunk(std::string_view data);
   asio::awaitable<void> raw_write(std::string_view data);
   asio::awaitable<void> sleep_for(std::chrono::milliseconds delay);
@@ -81,9 +83,9 @@ struct Exchange {
   const Request& request;
   Endpoint endpoint;
   std::string path;
-  Params params;         // query string, then form body (a later duplicate wins)
-  std::string host;      // Host header as sent (echoed in WARNING URLs and DTD URLs)
-  std::string version;   // "2.0".."5.0" for API v2 paths
+  Params params;        // query string, then form body (a later duplicate wins)
+  std::string host;     // Host header as sent (echoed in WARNING URLs and DTD URLs)
+  std::string version;  // "2.0".."5.0" for API v2 paths
   std::optional<FaultRule> fault;
   std::uint64_t request_number = 0;  // per endpoint, 1-based
 };
@@ -114,7 +116,8 @@ class SimulatorCore : public std::enable_shared_from_this<SimulatorCore> {
   void count(std::uint64_t Stats::*field, std::uint64_t amount = 1);
   std::atomic<std::uint64_t>& bytes_counter() { return body_bytes_; }  // executor thread only
   // Numbers the request for its endpoint and finds the fault rule that fires for it.
-  std::pair<std::uint64_t, std::optional<FaultRule>> admit(Endpoint endpoint, const std::string& name,
+  std::pair<std::uint64_t, std::optional<FaultRule>> admit(Endpoint endpoint,
+                                                           const std::string& name,
                                                            RecordedRequest recorded);
   // Rate-limit headers with the current counters (every API v2 response, lower-case names as in
   // http_headers_v2_samples.json); running includes this call.

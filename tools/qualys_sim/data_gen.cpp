@@ -14,9 +14,8 @@ namespace {
 
 std::string uuid_from(std::uint64_t a, std::uint64_t b) {
   char out[40];
-  std::snprintf(out, sizeof out, "%08x-%04x-4%03x-%04x-%012llx",
-                static_cast<unsigned>(a >> 32), static_cast<unsigned>((a >> 16) & 0xffff),
-                static_cast<unsigned>(a & 0xfff),
+  std::snprintf(out, sizeof out, "%08x-%04x-4%03x-%04x-%012llx", static_cast<unsigned>(a >> 32),
+                static_cast<unsigned>((a >> 16) & 0xffff), static_cast<unsigned>(a & 0xfff),
                 static_cast<unsigned>(0x8000 | ((b >> 48) & 0x3fff)),
                 static_cast<unsigned long long>(b & 0xffffffffffffULL));
   return out;
@@ -67,10 +66,14 @@ SimAsset base_asset_at(const DataSpec& spec, std::int64_t i) {
     // Mostly a detection host; every 13th a VM host with no detection record.
     a.host_id = (h % 13 == 0) ? 3000000000 + i : host_id_at(spec, i % spec.hosts);
   }
-  if (h % 11 != 3) a.asset_uuid = uuid_from(hash_of(spec, kAsset, i, 2), hash_of(spec, kAsset, i, 3));
+  if (h % 11 != 3)
+    a.asset_uuid = uuid_from(hash_of(spec, kAsset, i, 2), hash_of(spec, kAsset, i, 3));
   switch (h % 7) {
-    case 0: break;  // null address
-    case 1: a.address = "2001:db8::" + std::to_string(i % 65536); break;
+    case 0:
+      break;  // null address
+    case 1:
+      a.address = "2001:db8::" + std::to_string(i % 65536);
+      break;
     default:
       a.address = "10." + std::to_string((i >> 16) & 255) + "." + std::to_string((i >> 8) & 255) +
                   "." + std::to_string(i & 255);
@@ -127,7 +130,8 @@ SimVuln base_vuln_at(const DataSpec& spec, std::int64_t i) {
   SimVuln v;
   v.qid = traits.qid;
   v.information_gathered = traits.information_gathered;
-  v.vuln_type = v.information_gathered ? "Information Gathered" : std::string(pick(kVulnTypes, h >> 4));
+  v.vuln_type =
+      v.information_gathered ? "Information Gathered" : std::string(pick(kVulnTypes, h >> 4));
   v.severity = traits.severity;
   v.title = std::string(pick(kTitles, h >> 12)) + " #" + std::to_string(v.qid);
   v.category = std::string(pick(kCategories, h >> 16));
@@ -187,7 +191,8 @@ std::vector<SimDetection> base_detections_at(const DataSpec& spec, std::int64_t 
     } else if (spec.qids <= 0 || hk % 17 == 0) {
       d.qid = 2000000000 + static_cast<std::int64_t>(hk % 1000);  // QID missing from the KB
     } else {
-      const auto index = static_cast<std::int64_t>((hk >> 8) % static_cast<std::uint64_t>(spec.qids));
+      const auto index =
+          static_cast<std::int64_t>((hk >> 8) % static_cast<std::uint64_t>(spec.qids));
       vuln = vuln_traits_at(spec, index);
       d.qid = vuln->qid;
     }

@@ -85,8 +85,8 @@ struct SimAsset {
   SimNamed hardware;
   std::string last_modified_date;  // ISO-8601 with milliseconds
   std::string created_date;
-  std::int64_t epoch_ms = 0;       // nested epoch-millisecond numbers (agent, inventory)
-  std::int64_t software_id = 0;    // negative signed 64-bit for some assets
+  std::int64_t epoch_ms = 0;     // nested epoch-millisecond numbers (agent, inventory)
+  std::int64_t software_id = 0;  // negative signed 64-bit for some assets
 };
 
 struct SimCve {
@@ -99,8 +99,8 @@ struct SimVuln {
   std::int64_t qid = 0;
   std::string vuln_type;
   int severity = 1;
-  std::string title;     // CDATA content (HTML, literal &quot;, hostile text)
-  std::string category;  // element text (escaped on output)
+  std::string title;          // CDATA content (HTML, literal &quot;, hostile text)
+  std::string category;       // element text (escaped on output)
   std::string last_modified;  // YYYY-MM-DDTHH:MM:SSZ
   std::string published;
   bool patchable = false;

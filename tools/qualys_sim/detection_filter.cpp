@@ -33,7 +33,8 @@ std::vector<std::string> split_commas(const std::string& text) {
   std::size_t start = 0;
   while (start <= text.size()) {
     const auto comma = text.find(',', start);
-    std::string item = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    std::string item =
+        text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
     if (!item.empty()) out.push_back(std::move(item));
     if (comma == std::string::npos) break;
     start = comma + 1;

@@ -31,7 +31,8 @@ namespace {
 
 class CsvFile {
  public:
-  explicit CsvFile(const std::filesystem::path& path) : out_(path, std::ios::binary | std::ios::trunc) {
+  explicit CsvFile(const std::filesystem::path& path)
+      : out_(path, std::ios::binary | std::ios::trunc) {
     if (!out_) throw std::runtime_error("cannot write " + path.string());
   }
   void row(std::initializer_list<std::string_view> fields) {
@@ -48,7 +49,9 @@ class CsvFile {
   std::ofstream out_;
 };
 
-std::string opt(const std::optional<std::string>& value) { return value.value_or(""); }
+std::string opt(const std::optional<std::string>& value) {
+  return value.value_or("");
+}
 
 }  // namespace
 

@@ -10,10 +10,13 @@ namespace qi::sim {
 namespace {
 
 const std::map<std::string_view, Endpoint>& endpoints() {
-  static const std::map<std::string_view, Endpoint> map = {
-      {"auth", Endpoint::auth}, {"search", Endpoint::search}, {"count", Endpoint::count},
-      {"kb", Endpoint::kb}, {"detection", Endpoint::detection}, {"hostlist", Endpoint::hostlist},
-      {"any", Endpoint::any}};
+  static const std::map<std::string_view, Endpoint> map = {{"auth", Endpoint::auth},
+                                                           {"search", Endpoint::search},
+                                                           {"count", Endpoint::count},
+                                                           {"kb", Endpoint::kb},
+                                                           {"detection", Endpoint::detection},
+                                                           {"hostlist", Endpoint::hostlist},
+                                                           {"any", Endpoint::any}};
   return map;
 }
 
@@ -51,8 +54,10 @@ const std::map<std::string_view, FaultKind>& kinds() {
 }
 
 std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -78,12 +83,14 @@ FaultRule parse_fault_spec(std::string_view spec) {
   spec = trim(spec);
   const auto comma = spec.find(',');
   std::string_view head = spec.substr(0, comma);
-  std::string_view options = comma == std::string_view::npos ? std::string_view{} : spec.substr(comma + 1);
+  std::string_view options =
+      comma == std::string_view::npos ? std::string_view{} : spec.substr(comma + 1);
 
   FaultRule rule;
   const auto c1 = head.find(':');
   if (c1 == std::string_view::npos) {
-    throw std::invalid_argument("fault spec '" + std::string(spec) + "': expected ENDPOINT:KIND[:ARG]");
+    throw std::invalid_argument("fault spec '" + std::string(spec) +
+                                "': expected ENDPOINT:KIND[:ARG]");
   }
   const auto endpoint = endpoints().find(head.substr(0, c1));
   if (endpoint == endpoints().end()) {
@@ -105,7 +112,8 @@ FaultRule parse_fault_spec(std::string_view spec) {
     case FaultKind::http_status:
       if (!arg) throw std::invalid_argument("fault spec: status needs a code, e.g. status:503");
       rule.status = static_cast<int>(number(*arg, "status"));
-      if (rule.status < 100 || rule.status > 599) throw std::invalid_argument("fault spec: bad status");
+      if (rule.status < 100 || rule.status > 599)
+        throw std::invalid_argument("fault spec: bad status");
       break;
     case FaultKind::rate_limit_409:
     case FaultKind::rate_limit_409_no_header:
@@ -129,7 +137,8 @@ FaultRule parse_fault_spec(std::string_view spec) {
       if (arg) rule.remaining = number(*arg, "calls");
       break;
     default:
-      if (arg) throw std::invalid_argument("fault spec: " + std::string(kind_name) + " takes no argument");
+      if (arg)
+        throw std::invalid_argument("fault spec: " + std::string(kind_name) + " takes no argument");
   }
   while (!options.empty()) {
     const auto next = options.find(',');
@@ -142,7 +151,8 @@ FaultRule parse_fault_spec(std::string_view spec) {
       rule.times = 0;
     } else if (option.starts_with("times=")) {
       rule.times = static_cast<std::uint64_t>(number(option.substr(6), "times"));
-      if (rule.times == 0) throw std::invalid_argument("fault spec: times must be >= 1 (or forever)");
+      if (rule.times == 0)
+        throw std::invalid_argument("fault spec: times must be >= 1 (or forever)");
     } else {
       throw std::invalid_argument("fault spec: unknown option '" + std::string(option) + "'");
     }

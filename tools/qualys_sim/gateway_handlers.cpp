@@ -25,12 +25,15 @@ Headers gateway_json_headers() {
 // Bearer check shared by search and count; answers 401 itself.
 asio::awaitable<bool> authorized(Exchange& ex, ResponseWriter& writer) {
   if (ex.core.token_valid(bearer_of(ex.request))) co_return true;
-  co_await writer.send(401, plain_headers("application/json"),
-                       "{\"responseCode\":\"UNAUTHORIZED\",\"responseMessage\":\"Token expired or invalid\"}");
+  co_await writer.send(
+      401, plain_headers("application/json"),
+      "{\"responseCode\":\"UNAUTHORIZED\",\"responseMessage\":\"Token expired or invalid\"}");
   co_return false;
 }
 
-bool has(const std::optional<FaultRule>& fault, FaultKind kind) { return fault && fault->kind == kind; }
+bool has(const std::optional<FaultRule>& fault, FaultKind kind) {
+  return fault && fault->kind == kind;
+}
 
 // assetLastUpdated=YYYY-MM-DDTHH:MM:SSZ (qualys-api.md §4.1); `valid` is false when the request
 // has one in another shape.
@@ -99,8 +102,9 @@ asio::awaitable<void> handle_auth(Exchange& ex) {
     const auto password = param(ex.params, "password");
     if (!username || !password || *username != options.username || *password != options.password) {
       ex.core.count(&Stats::gateway_logins_failed);
-      co_await writer.send(401, plain_headers("application/json"),
-                           "{\"responseCode\":\"UNAUTHORIZED\",\"responseMessage\":\"Invalid credentials\"}");
+      co_await writer.send(
+          401, plain_headers("application/json"),
+          "{\"responseCode\":\"UNAUTHORIZED\",\"responseMessage\":\"Invalid credentials\"}");
       co_return;
     }
     if (param(ex.params, "token") != "true") {
@@ -141,7 +145,9 @@ asio::awaitable<void> handle_count(Exchange& ex) {
       body = count_body(count + ex.fault->skew);
     }
     if (has(ex.fault, FaultKind::csam_failed)) {
-      body = "{\"responseCode\":\"FAILED\",\"responseMessage\":\"Internal error occurred, please retry\"}";
+      body =
+          "{\"responseCode\":\"FAILED\",\"responseMessage\":\"Internal error occurred, please "
+          "retry\"}";
     } else if (has(ex.fault, FaultKind::malformed)) {
       body = "{\"count\":" + std::to_string(count) + ",\"responseCode\":";
     }
@@ -164,7 +170,8 @@ asio::awaitable<void> handle_search(Exchange& ex) {
       if (!value || *value < 1 || *value > 300) {
         // pageSize max 300 (qualys-api.md §4.1).
         co_await writer.send(400, headers,
-                             "{\"responseCode\":\"FAILED\",\"responseMessage\":\"pageSize must be between 1 and 300\"}");
+                             "{\"responseCode\":\"FAILED\",\"responseMessage\":\"pageSize must be "
+                             "between 1 and 300\"}");
         co_return;
       }
       page_size = *value;
@@ -181,16 +188,20 @@ asio::awaitable<void> handle_search(Exchange& ex) {
       co_return;
     }
     FieldSelection fields;
-    if (const auto include = param(ex.params, "includeFields")) fields = parse_include_fields(*include);
+    if (const auto include = param(ex.params, "includeFields"))
+      fields = parse_include_fields(*include);
 
     if (has(ex.fault, FaultKind::csam_failed)) {
-      co_await writer.send(200, headers,
-                           "{\"responseMessage\":\"Internal error occurred, please retry\",\"count\":0,"
-                           "\"responseCode\":\"FAILED\",\"lastSeenAssetId\":null,\"hasMore\":0,\"assetListData\":null}");
+      co_await writer.send(
+          200, headers,
+          "{\"responseMessage\":\"Internal error occurred, please retry\",\"count\":0,"
+          "\"responseCode\":\"FAILED\",\"lastSeenAssetId\":null,\"hasMore\":0,\"assetListData\":"
+          "null}");
       co_return;
     }
     if (has(ex.fault, FaultKind::csam_empty_has_more)) {
-      co_await writer.send(200, headers, search_envelope_head(0, last_seen, 1) + search_envelope_tail());
+      co_await writer.send(200, headers,
+                           search_envelope_head(0, last_seen, 1) + search_envelope_tail());
       co_return;
     }
 
@@ -208,7 +219,8 @@ asio::awaitable<void> handle_search(Exchange& ex) {
       if (use_204) {
         co_await writer.send(204, plain_headers("application/json"), "");
       } else {
-        co_await writer.send(200, headers, search_envelope_head(0, last_seen, 0) + search_envelope_tail());
+        co_await writer.send(200, headers,
+                             search_envelope_head(0, last_seen, 0) + search_envelope_tail());
       }
       co_return;
     }

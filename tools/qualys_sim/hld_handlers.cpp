@@ -11,14 +11,18 @@ namespace {
 
 constexpr std::uint64_t kHugeBodyCap = 64ULL << 30;
 
-bool has(const std::optional<FaultRule>& fault, FaultKind kind) { return fault && fault->kind == kind; }
+bool has(const std::optional<FaultRule>& fault, FaultKind kind) {
+  return fault && fault->kind == kind;
+}
 
 // The host-ID window of a request: id_min, id_max and ids together.
 struct HostWindow {
   std::int64_t lo = 0;
   std::int64_t hi = INT64_MAX;
   std::optional<IdRanges> ids;
-  bool contains(std::int64_t id) const { return id >= lo && id <= hi && (!ids || in_ranges(*ids, id)); }
+  bool contains(std::int64_t id) const {
+    return id >= lo && id <= hi && (!ids || in_ranges(*ids, id));
+  }
 };
 
 // Reads the window and truncation_limit; returns the bad parameter's name ("" when valid).
@@ -46,13 +50,33 @@ bool listed(const DataSpec& spec, std::int64_t index,
 
 }  // namespace
 
-asio::awaitable<void> handle_detection(Exchange& ex, ResponseWriter& writer, const Headers& headers) {
-  static const std::vector<std::string_view> kAllowed = {
-      "action", "truncation_limit", "id_min", "id_max", "ids", "status", "show_igs", "severities",
-      "include_ignored", "include_disabled", "show_results", "output_format", "vm_processed_after",
-      "vm_processed_before", "detection_updated_since", "detection_updated_before", "qids",
-      "show_tags", "show_qds", "host_metadata", "show_cloud_tags", "show_asset_id",
-      "show_reopened_info", "suppress_duplicated_data_from_csv", "echo_request"};
+asio::awaitable<void> handle_detection(Exchange& ex, ResponseWriter& writer,
+                                       const Headers& headers) {
+  static const std::vector<std::string_view> kAllowed = {"action",
+                                                         "truncation_limit",
+                                                         "id_min",
+                                                         "id_max",
+                                                         "ids",
+                                                         "status",
+                                                         "show_igs",
+                                                         "severities",
+                                                         "include_ignored",
+                                                         "include_disabled",
+                                                         "show_results",
+                                                         "output_format",
+                                                         "vm_processed_after",
+                                                         "vm_processed_before",
+                                                         "detection_updated_since",
+                                                         "detection_updated_before",
+                                                         "qids",
+                                                         "show_tags",
+                                                         "show_qds",
+                                                         "host_metadata",
+                                                         "show_cloud_tags",
+                                                         "show_asset_id",
+                                                         "show_reopened_info",
+                                                         "suppress_duplicated_data_from_csv",
+                                                         "echo_request"};
   if (!co_await check_params(ex, writer, headers, kAllowed)) co_return;
   const DataSpec spec = ex.core.data();
   HostWindow window;
@@ -66,8 +90,9 @@ asio::awaitable<void> handle_detection(Exchange& ex, ResponseWriter& writer, con
     bad = "output_format";  // the simulator serves XML only
   }
   if (!bad.empty()) {
-    co_await send_v2_error(ex, writer, headers, "1905",
-                           "parameter " + bad + " has invalid value: " + param(ex.params, bad).value_or(""));
+    co_await send_v2_error(
+        ex, writer, headers, "1905",
+        "parameter " + bad + " has invalid value: " + param(ex.params, bad).value_or(""));
     co_return;
   }
 
@@ -110,19 +135,28 @@ asio::awaitable<void> handle_detection(Exchange& ex, ResponseWriter& writer, con
   if (emitted > 0) co_await writer.write(hld_host_list_close());
   const bool foreign = has(ex.fault, FaultKind::foreign_warning_url);
   if (next_id || foreign) {
-    const std::string url = warning_url(ex, foreign ? std::string_view(ex.fault->host) : std::string_view{},
-                                        {{"output_format", "XML"}, {"show_tags", "0"}},
-                                        next_id.value_or(last_id + 1));
+    const std::string url =
+        warning_url(ex, foreign ? std::string_view(ex.fault->host) : std::string_view{},
+                    {{"output_format", "XML"}, {"show_tags", "0"}}, next_id.value_or(last_id + 1));
     co_await writer.write(truncation_warning(limit, url));
   }
   co_await writer.write(hld_tail());
   co_await writer.finish();
 }
 
-asio::awaitable<void> handle_hostlist(Exchange& ex, ResponseWriter& writer, const Headers& headers) {
-  static const std::vector<std::string_view> kAllowed = {
-      "action", "details", "truncation_limit", "id_min", "id_max", "ids", "vm_processed_after",
-      "vm_processed_before", "cloud_agent_activationkey", "show_tags", "echo_request"};
+asio::awaitable<void> handle_hostlist(Exchange& ex, ResponseWriter& writer,
+                                      const Headers& headers) {
+  static const std::vector<std::string_view> kAllowed = {"action",
+                                                         "details",
+                                                         "truncation_limit",
+                                                         "id_min",
+                                                         "id_max",
+                                                         "ids",
+                                                         "vm_processed_after",
+                                                         "vm_processed_before",
+                                                         "cloud_agent_activationkey",
+                                                         "show_tags",
+                                                         "echo_request"};
   if (!co_await check_params(ex, writer, headers, kAllowed)) co_return;
   const DataSpec spec = ex.core.data();
   HostWindow window;
@@ -132,8 +166,9 @@ asio::awaitable<void> handle_hostlist(Exchange& ex, ResponseWriter& writer, cons
   const auto details = param(ex.params, "details").value_or("Basic");
   if (details != "Basic" && details != "None" && details != "All" && bad.empty()) bad = "details";
   if (!bad.empty()) {
-    co_await send_v2_error(ex, writer, headers, "1905",
-                           "parameter " + bad + " has invalid value: " + param(ex.params, bad).value_or(""));
+    co_await send_v2_error(
+        ex, writer, headers, "1905",
+        "parameter " + bad + " has invalid value: " + param(ex.params, bad).value_or(""));
     co_return;
   }
   const bool id_set = details == "None";
@@ -166,16 +201,17 @@ asio::awaitable<void> handle_hostlist(Exchange& ex, ResponseWriter& writer, cons
     if (!record.empty()) co_await writer.write(record);
   }
   if (emitted > 0) {
-    const std::string close = id_set ? ids.finish() + "    </ID_SET>\n" : std::string("    </HOST_LIST>\n");
+    const std::string close =
+        id_set ? ids.finish() + "    </ID_SET>\n" : std::string("    </HOST_LIST>\n");
     co_await writer.write(close);
   }
   const bool foreign = has(ex.fault, FaultKind::foreign_warning_url);
   if (next_id || foreign) {
     // host_list_truncated_warning_guide.xml adds details and cloud_agent_activationkey=0 (the
     // effective details value, so following the URL keeps the output shape).
-    const std::string url = warning_url(ex, foreign ? std::string_view(ex.fault->host) : std::string_view{},
-                                        {{"details", details}, {"cloud_agent_activationkey", "0"}},
-                                        next_id.value_or(last_id + 1));
+    const std::string url = warning_url(
+        ex, foreign ? std::string_view(ex.fault->host) : std::string_view{},
+        {{"details", details}, {"cloud_agent_activationkey", "0"}}, next_id.value_or(last_id + 1));
     co_await writer.write(truncation_warning(limit, url));
   }
   co_await writer.write(host_list_tail());

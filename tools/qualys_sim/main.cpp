@@ -88,7 +88,8 @@ std::chrono::seconds duration(const std::string& text) {
   if (text.empty()) throw std::invalid_argument("--token-lifetime: empty");
   const char unit = text.back();
   const int scale = unit == 'h' ? 3600 : unit == 'm' ? 60 : 1;
-  const std::string digits = std::isdigit(static_cast<unsigned char>(unit)) ? text : text.substr(0, text.size() - 1);
+  const std::string digits =
+      std::isdigit(static_cast<unsigned char>(unit)) ? text : text.substr(0, text.size() - 1);
   return std::chrono::seconds(number("--token-lifetime", digits) * scale);
 }
 
@@ -132,29 +133,52 @@ int run(int argc, char** argv) {
     }
     if (i + 1 >= args.size()) throw std::invalid_argument(flag + ": missing value (see --help)");
     const std::string& value = args[++i];
-    if (flag == "--bind") options.bind_address = value;
-    else if (flag == "--port") options.port = static_cast<std::uint16_t>(number(flag, value));
-    else if (flag == "--port-file") port_file = value;
-    else if (flag == "--ca-out") ca_out = value;
-    else if (flag == "--cert-names") cert_names = split(value, ',');
-    else if (flag == "--username") options.username = value, username_given = true;
-    else if (flag == "--password-file") password_file = value;
-    else if (flag == "--credentials-file") credentials_file = value;
-    else if (flag == "--token-lifetime") options.token_lifetime = duration(value);
-    else if (flag == "--seed") options.data.seed = static_cast<std::uint64_t>(number(flag, value));
-    else if (flag == "--assets") options.data.assets = number(flag, value);
-    else if (flag == "--qids") options.data.qids = number(flag, value);
-    else if (flag == "--hosts") options.data.hosts = number(flag, value);
-    else if (flag == "--detections-per-host") options.data.detections_per_host = number(flag, value);
-    else if (flag == "--generations") qi::sim::append_past_generations(options.data, static_cast<int>(number(flag, value)));
-    else if (flag == "--ttfb-ms") options.latency.time_to_first_byte = std::chrono::milliseconds(number(flag, value));
-    else if (flag == "--bandwidth") options.latency.bandwidth = static_cast<std::uint64_t>(number(flag, value));
-    else if (flag == "--concurrency-limit") options.concurrency_limit = static_cast<int>(number(flag, value));
-    else if (flag == "--fault") faults.push_back(qi::sim::parse_fault_spec(value));
-    else if (flag == "--write-expected") write_expected = value;
-    else if (flag == "--expected-hld-params") expected_params = value;
-    else if (flag == "--request-log") request_log = value;
-    else throw std::invalid_argument("unknown option " + flag + " (see --help)");
+    if (flag == "--bind")
+      options.bind_address = value;
+    else if (flag == "--port")
+      options.port = static_cast<std::uint16_t>(number(flag, value));
+    else if (flag == "--port-file")
+      port_file = value;
+    else if (flag == "--ca-out")
+      ca_out = value;
+    else if (flag == "--cert-names")
+      cert_names = split(value, ',');
+    else if (flag == "--username")
+      options.username = value, username_given = true;
+    else if (flag == "--password-file")
+      password_file = value;
+    else if (flag == "--credentials-file")
+      credentials_file = value;
+    else if (flag == "--token-lifetime")
+      options.token_lifetime = duration(value);
+    else if (flag == "--seed")
+      options.data.seed = static_cast<std::uint64_t>(number(flag, value));
+    else if (flag == "--assets")
+      options.data.assets = number(flag, value);
+    else if (flag == "--qids")
+      options.data.qids = number(flag, value);
+    else if (flag == "--hosts")
+      options.data.hosts = number(flag, value);
+    else if (flag == "--detections-per-host")
+      options.data.detections_per_host = number(flag, value);
+    else if (flag == "--generations")
+      qi::sim::append_past_generations(options.data, static_cast<int>(number(flag, value)));
+    else if (flag == "--ttfb-ms")
+      options.latency.time_to_first_byte = std::chrono::milliseconds(number(flag, value));
+    else if (flag == "--bandwidth")
+      options.latency.bandwidth = static_cast<std::uint64_t>(number(flag, value));
+    else if (flag == "--concurrency-limit")
+      options.concurrency_limit = static_cast<int>(number(flag, value));
+    else if (flag == "--fault")
+      faults.push_back(qi::sim::parse_fault_spec(value));
+    else if (flag == "--write-expected")
+      write_expected = value;
+    else if (flag == "--expected-hld-params")
+      expected_params = value;
+    else if (flag == "--request-log")
+      request_log = value;
+    else
+      throw std::invalid_argument("unknown option " + flag + " (see --help)");
   }
 
   if (!write_expected.empty()) {
@@ -169,7 +193,8 @@ int run(int argc, char** argv) {
     // The whole first line is the password (spaces included); only the line end is dropped.
     std::ifstream in(password_file);
     std::string line;
-    if (!in || !std::getline(in, line)) throw std::invalid_argument("--password-file: cannot read " + password_file);
+    if (!in || !std::getline(in, line))
+      throw std::invalid_argument("--password-file: cannot read " + password_file);
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.empty()) throw std::invalid_argument("--password-file: empty password");
     options.password = line;
@@ -178,9 +203,11 @@ int run(int argc, char** argv) {
     // The legacy auth.conf the daemon reads: "LOGIN PASSWORD [REGION_URL]".
     std::ifstream in(credentials_file);
     std::string line;
-    if (!in || !std::getline(in, line)) throw std::invalid_argument("--credentials-file: cannot read " + credentials_file);
+    if (!in || !std::getline(in, line))
+      throw std::invalid_argument("--credentials-file: cannot read " + credentials_file);
     const auto words = split_words(line);
-    if (words.size() < 2) throw std::invalid_argument("--credentials-file: expected LOGIN PASSWORD [REGION_URL]");
+    if (words.size() < 2)
+      throw std::invalid_argument("--credentials-file: expected LOGIN PASSWORD [REGION_URL]");
     if (!username_given) options.username = words[0];
     options.password = words[1];
   }
@@ -193,8 +220,9 @@ int run(int argc, char** argv) {
   for (auto& rule : faults) simulator.add_fault(std::move(rule));
   simulator.start();
   if (!port_file.empty()) write_atomically(port_file, std::to_string(simulator.port()) + "\n");
-  std::cerr << "qualys-sim: listening on https://" << options.bind_address << ":" << simulator.port()
-            << " (user " << options.username << ", seed " << options.data.seed << ")\n";
+  std::cerr << "qualys-sim: listening on https://" << options.bind_address << ":"
+            << simulator.port() << " (user " << options.username << ", seed " << options.data.seed
+            << ")\n";
 
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code&, int) {

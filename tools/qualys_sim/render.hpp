@@ -53,11 +53,11 @@ std::string keep_alive_comment(std::string_view root);
 // Host detection (hld_xml_*.xml).
 std::string hld_head(std::string_view dtd_host, std::string_view version);
 std::string hld_host_list_open();
-void append_hld_host(std::string& out, const SimHost& host, const std::vector<SimDetection>& detections,
-                     bool show_results);
+void append_hld_host(std::string& out, const SimHost& host,
+                     const std::vector<SimDetection>& detections, bool show_results);
 std::string hld_host_list_close();
-// The truncation WARNING (hld_xml_truncated_warning_guide.xml, host_list_truncated_warning_guide.xml):
-// URL in CDATA padded with newlines and spaces.
+// The truncation WARNING (hld_xml_truncated_warning_guide.xml,
+// host_list_truncated_warning_guide.xml): URL in CDATA padded with newlines and spaces.
 std::string truncation_warning(std::int64_t limit, std::string_view url);
 std::string hld_tail();
 

@@ -56,8 +56,9 @@ void named(std::string& out, const SimNamed& n, bool os) {
   str(out, n.category1);
   out += ",\"category2\":";
   str(out, n.category2);
-  out += ",\"lifecycle\":{\"gaDate\":\"2022-04-21T00:00:00.000Z\",\"eolDate\":null,\"stage\":\"GA\","
-         "\"lifeCycleConfidence\":\"Exact\"},\"productUrl\":null}";
+  out +=
+      ",\"lifecycle\":{\"gaDate\":\"2022-04-21T00:00:00.000Z\",\"eolDate\":null,\"stage\":\"GA\","
+      "\"lifeCycleConfidence\":\"Exact\"},\"productUrl\":null}";
 }
 
 }  // namespace
@@ -103,9 +104,11 @@ void append_asset_json(std::string& out, const SimAsset& a, const FieldSelection
   field("operatingSystem", [&] { named(out, a.operating_system, true); });
   field("hardware", [&] { named(out, a.hardware, false); });
   field("networkInterfaceListData", [&] {
-    out += "{\"networkInterface\":[{\"hostname\":\"ub-43-156-0\",\"addressIpV4\":\"10.0.0.1,10.0.0.2\","
-           "\"addressIpV6\":\"::ffff:432b:9c00\",\"macAddress\":\"00:50:56:81:41:84\","
-           "\"macVendorIntroDate\":946944000000}]}";
+    out +=
+        "{\"networkInterface\":[{\"hostname\":\"ub-43-156-0\",\"addressIpV4\":\"10.0.0.1,10.0.0."
+        "2\","
+        "\"addressIpV6\":\"::ffff:432b:9c00\",\"macAddress\":\"00:50:56:81:41:84\","
+        "\"macVendorIntroDate\":946944000000}]}";
   });
   field("softwareListData", [&] {
     out += "{\"software\":[";
@@ -114,29 +117,36 @@ void append_asset_json(std::string& out, const SimAsset& a, const FieldSelection
       out += "{\"id\":" + std::to_string(a.software_id - k) +
              ",\"fullName\":\"libblockdev-swap2:amd64 2.26-1ubuntu0." + std::to_string(k) +
              "\",\"category\":\"Unknown / Unknown\",\"installDate\":\"2025-07-07T11:58:14.000Z\","
-             "\"lastUpdated\":" + epoch + ",\"isPackage\":false}";
+             "\"lastUpdated\":" +
+             epoch + ",\"isPackage\":false}";
     }
     out += "]}";
   });
   field("provider", [&] { out += "null"; });
   field("cloudProvider", [&] { out += "null"; });
   field("agent", [&] {
-    out += "{\"version\":\"7.2.0.38\",\"lastActivity\":" + epoch + ",\"lastCheckedIn\":" + epoch +
-           ",\"lastInventory\":null,\"activations\":[{\"key\":\"cb825267\",\"status\":\"ACTIVE\"}]}";
+    out +=
+        "{\"version\":\"7.2.0.38\",\"lastActivity\":" + epoch + ",\"lastCheckedIn\":" + epoch +
+        ",\"lastInventory\":null,\"activations\":[{\"key\":\"cb825267\",\"status\":\"ACTIVE\"}]}";
   });
   field("sensor", [&] {
     out += "{\"activatedForModules\":[\"VM\",\"PC\"],\"lastVMScan\":" + epoch +
            ",\"firstEasmScanDate\":null}";
   });
-  field("inventory", [&] { out += "{\"source\":\"QAGENT\",\"created\":" + epoch + ",\"lastUpdated\":" + epoch + "}"; });
+  field("inventory", [&] {
+    out += "{\"source\":\"QAGENT\",\"created\":" + epoch + ",\"lastUpdated\":" + epoch + "}";
+  });
   field("tagList", [&] {
-    out += "{\"tag\":[{\"tagId\":12345,\"tagName\":\"Cloud Agent\"},{\"tagId\":-1,\"tagName\":\"Zürich, \\\"DMZ\\\"\"}]}";
+    out +=
+        "{\"tag\":[{\"tagId\":12345,\"tagName\":\"Cloud "
+        "Agent\"},{\"tagId\":-1,\"tagName\":\"Zürich, \\\"DMZ\\\"\"}]}";
   });
   out += '}';
 }
 
 std::string search_envelope_head(std::int64_t count, std::int64_t last_seen_asset_id, int has_more,
-                                 std::string_view response_code, std::string_view response_message) {
+                                 std::string_view response_code,
+                                 std::string_view response_message) {
   std::string out = "{\"responseMessage\":\"";
   append_json_escaped(out, response_message);
   out += "\",\"count\":" + std::to_string(count) + ",\"responseCode\":\"";
@@ -146,7 +156,9 @@ std::string search_envelope_head(std::int64_t count, std::int64_t last_seen_asse
   return out;
 }
 
-std::string search_envelope_tail() { return "]}}"; }
+std::string search_envelope_tail() {
+  return "]}}";
+}
 
 std::string count_body(std::int64_t count) {
   return "{\"count\":" + std::to_string(count) +

@@ -30,7 +30,8 @@ constexpr std::string_view kDiagnosis =
 constexpr std::string_view kSolution =
     "Customers are advised to upgrade to the latest version of <A HREF=\"https://httpd.apache.org/"
     "download.cgi\" TARGET=\"_blank\">Apache HTTP Server</A>.\n<P>Patch:<BR>\nFollowing are links "
-    "for downloading patches to fix the vulnerabilities:\n<P> <A HREF=\"https://example.com/p?a=1&b=2\" "
+    "for downloading patches to fix the vulnerabilities:\n<P> <A "
+    "HREF=\"https://example.com/p?a=1&b=2\" "
     "TARGET=\"_blank\">Patch</A>";
 
 std::string doctype(std::string_view root, std::string_view dtd_host, std::string_view dtd_path) {
@@ -49,7 +50,8 @@ void tag(std::string& out, std::string_view indent, std::string_view name, std::
   out += ">\n";
 }
 
-void cdata_tag(std::string& out, std::string_view indent, std::string_view name, std::string_view text) {
+void cdata_tag(std::string& out, std::string_view indent, std::string_view name,
+               std::string_view text) {
   out += indent;
   out += '<';
   out += name;
@@ -97,17 +99,21 @@ std::string simple_return_409(std::string_view code, std::string_view text, std:
                               std::string_view value) {
   // Whitespace as in simple_return_1960_concurrency_http409.xml: DATETIME with a trailing space,
   // TEXT with a leading one, no declaration, no DOCTYPE.
-  std::string out = "<SIMPLE_RETURN>\n  <RESPONSE>\n  <DATETIME>" + utc_now_iso() + " </DATETIME>\n";
+  std::string out =
+      "<SIMPLE_RETURN>\n  <RESPONSE>\n  <DATETIME>" + utc_now_iso() + " </DATETIME>\n";
   out += "  <CODE>" + std::string(code) + "</CODE>\n  <TEXT> ";
   append_xml_escaped(out, text);
   out += "</TEXT>\n  <ITEM_LIST>\n  <ITEM>\n  <KEY>" + std::string(key) + "</KEY>\n  <VALUE>" +
-         std::string(value) + "</VALUE>\n  </ITEM>\n  </ITEM_LIST>\n  </RESPONSE>\n</SIMPLE_RETURN>\n";
+         std::string(value) +
+         "</VALUE>\n  </ITEM>\n  </ITEM_LIST>\n  </RESPONSE>\n</SIMPLE_RETURN>\n";
   return out;
 }
 
 std::string generic_return_internal_error() {
   return "<?xml version=\"1.0\" encoding=\"UTF-8\" ?>\n<GENERIC_RETURN>\n  <API name=\"index.php\" "
-         "username=\"sim\" at=\"" + utc_now_iso() + "\" />\n  <RETURN status=\"FAILED\" number=\"999\">"
+         "username=\"sim\" at=\"" +
+         utc_now_iso() +
+         "\" />\n  <RETURN status=\"FAILED\" number=\"999\">"
          "Internal error. Please contact customer support.</RETURN>\n</GENERIC_RETURN>\n";
 }
 
@@ -130,7 +136,9 @@ std::string kb_head(std::string_view dtd_host, bool xml_declaration) {
   return out;
 }
 
-std::string kb_vuln_list_open() { return "<VULN_LIST>\n"; }  // column 0, as in the trimmed sample
+std::string kb_vuln_list_open() {
+  return "<VULN_LIST>\n";
+}  // column 0, as in the trimmed sample
 
 void append_kb_vuln(std::string& out, const SimVuln& v, bool basic_or_all) {
   out += "  <VULN>\n";
@@ -152,7 +160,8 @@ void append_kb_vuln(std::string& out, const SimVuln& v, bool basic_or_all) {
   out += "      </SOFTWARE>\n    </SOFTWARE_LIST>\n";
   out += "    <VENDOR_REFERENCE_LIST>\n      <VENDOR_REFERENCE>\n";
   cdata_tag(out, "        ", "ID", "Vendor Advisory " + std::to_string(v.qid));
-  cdata_tag(out, "        ", "URL", "https://vendor.example/advisory?id=" + std::to_string(v.qid) + "&lang=en");
+  cdata_tag(out, "        ", "URL",
+            "https://vendor.example/advisory?id=" + std::to_string(v.qid) + "&lang=en");
   out += "      </VENDOR_REFERENCE>\n    </VENDOR_REFERENCE_LIST>\n";
   if (!v.cves.empty()) {  // QIDs without CVEs have no CVE_LIST at all
     out += "    <CVE_LIST>\n";
@@ -165,17 +174,25 @@ void append_kb_vuln(std::string& out, const SimVuln& v, bool basic_or_all) {
     out += "    </CVE_LIST>\n";
   }
   cdata_tag(out, "    ", "DIAGNOSIS", kDiagnosis);
-  cdata_tag(out, "    ", "CONSEQUENCE", " A successful exploit could allow the attacker to execute commands.<P>");
+  cdata_tag(out, "    ", "CONSEQUENCE",
+            " A successful exploit could allow the attacker to execute commands.<P>");
   cdata_tag(out, "    ", "SOLUTION", kSolution);
   tag(out, "    ", "PCI_FLAG", v.severity >= 3 ? "1" : "0");
-  out += "    <THREAT_INTELLIGENCE>\n      <THREAT_INTEL id=\"5\"><![CDATA[Easy_Exploit]]></THREAT_INTEL>\n"
-         "    </THREAT_INTELLIGENCE>\n";
-  out += "    <DISCOVERY>\n      <REMOTE>1</REMOTE>\n      <AUTH_TYPE_LIST>\n        <AUTH_TYPE>Unix</AUTH_TYPE>\n"
-         "      </AUTH_TYPE_LIST>\n      <ADDITIONAL_INFO>Patch Available</ADDITIONAL_INFO>\n    </DISCOVERY>\n";
+  out +=
+      "    <THREAT_INTELLIGENCE>\n      <THREAT_INTEL "
+      "id=\"5\"><![CDATA[Easy_Exploit]]></THREAT_INTEL>\n"
+      "    </THREAT_INTELLIGENCE>\n";
+  out +=
+      "    <DISCOVERY>\n      <REMOTE>1</REMOTE>\n      <AUTH_TYPE_LIST>\n        "
+      "<AUTH_TYPE>Unix</AUTH_TYPE>\n"
+      "      </AUTH_TYPE_LIST>\n      <ADDITIONAL_INFO>Patch Available</ADDITIONAL_INFO>\n    "
+      "</DISCOVERY>\n";
   out += "  </VULN>\n";
 }
 
-std::string kb_vuln_list_close() { return "</VULN_LIST>\n"; }
+std::string kb_vuln_list_close() {
+  return "</VULN_LIST>\n";
+}
 
 std::string kb_tail() {
   std::string out = "  </RESPONSE>\n</KNOWLEDGE_BASE_VULN_LIST_OUTPUT>\n";
@@ -185,21 +202,26 @@ std::string kb_tail() {
   return out;
 }
 
-// ---- Host detection: hld_xml_multi_detection_fixture.xml, hld_xml_truncated_warning_guide.xml ----
+// ---- Host detection: hld_xml_multi_detection_fixture.xml, hld_xml_truncated_warning_guide.xml
+// ----
 
 std::string hld_head(std::string_view dtd_host, std::string_view version) {
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\" ?>\n";
   out += doctype("HOST_LIST_VM_DETECTION_OUTPUT", dtd_host,
-                 "/api/" + std::string(version) + "/fo/asset/host/vm/detection/host_list_vm_detection_output.dtd");
+                 "/api/" + std::string(version) +
+                     "/fo/asset/host/vm/detection/host_list_vm_detection_output.dtd");
   out += kEvalComment;
-  out += "<HOST_LIST_VM_DETECTION_OUTPUT>\n  <RESPONSE>\n    <DATETIME>" + utc_now_iso() + "</DATETIME>\n";
+  out += "<HOST_LIST_VM_DETECTION_OUTPUT>\n  <RESPONSE>\n    <DATETIME>" + utc_now_iso() +
+         "</DATETIME>\n";
   return out;
 }
 
-std::string hld_host_list_open() { return "    <HOST_LIST>\n"; }
+std::string hld_host_list_open() {
+  return "    <HOST_LIST>\n";
+}
 
-void append_hld_host(std::string& out, const SimHost& host, const std::vector<SimDetection>& detections,
-                     bool show_results) {
+void append_hld_host(std::string& out, const SimHost& host,
+                     const std::vector<SimDetection>& detections, bool show_results) {
   out += "      <HOST>\n";
   tag(out, "        ", "ID", std::to_string(host.host_id));
   tag(out, "        ", "IP", host.ip);
@@ -228,7 +250,8 @@ void append_hld_host(std::string& out, const SimHost& host, const std::vector<Si
       out += "</RESULTS>\n";
     }
     tag(out, in, "STATUS", d.status);
-    out += std::string(in) + "<FIRST_FOUND_DATETIME\n      >" + d.first_found + "</FIRST_FOUND_DATETIME>\n";
+    out += std::string(in) + "<FIRST_FOUND_DATETIME\n      >" + d.first_found +
+           "</FIRST_FOUND_DATETIME>\n";
     tag(out, in, "LAST_FOUND_DATETIME", d.last_found);
     tag(out, in, "TIMES_FOUND", "111");
     tag(out, in, "LAST_TEST_DATETIME", d.last_found);
@@ -241,7 +264,9 @@ void append_hld_host(std::string& out, const SimHost& host, const std::vector<Si
   out += "        </DETECTION_LIST>\n      </HOST>\n";
 }
 
-std::string hld_host_list_close() { return "    </HOST_LIST>\n"; }
+std::string hld_host_list_close() {
+  return "    </HOST_LIST>\n";
+}
 
 std::string truncation_warning(std::int64_t limit, std::string_view url) {
   std::string out = "    <WARNING>\n      <CODE>1980</CODE>\n      <TEXT>" + std::to_string(limit) +
@@ -311,6 +336,8 @@ std::string IdSetWriter::flush() {
   return out;
 }
 
-std::string IdSetWriter::finish() { return flush(); }
+std::string IdSetWriter::finish() {
+  return flush();
+}
 
 }  // namespace qi::sim

@@ -41,7 +41,8 @@ asio::awaitable<void> ResponseWriter::raw_write(std::string_view data) {
   wire_sent_ += data.size();
   if (latency_.bandwidth > 0) {
     // Keep the average rate at `bandwidth` bytes per second since the head went out.
-    const auto due = started_ + std::chrono::microseconds(wire_sent_ * 1000000 / latency_.bandwidth);
+    const auto due =
+        started_ + std::chrono::microseconds(wire_sent_ * 1000000 / latency_.bandwidth);
     const auto now = std::chrono::steady_clock::now();
     if (due > now) {
       co_await sleep_for(std::chrono::duration_cast<std::chrono::milliseconds>(due - now));
@@ -124,7 +125,8 @@ asio::awaitable<void> ResponseWriter::finish() {
   co_await raw_write("0\r\n\r\n");
 }
 
-asio::awaitable<void> ResponseWriter::send(unsigned status, const Headers& headers, std::string_view body) {
+asio::awaitable<void> ResponseWriter::send(unsigned status, const Headers& headers,
+                                           std::string_view body) {
   if (faults_.any()) {
     co_await start_chunked(status, headers);
     co_await write(body);

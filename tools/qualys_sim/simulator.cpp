@@ -6,8 +6,8 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/ssl/stream_base.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -15,8 +15,8 @@
 #include <boost/beast/ssl.hpp>
 #include <stdexcept>
 
-#include "qualys_sim/core.hpp"
 #include "qualys_sim/control.hpp"
+#include "qualys_sim/core.hpp"
 #include "qualys_sim/request_log.hpp"
 
 namespace qi::sim {
@@ -33,7 +33,8 @@ SimulatorCore::SimulatorCore(asio::any_io_executor executor, SimulatorOptions op
   tls_.use_certificate_chain(asio::buffer(server_cert.cert_pem));
   tls_.use_private_key(asio::buffer(server_cert.key_pem), asio::ssl::context::pem);
 
-  const asio::ip::tcp::endpoint endpoint(asio::ip::make_address(options_.bind_address), options_.port);
+  const asio::ip::tcp::endpoint endpoint(asio::ip::make_address(options_.bind_address),
+                                         options_.port);
   acceptor_.open(endpoint.protocol());
   acceptor_.set_option(asio::socket_base::reuse_address(true));
   acceptor_.bind(endpoint);
@@ -44,8 +45,8 @@ SimulatorCore::SimulatorCore(asio::any_io_executor executor, SimulatorOptions op
 }
 
 void SimulatorCore::start() {
-  asio::co_spawn(executor_, [self = shared_from_this()] { return self->accept_loop(); },
-                 asio::detached);
+  asio::co_spawn(
+      executor_, [self = shared_from_this()] { return self->accept_loop(); }, asio::detached);
 }
 
 void SimulatorCore::stop() {
@@ -93,8 +94,10 @@ asio::awaitable<void> SimulatorCore::session(asio::ip::tcp::socket socket) {
     for (;;) {
       http::request_parser<http::string_body> parser;
       parser.body_limit(16 * 1024 * 1024);
-      beast::get_lowest_layer(*stream).expires_after(std::chrono::seconds(300));  // Keep-Alive: timeout=300
-      auto [rec, read_bytes] = co_await http::async_read(*stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
+      beast::get_lowest_layer(*stream).expires_after(
+          std::chrono::seconds(300));  // Keep-Alive: timeout=300
+      auto [rec, read_bytes] =
+          co_await http::async_read(*stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
       if (rec) co_return;
       (void)read_bytes;
       Request request = parser.release();
@@ -138,7 +141,8 @@ asio::awaitable<bool> SimulatorCore::serve(Stream& stream, Request& request) {
   const std::string target(request.target());
   const auto question = target.find('?');
   const std::string path = target.substr(0, question);
-  const std::string query = question == std::string::npos ? std::string{} : target.substr(question + 1);
+  const std::string query =
+      question == std::string::npos ? std::string{} : target.substr(question + 1);
   const bool keep_alive = request.keep_alive();
 
   if (path.starts_with("/__sim/")) {
@@ -157,8 +161,16 @@ asio::awaitable<bool> SimulatorCore::serve(Stream& stream, Request& request) {
   log_request(recorded);  // qualys-sim --request-log only
   auto [number, fault] = admit(endpoint, name, std::move(recorded));
 
-  Exchange ex{*this, stream, request, endpoint, path, parse_form(query), std::string(request[http::field::host]),
-              version, fault, number};
+  Exchange ex{*this,
+              stream,
+              request,
+              endpoint,
+              path,
+              parse_form(query),
+              std::string(request[http::field::host]),
+              version,
+              fault,
+              number};
   const auto content_type = request[http::field::content_type];
   if (!content_type.starts_with("application/json")) {
     for (auto& kv : parse_form(request.body())) ex.params.push_back(std::move(kv));
@@ -176,7 +188,8 @@ asio::awaitable<bool> SimulatorCore::serve(Stream& stream, Request& request) {
     beast::get_lowest_layer(stream).expires_never();
     char sink[256];
     for (;;) {
-      auto [ec, n] = co_await stream.async_read_some(asio::buffer(sink), asio::as_tuple(asio::use_awaitable));
+      auto [ec, n] =
+          co_await stream.async_read_some(asio::buffer(sink), asio::as_tuple(asio::use_awaitable));
       if (ec) throw ConnectionDropped{};
     }
   }
@@ -186,7 +199,8 @@ asio::awaitable<bool> SimulatorCore::serve(Stream& stream, Request& request) {
     std::string bytes = "HTTP/1.1 200 OK\r\nX-Endless: ";
     beast::get_lowest_layer(stream).expires_never();
     for (;;) {
-      auto [ec, n] = co_await asio::async_write(stream, asio::buffer(bytes), asio::as_tuple(asio::use_awaitable));
+      auto [ec, n] = co_await asio::async_write(stream, asio::buffer(bytes),
+                                                asio::as_tuple(asio::use_awaitable));
       if (ec) throw ConnectionDropped{};
       bytes.assign(64 * 1024, 'h');
     }
@@ -197,12 +211,20 @@ asio::awaitable<bool> SimulatorCore::serve(Stream& stream, Request& request) {
     count(&Stats::dtd_fetches);
   }
   switch (endpoint) {
-    case Endpoint::auth: co_await handle_auth(ex); break;
-    case Endpoint::search: co_await handle_search(ex); break;
-    case Endpoint::count: co_await handle_count(ex); break;
+    case Endpoint::auth:
+      co_await handle_auth(ex);
+      break;
+    case Endpoint::search:
+      co_await handle_search(ex);
+      break;
+    case Endpoint::count:
+      co_await handle_count(ex);
+      break;
     case Endpoint::kb:
     case Endpoint::detection:
-    case Endpoint::hostlist: co_await handle_v2(ex); break;
+    case Endpoint::hostlist:
+      co_await handle_v2(ex);
+      break;
     case Endpoint::any: {
       auto writer = make_writer(ex);
       co_await writer.send(404, plain_headers("text/html"),
@@ -261,15 +283,17 @@ Headers SimulatorCore::rate_limit_headers(bool with_wait_and_remaining, std::int
   const std::uint64_t calls = ++v2_calls_;
   Headers h = {{"x-ratelimit-limit", "300"},
                {"x-ratelimit-window-sec", "3600"},
-               {"x-concurrency-limit-limit", std::to_string(options_.concurrency_limit > 0 ? options_.concurrency_limit : 1000)},
+               {"x-concurrency-limit-limit",
+                std::to_string(options_.concurrency_limit > 0 ? options_.concurrency_limit : 1000)},
                {"x-concurrency-limit-running", std::to_string(running_v2)}};
   if (with_wait_and_remaining) {
     h.emplace_back("x-ratelimit-towait-sec", std::to_string(to_wait));
     // Counts down from 299 and starts over at 100, never near the client's rate_limit_reserve:
     // a long test (100 crash runs make thousands of calls) must not meet the daemon's spreading
     // pause by chance; the low-remaining fault asks for it on purpose.
-    h.emplace_back("x-ratelimit-remaining",
-                   std::to_string(to_wait > 0 ? 0 : 299 - static_cast<std::int64_t>((calls - 1) % 200)));
+    h.emplace_back(
+        "x-ratelimit-remaining",
+        std::to_string(to_wait > 0 ? 0 : 299 - static_cast<std::int64_t>((calls - 1) % 200)));
   }
   return h;
 }
@@ -280,26 +304,53 @@ Simulator::Simulator(boost::asio::any_io_executor executor, SimulatorOptions opt
                      const qi::testing::KeyPair& server_cert)
     : core_(std::make_shared<SimulatorCore>(executor, std::move(options), server_cert)) {}
 
-Simulator::~Simulator() { core_->stop(); }
+Simulator::~Simulator() {
+  core_->stop();
+}
 
-void Simulator::start() { core_->start(); }
-boost::asio::awaitable<void> Simulator::run() { co_await core_->run(); }
-void Simulator::stop() { core_->stop(); }
-std::uint16_t Simulator::port() const { return core_->port(); }
-const SimulatorOptions& Simulator::options() const { return core_->options(); }
-void Simulator::add_fault(FaultRule rule) { core_->add_fault(std::move(rule)); }
-void Simulator::clear_faults() { core_->clear_faults(); }
-void Simulator::expire_all_tokens() { core_->expire_all_tokens(); }
-Stats Simulator::stats() const { return core_->stats(); }
-std::vector<RecordedRequest> Simulator::requests() const { return core_->requests(); }
-DataSpec Simulator::data() const { return core_->data(); }
-GenerationStep Simulator::mutate() { return core_->mutate(); }
+void Simulator::start() {
+  core_->start();
+}
+boost::asio::awaitable<void> Simulator::run() {
+  co_await core_->run();
+}
+void Simulator::stop() {
+  core_->stop();
+}
+std::uint16_t Simulator::port() const {
+  return core_->port();
+}
+const SimulatorOptions& Simulator::options() const {
+  return core_->options();
+}
+void Simulator::add_fault(FaultRule rule) {
+  core_->add_fault(std::move(rule));
+}
+void Simulator::clear_faults() {
+  core_->clear_faults();
+}
+void Simulator::expire_all_tokens() {
+  core_->expire_all_tokens();
+}
+Stats Simulator::stats() const {
+  return core_->stats();
+}
+std::vector<RecordedRequest> Simulator::requests() const {
+  return core_->requests();
+}
+DataSpec Simulator::data() const {
+  return core_->data();
+}
+GenerationStep Simulator::mutate() {
+  return core_->mutate();
+}
 
 std::string RecordedRequest::header(std::string_view name) const {
   for (const auto& [key, value] : headers) {
     if (key.size() == name.size() &&
         std::equal(key.begin(), key.end(), name.begin(), [](char a, char b) {
-          return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+          return std::tolower(static_cast<unsigned char>(a)) ==
+                 std::tolower(static_cast<unsigned char>(b));
         })) {
       return value;
     }

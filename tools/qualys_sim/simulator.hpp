@@ -14,9 +14,9 @@
 #include <utility>
 #include <vector>
 
+#include "pki/test_pki.hpp"
 #include "qualys_sim/data_spec.hpp"
 #include "qualys_sim/faults.hpp"
-#include "pki/test_pki.hpp"
 
 namespace qi::sim {
 
@@ -37,7 +37,7 @@ struct SimulatorOptions {
   // Concurrent API v2 calls allowed before 409/1960 (X-Concurrency-Limit-Limit); 0 = no limit.
   int concurrency_limit = 2;
   std::string bind_address = "127.0.0.1";
-  std::uint16_t port = 0;  // 0: any free port, see Simulator::port()
+  std::uint16_t port = 0;                     // 0: any free port, see Simulator::port()
   std::size_t max_recorded_requests = 10000;  // requests() keeps the first N
 };
 
@@ -88,7 +88,7 @@ class Simulator {
   void start();  // spawns the accept loop on the executor
   // Alternatively, serve inside the caller's coroutine until stop() (use one or the other).
   boost::asio::awaitable<void> run();
-  void stop();   // closes the listener and every connection (thread-safe)
+  void stop();  // closes the listener and every connection (thread-safe)
 
   std::uint16_t port() const;
   const SimulatorOptions& options() const;

@@ -10,7 +10,8 @@
 namespace qi::sim {
 
 asio::awaitable<void> handle_kb(Exchange& ex, ResponseWriter& writer, const Headers& headers);
-asio::awaitable<void> handle_detection(Exchange& ex, ResponseWriter& writer, const Headers& headers);
+asio::awaitable<void> handle_detection(Exchange& ex, ResponseWriter& writer,
+                                       const Headers& headers);
 asio::awaitable<void> handle_hostlist(Exchange& ex, ResponseWriter& writer, const Headers& headers);
 
 // Sends 400 + SIMPLE_RETURN(code, text).

@@ -25,7 +25,9 @@ bool basic_auth_ok(const Exchange& ex) {
   return decoded && *decoded == ex.core.options().username + ":" + ex.core.options().password;
 }
 
-bool has(const std::optional<FaultRule>& fault, FaultKind kind) { return fault && fault->kind == kind; }
+bool has(const std::optional<FaultRule>& fault, FaultKind kind) {
+  return fault && fault->kind == kind;
+}
 
 Headers with(Headers base, const Headers& more) {
   base.insert(base.end(), more.begin(), more.end());
@@ -77,7 +79,8 @@ asio::awaitable<bool> check_params(Exchange& ex, ResponseWriter& writer, const H
     co_return false;
   }
   if (*action != "list") {
-    co_await send_v2_error(ex, writer, headers, "1905", "parameter action has invalid value: " + *action);
+    co_await send_v2_error(ex, writer, headers, "1905",
+                           "parameter action has invalid value: " + *action);
     co_return false;
   }
   co_return true;
@@ -117,7 +120,8 @@ asio::awaitable<void> handle_v2(Exchange& ex) {
     }
     core.count(&Stats::basic_auth_ok);
     if (ex.request["X-Requested-With"].empty()) {
-      co_await send_v2_error(ex, writer, with(plain_headers("application/xml"), core.rate_limit_headers(true)),
+      co_await send_v2_error(ex, writer,
+                             with(plain_headers("application/xml"), core.rate_limit_headers(true)),
                              "1903", "Missing required header: X-Requested-With");
       co_return;
     }
@@ -138,9 +142,15 @@ asio::awaitable<void> handle_v2(Exchange& ex) {
     }
     const Headers headers = with(plain_headers("application/xml"), rate);
     switch (ex.endpoint) {
-      case Endpoint::kb: co_await handle_kb(ex, writer, headers); break;
-      case Endpoint::detection: co_await handle_detection(ex, writer, headers); break;
-      default: co_await handle_hostlist(ex, writer, headers); break;
+      case Endpoint::kb:
+        co_await handle_kb(ex, writer, headers);
+        break;
+      case Endpoint::detection:
+        co_await handle_detection(ex, writer, headers);
+        break;
+      default:
+        co_await handle_hostlist(ex, writer, headers);
+        break;
     }
   } catch (const BodyCut&) {
   }
@@ -148,10 +158,20 @@ asio::awaitable<void> handle_v2(Exchange& ex) {
 
 asio::awaitable<void> handle_kb(Exchange& ex, ResponseWriter& writer, const Headers& headers) {
   // No truncation_limit here: the KB does not page and Qualys answers 1901 (§5.1).
-  static const std::vector<std::string_view> kAllowed = {
-      "action", "details", "ids", "id_min", "id_max", "last_modified_after", "last_modified_before",
-      "published_after", "published_before", "show_disabled_flag", "show_supported_modules_info",
-      "show_pci_reasons", "echo_request", "is_patchable"};
+  static const std::vector<std::string_view> kAllowed = {"action",
+                                                         "details",
+                                                         "ids",
+                                                         "id_min",
+                                                         "id_max",
+                                                         "last_modified_after",
+                                                         "last_modified_before",
+                                                         "published_after",
+                                                         "published_before",
+                                                         "show_disabled_flag",
+                                                         "show_supported_modules_info",
+                                                         "show_pci_reasons",
+                                                         "echo_request",
+                                                         "is_patchable"};
   if (!co_await check_params(ex, writer, headers, kAllowed)) co_return;
   const DataSpec spec = ex.core.data();
   std::string bad;
@@ -173,8 +193,9 @@ asio::awaitable<void> handle_kb(Exchange& ex, ResponseWriter& writer, const Head
   const auto modified_after = date_param(ex.params, "last_modified_after", bad);
   const auto modified_before = date_param(ex.params, "last_modified_before", bad);
   if (!bad.empty()) {
-    co_await send_v2_error(ex, writer, headers, "1905",
-                           "parameter " + bad + " has invalid value: " + param(ex.params, bad).value_or(""));
+    co_await send_v2_error(
+        ex, writer, headers, "1905",
+        "parameter " + bad + " has invalid value: " + param(ex.params, bad).value_or(""));
     co_return;
   }
   std::int64_t lo = id_min.value_or(0);
@@ -235,7 +256,8 @@ asio::awaitable<void> handle_kb(Exchange& ex, ResponseWriter& writer, const Head
       record.insert(record.find("<CATEGORY>") + 10, "&nbsp;");
     }
     // Keep-alive comments between VULNs too: after the third, then every 50th.
-    if (++emitted == 3 || emitted % 50 == 0) record += keep_alive_comment("KNOWLEDGE_BASE_VULN_LIST_OUTPUT");
+    if (++emitted == 3 || emitted % 50 == 0)
+      record += keep_alive_comment("KNOWLEDGE_BASE_VULN_LIST_OUTPUT");
     co_await writer.write(record);
     if (has(ex.fault, FaultKind::malformed)) {
       co_await writer.write("  <VULN>\n    <QID>1</QID>\n  </VULN_LIST>\n<<not xml>>\n");

@@ -55,7 +55,8 @@ TEST(DataGen, ProducesTheAssetQuirksAClientMustHandle) {
     null_hw |= !a.hardware.present;
     null_address |= !a.address;
     backslash |= a.last_logged_on_user == "CORP\\jdoe";
-    line_break |= a.asset_name.find('\n') != std::string::npos || a.asset_name.find('\r') != std::string::npos;
+    line_break |= a.asset_name.find('\n') != std::string::npos ||
+                  a.asset_name.find('\r') != std::string::npos;
     big_id |= a.asset_id > (std::int64_t{1} << 53);
     negative_sw |= a.software_id < 0;
   }

@@ -44,33 +44,42 @@ TEST(ExpectedCsv, ATinyDatasetGivesTheFilesWorkedOutByHand) {
   spec.hosts = 3;
   spec.detections_per_host = 3;
   write_expected_csv(spec, dir.path());
-  EXPECT_EQ(read_file(dir.path() / "assets.csv"),
-            "\"AssetID\",\"AssetUUID\",\"Address\",\"AssetName\",\"NetBiosName\",\"LastLoggedOnUser\","
-            "\"BiosSerialNumber\",\"BiosAssetTag\",\"OperatingSystem\",\"OS Category\",\"OS SubCategory\","
-            "\"Hardware\",\"Hardware Category\",\"Hardware SubCategory\",\"LastModifiedDate\",\"CreatedDate\"\n"
-            "\"67000002\",\"849a92a2-e85c-4448-b014-ddee6a0a3a8c\",\"10.0.0.0\",\"web-01.corp.example-0\",\"\","
-            "\"root\",\"\",\"\",\"Microsoft Windows Server 2019 Datacenter 10.0.17763 64-bit N/A Build 17763\","
-            "\"Windows\",\"Server\",\"Dell PowerEdge R740\",\"Server\",\"Rack\",\"2025-05-30T02:20:58.000Z\","
-            "\"2025-03-16T04:46:06.000Z\"\n"
-            "\"67000014\",\"6e83cdcc-9802-4dd0-8e5e-0ddeda8c3e8e\",\"10.0.0.1\",\"db \"\"primary\"\", eu-west-1\","
-            "\"NB1\",\"root\",\"SN924578\",\"\",\"Microsoft Windows Server 2019 Datacenter 10.0.17763 64-bit N/A "
-            "Build 17763\",\"Windows\",\"Server\",\"Dell PowerEdge R740\",\"Server\",\"Rack\","
-            "\"2025-01-28T08:32:39.000Z\",\"2025-01-02T22:59:09.000Z\"\n"
-            "\"9007199254740999\",\"\",\"10.0.0.2\",\"line1 line2-2\",\"\",\"CORP\\jdoe\",\"\",\"\","
-            "\"Microsoft Windows Server 2019 Datacenter 10.0.17763 64-bit N/A Build 17763\",\"Windows\","
-            "\"Server\",\"HP ProLiant DL380 Gen10 – rack, 2U\",\"Server\",\"Rack \"\"2U\"\"\","
-            "\"2025-04-11T09:19:24.000Z\",\"2025-02-15T03:13:02.000Z\"\n");
+  EXPECT_EQ(
+      read_file(dir.path() / "assets.csv"),
+      "\"AssetID\",\"AssetUUID\",\"Address\",\"AssetName\",\"NetBiosName\",\"LastLoggedOnUser\","
+      "\"BiosSerialNumber\",\"BiosAssetTag\",\"OperatingSystem\",\"OS Category\",\"OS "
+      "SubCategory\","
+      "\"Hardware\",\"Hardware Category\",\"Hardware "
+      "SubCategory\",\"LastModifiedDate\",\"CreatedDate\"\n"
+      "\"67000002\",\"849a92a2-e85c-4448-b014-ddee6a0a3a8c\",\"10.0.0.0\",\"web-01.corp.example-"
+      "0\",\"\","
+      "\"root\",\"\",\"\",\"Microsoft Windows Server 2019 Datacenter 10.0.17763 64-bit N/A Build "
+      "17763\","
+      "\"Windows\",\"Server\",\"Dell PowerEdge "
+      "R740\",\"Server\",\"Rack\",\"2025-05-30T02:20:58.000Z\","
+      "\"2025-03-16T04:46:06.000Z\"\n"
+      "\"67000014\",\"6e83cdcc-9802-4dd0-8e5e-0ddeda8c3e8e\",\"10.0.0.1\",\"db \"\"primary\"\", "
+      "eu-west-1\","
+      "\"NB1\",\"root\",\"SN924578\",\"\",\"Microsoft Windows Server 2019 Datacenter 10.0.17763 "
+      "64-bit N/A "
+      "Build 17763\",\"Windows\",\"Server\",\"Dell PowerEdge R740\",\"Server\",\"Rack\","
+      "\"2025-01-28T08:32:39.000Z\",\"2025-01-02T22:59:09.000Z\"\n"
+      "\"9007199254740999\",\"\",\"10.0.0.2\",\"line1 line2-2\",\"\",\"CORP\\jdoe\",\"\",\"\","
+      "\"Microsoft Windows Server 2019 Datacenter 10.0.17763 64-bit N/A Build 17763\",\"Windows\","
+      "\"Server\",\"HP ProLiant DL380 Gen10 – rack, 2U\",\"Server\",\"Rack \"\"2U\"\"\","
+      "\"2025-04-11T09:19:24.000Z\",\"2025-02-15T03:13:02.000Z\"\n");
   EXPECT_EQ(read_file(dir.path() / "vulnkb.csv"),
             "\"QID_KB\",\"Vulnerability\",\"Category\",\"SeverityLevel\"\n"
             "\"10004\",\"Title with a line break and a lone LF #10004\",\"Windows\",\"5\"\n"
             "\"10013\",\"Back\\slash in C:\\Program Files\\App #10013\",\"Windows\",\"4\"\n"
             "\"10016\",\"Microsoft Windows \"\"PrintNightmare\"\", Remote Code Execution #10016\","
             "\"Backdoors & trojan <horses>\",\"1\"\n");
-  EXPECT_EQ(read_file(dir.path() / "cve.csv"),
-            "\"QID_CVE\",\"CVE_ID\"\n"
-            "\"10004\",\"CVE-2021-69927\"\n\"10004\",\"CVE-2018-54123\"\n\"10004\",\"CVE-2016-67937\"\n"
-            "\"10013\",\"CVE-2020-19158\"\n\"10013\",\"CVE-2022-61953\"\n"
-            "\"10016\",\"CVE-2024-52685\"\n\"10016\",\"CVE-2019-63066\"\n");
+  EXPECT_EQ(
+      read_file(dir.path() / "cve.csv"),
+      "\"QID_CVE\",\"CVE_ID\"\n"
+      "\"10004\",\"CVE-2021-69927\"\n\"10004\",\"CVE-2018-54123\"\n\"10004\",\"CVE-2016-67937\"\n"
+      "\"10013\",\"CVE-2020-19158\"\n\"10013\",\"CVE-2022-61953\"\n"
+      "\"10016\",\"CVE-2024-52685\"\n\"10016\",\"CVE-2019-63066\"\n");
   EXPECT_EQ(read_file(dir.path() / "vm.csv"),
             "\"Host ID\",\"QG HostID\",\"QID\"\n"
             "\"900052\",\"\",\"10004\"\n\"900053\",\"\",\"10013\"\n"

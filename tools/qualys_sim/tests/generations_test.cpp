@@ -9,8 +9,8 @@
 #include "qualys_sim/data_spec.hpp"
 #include "qualys_sim/expected_csv.hpp"
 #include "qualys_sim/render.hpp"
-#include "qualys_sim/tests/served_rows.hpp"
 #include "qualys_sim/sim_util.hpp"
+#include "qualys_sim/tests/served_rows.hpp"
 #include "support/temp_dir.hpp"
 
 namespace qi::sim {

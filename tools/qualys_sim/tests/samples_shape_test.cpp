@@ -29,7 +29,8 @@ std::set<std::string> names(const XmlDoc& doc, const std::string& xpath) {
   return out;
 }
 
-std::set<std::string> missing(const std::set<std::string>& sample, const std::set<std::string>& ours) {
+std::set<std::string> missing(const std::set<std::string>& sample,
+                              const std::set<std::string>& ours) {
   std::set<std::string> out;
   for (const auto& n : sample) {
     if (!ours.contains(n)) out.insert(n);
@@ -53,15 +54,18 @@ TEST_F(SimulatorShape, KbVulnsHaveEveryElementOfTheRealSample) {
   const XmlDoc ours(client().v2("/api/2.0/fo/knowledge_base/vuln/", "action=list").body);
   ASSERT_TRUE(sample.well_formed() && ours.well_formed());
   EXPECT_EQ(missing(names(sample, "//VULN/*"), names(ours, "//VULN/*")), std::set<std::string>{});
-  EXPECT_EQ(missing(names(sample, "//RESPONSE/*"), names(ours, "//RESPONSE/*")), std::set<std::string>{});
+  EXPECT_EQ(missing(names(sample, "//RESPONSE/*"), names(ours, "//RESPONSE/*")),
+            std::set<std::string>{});
 }
 
 TEST_F(SimulatorShape, DetectionHostsHaveEveryElementOfTheRealFixture) {
   const XmlDoc sample(read_sample("hld_xml_multi_detection_fixture.xml"));
-  const XmlDoc ours(client().v2("/api/2.0/fo/asset/host/vm/detection/", "action=list&show_results=1").body);
+  const XmlDoc ours(
+      client().v2("/api/2.0/fo/asset/host/vm/detection/", "action=list&show_results=1").body);
   ASSERT_TRUE(sample.well_formed() && ours.well_formed());
   EXPECT_EQ(missing(names(sample, "//HOST/*"), names(ours, "//HOST/*")), std::set<std::string>{});
-  EXPECT_EQ(missing(names(sample, "//DETECTION/*"), names(ours, "//DETECTION/*")), std::set<std::string>{});
+  EXPECT_EQ(missing(names(sample, "//DETECTION/*"), names(ours, "//DETECTION/*")),
+            std::set<std::string>{});
 }
 
 TEST_F(SimulatorShape, CsamAssetsHaveEveryCoreKeyOfTheSample) {
@@ -71,14 +75,16 @@ TEST_F(SimulatorShape, CsamAssetsHaveEveryCoreKeyOfTheSample) {
   ASSERT_FALSE(sample.HasParseError());
   std::set<std::string> envelope_sample, envelope_ours, asset_sample, asset_ours;
   for (const auto& m : sample.GetObject()) envelope_sample.insert(m.name.GetString());
-  for (const auto& m : sample["assetListData"]["asset"][0].GetObject()) asset_sample.insert(m.name.GetString());
+  for (const auto& m : sample["assetListData"]["asset"][0].GetObject())
+    asset_sample.insert(m.name.GetString());
 
   const auto response = client().gateway("/rest/2.0/search/am/asset?pageSize=3", client().login());
   rapidjson::Document ours;
   ours.Parse(response.body.c_str());
   ASSERT_FALSE(ours.HasParseError());
   for (const auto& m : ours.GetObject()) envelope_ours.insert(m.name.GetString());
-  for (const auto& m : ours["assetListData"]["asset"][0].GetObject()) asset_ours.insert(m.name.GetString());
+  for (const auto& m : ours["assetListData"]["asset"][0].GetObject())
+    asset_ours.insert(m.name.GetString());
   EXPECT_EQ(envelope_sample, envelope_ours);
   EXPECT_EQ(missing(asset_sample, asset_ours), std::set<std::string>{});
 }

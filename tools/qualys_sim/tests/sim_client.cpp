@@ -29,7 +29,8 @@ namespace {
 bool iequal(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i]))) {
       return false;
     }
   }
@@ -65,18 +66,21 @@ asio::awaitable<void> run_job(Job& job, std::uint16_t port, std::vector<ClientRe
       continue;
     }
     http::request<http::string_body> message(request.method, request.target, 11);
-    message.set(http::field::host, request.host.empty() ? "localhost:" + std::to_string(port) : request.host);
+    message.set(http::field::host,
+                request.host.empty() ? "localhost:" + std::to_string(port) : request.host);
     for (const auto& [name, value] : request.headers) message.set(name, value);
     if (!request.body.empty() || request.method == http::verb::post) {
       message.set(http::field::content_type, request.content_type);
       message.body() = request.body;
       message.prepare_payload();
     }
-    std::tie(ec, std::ignore) = co_await http::async_write(*job.stream, message, asio::as_tuple(asio::use_awaitable));
+    std::tie(ec, std::ignore) =
+        co_await http::async_write(*job.stream, message, asio::as_tuple(asio::use_awaitable));
     http::response_parser<http::string_body> parser;
     parser.body_limit(body_cap);
     if (!ec) {
-      std::tie(ec, std::ignore) = co_await http::async_read(*job.stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
+      std::tie(ec, std::ignore) = co_await http::async_read(*job.stream, buffer, parser,
+                                                            asio::as_tuple(asio::use_awaitable));
     }
     response.error = ec;
     response.complete = !ec && parser.is_done();
@@ -88,7 +92,8 @@ asio::awaitable<void> run_job(Job& job, std::uint16_t port, std::vector<ClientRe
       }
       response.body = parser.get().body();
     }
-    response.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+    response.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - started);
     job.responses.push_back(std::move(response));
   }
 }
@@ -96,7 +101,8 @@ asio::awaitable<void> run_job(Job& job, std::uint16_t port, std::vector<ClientRe
 std::vector<std::vector<ClientResponse>> run_all(asio::io_context& io, std::uint16_t port,
                                                  const std::string& ca_pem,
                                                  std::vector<std::vector<ClientRequest>> batches,
-                                                 std::chrono::milliseconds timeout, std::uint64_t body_cap) {
+                                                 std::chrono::milliseconds timeout,
+                                                 std::uint64_t body_cap) {
   asio::ssl::context tls(asio::ssl::context::tls_client);
   tls.add_certificate_authority(asio::buffer(ca_pem));
   tls.set_verify_mode(asio::ssl::verify_peer);
@@ -187,7 +193,8 @@ ClientResponse SimClient::send(const ClientRequest& request, std::chrono::millis
 std::string SimClient::login(const std::string& username, const std::string& password) {
   ClientRequest request;
   request.target = "/auth";
-  request.body = "username=" + url_encode(username) + "&password=" + url_encode(password) + "&token=true";
+  request.body =
+      "username=" + url_encode(username) + "&password=" + url_encode(password) + "&token=true";
   const auto response = send(request);
   return response.status == 201 ? response.body : std::string{};
 }
@@ -219,11 +226,16 @@ bool valid_utf8(std::string_view text) {
   for (std::size_t i = 0; i < text.size();) {
     const auto c = static_cast<unsigned char>(text[i]);
     std::size_t extra;
-    if (c < 0x80) extra = 0;
-    else if ((c >> 5) == 6 && c >= 0xc2) extra = 1;
-    else if ((c >> 4) == 14) extra = 2;
-    else if ((c >> 3) == 30 && c <= 0xf4) extra = 3;
-    else return false;
+    if (c < 0x80)
+      extra = 0;
+    else if ((c >> 5) == 6 && c >= 0xc2)
+      extra = 1;
+    else if ((c >> 4) == 14)
+      extra = 2;
+    else if ((c >> 3) == 30 && c <= 0xf4)
+      extra = 3;
+    else
+      return false;
     if (i + extra >= text.size() && extra > 0) return false;
     for (std::size_t k = 1; k <= extra; ++k) {
       if ((static_cast<unsigned char>(text[i + k]) >> 6) != 2) return false;

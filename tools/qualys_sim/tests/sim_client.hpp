@@ -27,7 +27,7 @@ struct ClientRequest {
 struct ClientResponse {
   unsigned status = 0;  // 0: no response head arrived
   std::vector<std::pair<std::string, std::string>> headers;
-  std::string body;     // what arrived, even when incomplete
+  std::string body;  // what arrived, even when incomplete
   bool complete = false;
   bool timed_out = false;
   boost::system::error_code error;
@@ -43,16 +43,19 @@ class SimClient {
 
   // Each request on its own connection; all run concurrently; returns when all are done or
   // the deadline passed (the rest are cut and marked timed_out).
-  std::vector<ClientResponse> parallel(const std::vector<ClientRequest>& requests,
-                                       std::chrono::milliseconds timeout = std::chrono::seconds(20));
+  std::vector<ClientResponse> parallel(
+      const std::vector<ClientRequest>& requests,
+      std::chrono::milliseconds timeout = std::chrono::seconds(20));
   // Several requests one after another on one keep-alive connection.
-  std::vector<ClientResponse> sequence(const std::vector<ClientRequest>& requests,
-                                       std::chrono::milliseconds timeout = std::chrono::seconds(20));
+  std::vector<ClientResponse> sequence(
+      const std::vector<ClientRequest>& requests,
+      std::chrono::milliseconds timeout = std::chrono::seconds(20));
   ClientResponse send(const ClientRequest& request,
                       std::chrono::milliseconds timeout = std::chrono::seconds(20));
 
   // Conveniences for the two API families.
-  std::string login(const std::string& username = "sim-user", const std::string& password = "sim-password");
+  std::string login(const std::string& username = "sim-user",
+                    const std::string& password = "sim-password");
   ClientResponse gateway(const std::string& target, const std::string& token,
                          std::chrono::milliseconds timeout = std::chrono::seconds(20));
   ClientResponse v2(const std::string& path, const std::string& form_body,

@@ -7,9 +7,9 @@
 #include <boost/asio/io_context.hpp>
 #include <memory>
 
-#include "qualys_sim/tests/sim_client.hpp"
-#include "qualys_sim/simulator.hpp"
 #include "pki/test_pki.hpp"
+#include "qualys_sim/simulator.hpp"
+#include "qualys_sim/tests/sim_client.hpp"
 
 namespace qi::sim::testing {
 

@@ -47,7 +47,8 @@ TEST_F(SimulatorFaults, NthAndTimesSelectWhichRequestsFail) {
 TEST_F(SimulatorFaults, ForeverKeepsFailing) {
   sim().add_fault(parse_fault_spec("count:status:500,times=forever"));
   const std::string token = client().login();
-  for (int i = 0; i < 3; ++i) EXPECT_EQ(client().gateway("/rest/2.0/count/am/asset", token).status, 500u);
+  for (int i = 0; i < 3; ++i)
+    EXPECT_EQ(client().gateway("/rest/2.0/count/am/asset", token).status, 500u);
 }
 
 TEST_F(SimulatorFaults, Concurrency409CarriesCode1960AndNoToWaitHeader) {
@@ -179,7 +180,8 @@ TEST_F(SimulatorFaults, CsamEmptyPageCanSayHasMore) {
 
 TEST_F(SimulatorFaults, CsamCursorCanStayWhereItWas) {
   sim().add_fault(parse_fault_spec("search:csam-stuck-cursor"));
-  const auto response = client().gateway("/rest/2.0/search/am/asset?pageSize=2&lastSeenAssetId=5", client().login());
+  const auto response =
+      client().gateway("/rest/2.0/search/am/asset?pageSize=2&lastSeenAssetId=5", client().login());
   EXPECT_NE(response.body.find("\"lastSeenAssetId\":5,"), std::string::npos);
   EXPECT_NE(response.body.find("\"hasMore\":1"), std::string::npos);
 }

@@ -4,8 +4,8 @@
 #include <set>
 
 #include "qualys_sim/data_spec.hpp"
-#include "qualys_sim/tests/sim_fixture.hpp"
 #include "qualys_sim/sim_util.hpp"
+#include "qualys_sim/tests/sim_fixture.hpp"
 
 namespace qi::sim::testing {
 namespace {

@@ -8,9 +8,9 @@
 #include <thread>
 
 #include "qualys_sim/expected_csv.hpp"
+#include "qualys_sim/sim_util.hpp"
 #include "qualys_sim/tests/served_rows.hpp"
 #include "qualys_sim/tests/sim_fixture.hpp"
-#include "qualys_sim/sim_util.hpp"
 #include "qualys_sim/tests/xml_check.hpp"
 #include "support/temp_dir.hpp"
 

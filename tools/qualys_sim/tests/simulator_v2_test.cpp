@@ -4,8 +4,8 @@
 #include <set>
 
 #include "qualys_sim/detection_filter.hpp"
-#include "qualys_sim/tests/sim_fixture.hpp"
 #include "qualys_sim/sim_util.hpp"
+#include "qualys_sim/tests/sim_fixture.hpp"
 #include "qualys_sim/tests/xml_check.hpp"
 
 namespace qi::sim::testing {
@@ -37,7 +37,8 @@ TEST_F(SimulatorV2, RejectsABadPasswordWith401BadLoginPasswordAndCountsIt) {
   ClientRequest request;
   request.target = kKb;
   request.body = "action=list";
-  request.headers = {{"Authorization", SimClient::basic_auth("sim-user", "nope")}, {"X-Requested-With", "t"}};
+  request.headers = {{"Authorization", SimClient::basic_auth("sim-user", "nope")},
+                     {"X-Requested-With", "t"}};
   const auto response = client().send(request);
   EXPECT_EQ(response.status, 401u);
   EXPECT_EQ(XmlDoc(response.body).text("/SIMPLE_RETURN/RESPONSE/TEXT"), "Bad Login/Password");
@@ -62,8 +63,8 @@ TEST_F(SimulatorV2, RejectsTruncationLimitOnTheKbWith1901) {
 
 TEST_F(SimulatorV2, ServesEveryVersionPrefix) {
   for (const char* version : {"2.0", "3.0", "4.0", "5.0"}) {
-    const auto response =
-        client().v2(std::string("/api/") + version + "/fo/knowledge_base/vuln/", "action=list&ids=10000-10010");
+    const auto response = client().v2(std::string("/api/") + version + "/fo/knowledge_base/vuln/",
+                                      "action=list&ids=10000-10010");
     EXPECT_EQ(response.status, 200u) << version;
   }
 }
@@ -75,8 +76,9 @@ TEST_F(SimulatorV2, AcceptsParametersInTheQueryString) {
 
 TEST_F(SimulatorV2, SendsLowerCaseRateLimitHeadersOnEveryResponse) {
   const auto response = client().v2(kKb, "action=list");
-  for (const char* name : {"x-ratelimit-limit", "x-ratelimit-window-sec", "x-ratelimit-remaining",
-                           "x-ratelimit-towait-sec", "x-concurrency-limit-limit", "x-concurrency-limit-running"}) {
+  for (const char* name :
+       {"x-ratelimit-limit", "x-ratelimit-window-sec", "x-ratelimit-remaining",
+        "x-ratelimit-towait-sec", "x-concurrency-limit-limit", "x-concurrency-limit-running"}) {
     bool found = false;
     for (const auto& [key, value] : response.headers) found = found || key == name;
     EXPECT_TRUE(found) << name;
@@ -90,8 +92,10 @@ TEST_F(SimulatorKb, IsWellFormedAndListsEveryQidAscendingWithTheSamplesShape) {
   const auto response = client().v2(kKb, "action=list&details=All");
   ASSERT_EQ(response.status, 200u);
   EXPECT_EQ(response.header("Transfer-Encoding"), "chunked");
-  EXPECT_NE(response.body.find("<!DOCTYPE KNOWLEDGE_BASE_VULN_LIST_OUTPUT SYSTEM \"https://"), std::string::npos);
-  EXPECT_NE(response.body.find("<!-- keep-alive for KNOWLEDGE_BASE_VULN_LIST_OUTPUT  -->"), std::string::npos);
+  EXPECT_NE(response.body.find("<!DOCTYPE KNOWLEDGE_BASE_VULN_LIST_OUTPUT SYSTEM \"https://"),
+            std::string::npos);
+  EXPECT_NE(response.body.find("<!-- keep-alive for KNOWLEDGE_BASE_VULN_LIST_OUTPUT  -->"),
+            std::string::npos);
   EXPECT_NE(response.body.find("&quot;"), std::string::npos);  // literal inside CDATA
   const XmlDoc doc(response.body);
   ASSERT_TRUE(doc.well_formed());
@@ -119,8 +123,8 @@ TEST_F(SimulatorKb, HonoursIdMinAndIdMax) {
   start(options);
   const std::int64_t lo = qid_at(options.data, 10);
   const std::int64_t hi = qid_at(options.data, 19);
-  const auto response =
-      client().v2(kKb, "action=list&id_min=" + std::to_string(lo) + "&id_max=" + std::to_string(hi));
+  const auto response = client().v2(
+      kKb, "action=list&id_min=" + std::to_string(lo) + "&id_max=" + std::to_string(hi));
   const auto qids = XmlDoc(response.body).texts("//VULN/QID");
   ASSERT_EQ(qids.size(), 10u);
   EXPECT_EQ(qids.front(), std::to_string(lo));
@@ -139,7 +143,8 @@ TEST_F(SimulatorDetection, FollowingWarningUrlsYieldsEveryHostWithDetectionsOnce
   start(options);
   std::vector<std::string> hosts;
   std::string target = kHld;
-  std::string body = "action=list&truncation_limit=7&show_results=0&status=New,Active,Re-Opened,Fixed";
+  std::string body =
+      "action=list&truncation_limit=7&show_results=0&status=New,Active,Re-Opened,Fixed";
   int pages = 0;
   for (; pages < 20; ++pages) {
     const auto response = client().v2(target, body);
@@ -150,12 +155,14 @@ TEST_F(SimulatorDetection, FollowingWarningUrlsYieldsEveryHostWithDetectionsOnce
     const std::string url = trimmed(doc.text("//WARNING/URL"));
     if (url.empty()) break;
     EXPECT_EQ(doc.text("//WARNING/CODE"), "1980");
-    EXPECT_EQ(doc.text("//WARNING/TEXT"), "7 record limit exceeded. Use URL to get next batch of results.");
+    EXPECT_EQ(doc.text("//WARNING/TEXT"),
+              "7 record limit exceeded. Use URL to get next batch of results.");
     target = target_of(url);
     body.clear();  // the URL carries every parameter
   }
   std::vector<std::string> expected;
-  const auto filter = detection_filter_from(parse_form("status=New,Active,Re-Opened,Fixed"), nullptr);
+  const auto filter =
+      detection_filter_from(parse_form("status=New,Active,Re-Opened,Fixed"), nullptr);
   for (std::int64_t j = 0; j < options.data.hosts; ++j) {
     if (!filtered_detections(options.data, j, filter).empty()) {
       expected.push_back(std::to_string(host_id_at(options.data, j)));
@@ -170,11 +177,13 @@ TEST_F(SimulatorDetection, WarningUrlUsesTheHostHeaderAndTheNextHostsIdMin) {
   request.target = kHld;
   request.host = "qualysapi.example.test:8443";
   request.body = "action=list&truncation_limit=1&show_results=0";
-  request.headers = {{"Authorization", SimClient::basic_auth("sim-user", "sim-password")}, {"X-Requested-With", "t"}};
+  request.headers = {{"Authorization", SimClient::basic_auth("sim-user", "sim-password")},
+                     {"X-Requested-With", "t"}};
   const auto response = client().send(request);
   const XmlDoc doc(response.body);
   const std::string url = trimmed(doc.text("//WARNING/URL"));
-  EXPECT_TRUE(url.starts_with("https://qualysapi.example.test:8443/api/5.0/fo/asset/host/vm/detection/?action=list&"));
+  EXPECT_TRUE(url.starts_with(
+      "https://qualysapi.example.test:8443/api/5.0/fo/asset/host/vm/detection/?action=list&"));
   EXPECT_NE(url.find("truncation_limit=1"), std::string::npos);
   EXPECT_NE(url.find("output_format=XML"), std::string::npos);  // a parameter never sent
   const std::string first = doc.text("//HOST/ID");
@@ -186,7 +195,8 @@ TEST_F(SimulatorDetection, HonoursTheSeverityFilter) {
   SimulatorOptions options;
   options.data.hosts = 30;
   start(options);
-  const auto response = client().v2(kHld, "action=list&severities=4-5&status=New,Active,Re-Opened,Fixed&show_igs=1");
+  const auto response =
+      client().v2(kHld, "action=list&severities=4-5&status=New,Active,Re-Opened,Fixed&show_igs=1");
   const auto severities = XmlDoc(response.body).texts("//DETECTION/SEVERITY");
   ASSERT_FALSE(severities.empty());
   for (const auto& s : severities) EXPECT_TRUE(s == "4" || s == "5") << s;
@@ -196,7 +206,8 @@ TEST_F(SimulatorDetection, HonoursTheStatusFilter) {
   SimulatorOptions options;
   options.data.hosts = 30;
   start(options);
-  const auto statuses = XmlDoc(client().v2(kHld, "action=list&status=Fixed").body).texts("//DETECTION/STATUS");
+  const auto statuses =
+      XmlDoc(client().v2(kHld, "action=list&status=Fixed").body).texts("//DETECTION/STATUS");
   ASSERT_FALSE(statuses.empty());
   for (const auto& s : statuses) EXPECT_EQ(s, "Fixed");
 }
@@ -206,7 +217,10 @@ TEST_F(SimulatorDetection, RepeatsAQidOnASecondPortSomewhere) {
   options.data.hosts = 50;
   options.data.detections_per_host = 6;
   start(options);
-  const XmlDoc doc(client().v2(kHld, "action=list&truncation_limit=0&show_igs=1&status=New,Active,Re-Opened,Fixed").body);
+  const XmlDoc doc(
+      client()
+          .v2(kHld, "action=list&truncation_limit=0&show_igs=1&status=New,Active,Re-Opened,Fixed")
+          .body);
   bool repeated = false;
   for (const auto& host : doc.texts("//HOST/ID")) {
     const auto qids = doc.texts("//HOST[ID='" + host + "']/DETECTION_LIST/DETECTION/QID");
@@ -233,7 +247,8 @@ TEST_F(SimulatorHostList, CompressesConsecutiveIdsIntoRanges) {
   for (const auto& id : doc.texts("//ID_SET/ID")) ids.push_back(std::stoll(id));
   for (const auto& range : doc.texts("//ID_SET/ID_RANGE")) {
     const auto dash = range.find('-');
-    for (auto i = std::stoll(range.substr(0, dash)); i <= std::stoll(range.substr(dash + 1)); ++i) ids.push_back(i);
+    for (auto i = std::stoll(range.substr(0, dash)); i <= std::stoll(range.substr(dash + 1)); ++i)
+      ids.push_back(i);
   }
   std::sort(ids.begin(), ids.end());
   std::vector<std::int64_t> expected;
@@ -261,7 +276,8 @@ TEST_F(SimulatorServer, RejectsV2CallsAboveTheConcurrencyLimitWith1960) {
   ClientRequest request;
   request.target = kKb;
   request.body = "action=list&ids=10000-10100";
-  request.headers = {{"Authorization", SimClient::basic_auth("sim-user", "sim-password")}, {"X-Requested-With", "t"}};
+  request.headers = {{"Authorization", SimClient::basic_auth("sim-user", "sim-password")},
+                     {"X-Requested-With", "t"}};
   const auto responses = client().parallel({request, request});
   std::multiset<unsigned> statuses = {responses[0].status, responses[1].status};
   EXPECT_EQ(statuses, (std::multiset<unsigned>{200u, 409u}));
@@ -275,7 +291,8 @@ TEST_F(SimulatorServer, ServesSeveralRequestsOnOneKeepAliveConnection) {
   ClientRequest request;
   request.target = kKb;
   request.body = "action=list&ids=10000-10030";
-  request.headers = {{"Authorization", SimClient::basic_auth("sim-user", "sim-password")}, {"X-Requested-With", "t"}};
+  request.headers = {{"Authorization", SimClient::basic_auth("sim-user", "sim-password")},
+                     {"X-Requested-With", "t"}};
   const auto responses = client().sequence({request, request, request});
   ASSERT_EQ(responses.size(), 3u);
   for (const auto& r : responses) EXPECT_EQ(r.status, 200u);
@@ -300,7 +317,8 @@ TEST_F(SimulatorServer, ServesManyConcurrentConnections) {
   ClientRequest request;
   request.target = kKb;
   request.body = "action=list&ids=10000-10200";
-  request.headers = {{"Authorization", SimClient::basic_auth("sim-user", "sim-password")}, {"X-Requested-With", "t"}};
+  request.headers = {{"Authorization", SimClient::basic_auth("sim-user", "sim-password")},
+                     {"X-Requested-With", "t"}};
   const auto responses = client().parallel(std::vector<ClientRequest>(60, request));
   for (const auto& r : responses) {
     EXPECT_EQ(r.status, 200u);

@@ -23,8 +23,8 @@ class XmlDoc {
   std::vector<std::string> texts(const std::string& xpath) const {
     std::vector<std::string> out;
     if (!doc_) return out;
-    std::unique_ptr<xmlXPathContext, decltype(&xmlXPathFreeContext)> context(xmlXPathNewContext(doc_.get()),
-                                                                              &xmlXPathFreeContext);
+    std::unique_ptr<xmlXPathContext, decltype(&xmlXPathFreeContext)> context(
+        xmlXPathNewContext(doc_.get()), &xmlXPathFreeContext);
     std::unique_ptr<xmlXPathObject, decltype(&xmlXPathFreeObject)> result(
         xmlXPathEvalExpression(reinterpret_cast<const xmlChar*>(xpath.c_str()), context.get()),
         &xmlXPathFreeObject);
@@ -43,8 +43,8 @@ class XmlDoc {
   std::vector<std::string> names(const std::string& xpath) const {
     std::vector<std::string> out;
     if (!doc_) return out;
-    std::unique_ptr<xmlXPathContext, decltype(&xmlXPathFreeContext)> context(xmlXPathNewContext(doc_.get()),
-                                                                              &xmlXPathFreeContext);
+    std::unique_ptr<xmlXPathContext, decltype(&xmlXPathFreeContext)> context(
+        xmlXPathNewContext(doc_.get()), &xmlXPathFreeContext);
     std::unique_ptr<xmlXPathObject, decltype(&xmlXPathFreeObject)> result(
         xmlXPathEvalExpression(reinterpret_cast<const xmlChar*>(xpath.c_str()), context.get()),
         &xmlXPathFreeObject);
