@@ -13,8 +13,8 @@
 namespace qi::testing {
 
 struct SmallSubscription {
-  std::uint64_t seed = 1;       // which data: tests that compare runs use different seeds
-  std::int64_t hosts = 12;      // the gates' tests grow and shrink the host list
+  std::uint64_t seed = 1;          // which data: tests that compare runs use different seeds
+  std::int64_t hosts = 12;         // the gates' tests grow and shrink the host list
   std::string_view password = {};  // empty: the simulator's default
 };
 
