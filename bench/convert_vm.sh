@@ -4,7 +4,7 @@
 # floor for any libxml2-based converter) and against the legacy step, on the same generated
 # detections, interleaved, in one invocation; peak RSS at each size. See docs/benchmarks.md.
 #
-# The legacy step (shared/seed/legacy-qualys-insight-README.md, reference/qualys-api.md 6.3):
+# The legacy step (docs/design.md "What it replaces", docs/qualys-api.md §6.3):
 # qualys-vm.sh fetched one page with curl, `…/vm/detection/?action=list&show_results=0&
 # output_format=CSV_NO_METADATA`, into temp/vm-temp.csv and made vm.csv with
 # `cut --complement -f 2-6,8-13,15-36 -d,`. Here gen_vm.py writes the same detections in that

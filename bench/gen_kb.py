@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
 """Writes a synthetic KnowledgeBase response (knowledge_base/vuln action=list details=Basic).
 
-The output is shaped like the real captures in shared/samples/qualys/kb_vuln_list_*.xml:
+The output is shaped like the real captures (docs/qualys-api.md §5.2; tests/fixtures/qualys/kb_*.xml):
 XML declaration, DOCTYPE naming an https DTD (a parser must not fetch it), the evaluation
 comment before the root, keep-alive comments inside RESPONSE (after DATETIME, as in
-kb_vuln_list_single_cve_keepalive.xml, and again between VULNs every few thousand records,
+kb_single_cve_keepalive.xml, and again between VULNs every few thousand records,
 where a long-running server emits them), <VULN_LIST> at column 0 as in
-kb_vuln_list_multi_trimmed.xml, CDATA text with HTML inside (<P>, <BR>, &quot;, <A HREF>),
+kb_multi_cve.xml, CDATA text with HTML inside (<P>, <BR>, &quot;, <A HREF>),
 0..several CVEs per QID, and the trailing comments after the root (with the trailing space
 the real server leaves after "//-->").
 
@@ -17,7 +17,7 @@ On stdout it prints what a correct converter must produce, one key=value per lin
   vulns=<rows expected in vulnkb.csv>  cves=<rows expected in cve.csv>  bytes=<file size>
   vulnkb_sha256=<digest>  cve_sha256=<digest>
 The digests are of the two CSV files (header included) written in the project's dialect
-(DESIGN.md "Outputs": every field quoted, quotes doubled, '\\n' line ends). Generated
+(docs/design.md "Outputs": every field quoted, quotes doubled, '\\n' line ends). Generated
 TITLE/CATEGORY values hold no line breaks, so no line-break folding is involved.
 
 Python 3 standard library only.

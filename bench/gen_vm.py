@@ -1,14 +1,14 @@
 #!/usr/bin/env python3
 """Writes a synthetic host detection response (HOST_LIST_VM_DETECTION_OUTPUT) of N hosts.
 
-Shaped like shared/samples/qualys/hld_xml_multi_detection_fixture.xml: XML declaration, DOCTYPE
+Shaped like tests/fixtures/qualys/hld_two_hosts.xml: XML declaration, DOCTYPE
 split over two lines naming an https DTD (never fetched), the evaluation comment, HOSTs with ID,
 IP, TRACKING_METHOD, OS/DNS/NETBIOS in CDATA, DETECTION_LIST/DETECTION with QID, TYPE, SEVERITY,
 PORT, PROTOCOL, SSL, multi-line RESULTS CDATA holding a literal `&apos;` (Qualys HTML-escapes
 text before wrapping it in CDATA), the *_DATETIME fields, and the trailing comments. Like the
 fixture, some end tags' '>' sits on the next line (`<RESULTS\\n            >`): a pretty-printer
 artefact that is still well-formed XML (--plain turns it off). Beyond the fixture, and per
-reference/qualys-api.md §6.2: agent-tracked hosts carry QG_HOSTID (a GUID), IP-tracked hosts do
+docs/qualys-api.md §6.2: agent-tracked hosts carry QG_HOSTID (a GUID), IP-tracked hosts do
 not; a QID may be detected twice on one host (on two ports), which vm.csv lists once; keep-alive
 comments appear between HOSTs.
 
@@ -162,7 +162,7 @@ def generate(out, hosts, detections, seed, broken_tags, csv_out=None):
                        last, times_found, last, nl, last, nl, last))
                 if csv_out is not None:
                     # CSV_NO_METADATA with show_results=0 (the legacy request): the 38 columns
-                    # of reference/qualys-api.md 6.3, Results empty.
+                    # of docs/qualys-api.md §6.3, Results empty.
                     csv_rows.append(qualys_csv_row([
                         str(host_id), ip, tracking, os_name, name, name.upper(), qg_hostid,
                         last_scan, "", last_vm_scan, str(scan_duration), "", "", "", str(qid),

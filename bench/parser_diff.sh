@@ -29,8 +29,9 @@ build "$work/old" "$work/trace-old" &
 build "$root" "$work/trace-new" &
 wait %1 && wait %2
 
-# Inputs: every fixture, sample and fuzz seed, small generated KB and detection documents, and
-# mutants of all of them (seeded: the same inputs on every run).
+# Inputs: every fixture, sample (../shared/samples/qualys, when present) and fuzz seed, small
+# generated KB and detection documents, and mutants of all of them (seeded: the same inputs on
+# every run).
 for f in "$root"/tests/fixtures/qualys/*.xml "$root"/../shared/samples/qualys/*.xml \
          "$root"/fuzz/corpus/{kb_parser,detection_parser,host_id_set_parser,simple_return}/*; do
   [[ -f $f ]] && cp "$f" "$work/inputs/$(basename "$(dirname "$f")")-$(basename "$f")"

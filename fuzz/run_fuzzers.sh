@@ -1,10 +1,10 @@
 #!/bin/sh
 # Runs the libFuzzer binaries of a QI_FUZZ build one after another (docs/fuzzing.md).
 #   fuzz/run_fuzzers.sh BUILD_DIR [SECONDS_PER_TARGET] [TARGET...]
-# Each target starts from a scratch copy of fuzz/corpus/<target> (plus ../shared/samples/qualys
-# for the body parsers when that directory exists: the samples are not ours, so they are added at
-# run time and never committed). New inputs and crash artifacts stay in $QI_FUZZ_WORK
-# (default /tmp/qi-fuzz-work); a crash reproducer worth keeping is minimised and copied into
+# Each target starts from a scratch copy of fuzz/corpus/<target>; the body parsers also start from
+# tests/fixtures/qualys (their seed documents live there, not in fuzz/corpus) and, when it exists,
+# ../shared/samples/qualys (not ours: added at run time, never committed). New inputs and crash
+# artifacts stay in $QI_FUZZ_WORK (default /tmp/qi-fuzz-work); a crash reproducer worth keeping is minimised and copied into
 # fuzz/corpus/<target>/ by hand. At most 1,000,000 executions per target.
 set -eu
 
@@ -12,6 +12,7 @@ build=${1:?usage: run_fuzzers.sh BUILD_DIR [SECONDS_PER_TARGET] [TARGET...]}
 seconds=${2:-300}
 [ $# -ge 2 ] && shift 2 || shift $#
 here=$(cd "$(dirname "$0")" && pwd)
+fixtures="$here/../tests/fixtures/qualys"
 samples="$here/../../shared/samples/qualys"
 work=${QI_FUZZ_WORK:-/tmp/qi-fuzz-work}
 targets=${*:-cron config credentials kb_parser detection_parser host_id_set_parser csam_page_parser simple_return csv_field}
@@ -19,9 +20,10 @@ targets=${*:-cron config credentials kb_parser detection_parser host_id_set_pars
 for t in $targets; do
   dir="$work/$t"
   mkdir -p "$dir/corpus" "$dir/artifacts"
-  cp -n "$here/corpus/$t/"* "$dir/corpus/"
+  [ -d "$here/corpus/$t" ] && cp -n "$here/corpus/$t/"* "$dir/corpus/"
   case $t in
     kb_parser|detection_parser|host_id_set_parser|csam_page_parser|simple_return)
+      cp -n "$fixtures"/*.xml "$fixtures"/*.json "$dir/corpus/"
       [ -d "$samples" ] && cp -n "$samples"/*.xml "$samples"/*.json "$dir/corpus/" ;;
   esac
   echo "== $t: $seconds s, log $dir/fuzz.log"

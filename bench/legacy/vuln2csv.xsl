@@ -1,5 +1,5 @@
 <?xml version="1.0" encoding="UTF-8"?>
-<!-- Our re-implementation of the legacy vuln2csv.xsl (seed/legacy-qualys-insight-README.md):
+<!-- Our re-implementation of the legacy vuln2csv.xsl (docs/design.md "What it replaces"):
      cve.csv from a whole KB response, one row per (QID, CVE). Run by xsltproc, which builds the
      whole document tree in memory first: that is the cost being measured. Unlike the legacy
      sheet it writes every CVE of a QID (not only the first) and doubles quotes in values. -->

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Our re-implementation of the legacy xmldict.py (seed/legacy-qualys-insight-README.md): the cost
+"""Our re-implementation of the legacy xmldict.py (docs/design.md "What it replaces"): the cost
 model of the script the daemon replaces, for benchmarks only. Not a copy of the original.
 
 What it keeps from the legacy design, because that is what it costs:

@@ -1,4 +1,4 @@
-// The Qualys platform table (reference/qualys-api.md §1) and how the daemon picks its two hosts:
+// The Qualys platform table (docs/qualys-api.md §1) and how the daemon picks its two hosts:
 // the API server (qualysapi.*: /api/..., /qps/rest/...) and the gateway (gateway.*: /auth, CSAM).
 #pragma once
 

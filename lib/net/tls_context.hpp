@@ -1,6 +1,6 @@
 // TLS setup for the Qualys client. Verification is always on: the system trust store plus the
 // optional ca_file (corporate TLS-inspecting proxies re-sign Qualys's certificate); there is
-// deliberately no option to turn it off (DESIGN.md, security).
+// deliberately no option to turn it off (docs/design.md, "Behaviour").
 #pragma once
 
 #include <openssl/ssl.h>

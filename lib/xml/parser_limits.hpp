@@ -8,7 +8,7 @@
 // Why these values: real Qualys data stays far below each of them. The longest text in a full
 // details=All KB is a few hundred KB, the longest element name is under 40 bytes, tags carry a
 // few short attributes, and comments are one-line keep-alives
-// (kb_vuln_list_single_cve_keepalive.xml). The limits are ten times and more above that, and
+// (kb_single_cve_keepalive.xml). The limits are ten times and more above that, and
 // small enough that several of them at once stay far under the service's 32 MiB budget.
 // libxml2's own limits stay on behind them (no XML_PARSE_HUGE): 10 MB of unparsed input, 50000-
 // byte names; raising a limit here past those has no effect.

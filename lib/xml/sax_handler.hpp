@@ -44,7 +44,7 @@ class SaxHandler {
   // references decoded.
   virtual void text(std::string_view data) = 0;
   // The content of a CDATA section, verbatim: Qualys HTML-escapes text before wrapping it in
-  // CDATA (`doesn&apos;t` in hld_xml_multi_detection_fixture.xml), so nothing is decoded here.
+  // CDATA (`doesn&apos;t` in hld_two_hosts.xml), so nothing is decoded here.
   // Handlers that do not care about the difference get it as text().
   virtual void cdata(std::string_view data) { text(data); }
 };

@@ -7,7 +7,7 @@
 // not split it). Everything else is kept verbatim, in document order: CDATA content as-is, and
 // an element without CDATA keeps all its character data (no trimming).
 // Why: pretty-printed Qualys bodies put newlines and indentation around CDATA
-// (`<URL>\n   <![CDATA[https://…]]>\n   </URL>` in host_list_truncated_warning_guide.xml), and
+// (`<URL>\n   <![CDATA[https://…]]>\n   </URL>` in host_list_truncated_warning.xml), and
 // that padding is not part of the value; whitespace INSIDE the CDATA is.
 //
 // A value longer than max_bytes (ParserLimits::max_text_bytes) is refused with

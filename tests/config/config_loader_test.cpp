@@ -16,7 +16,7 @@ using std::chrono::milliseconds;
 using std::chrono::minutes;
 using std::chrono::seconds;
 
-// The example of DESIGN.md ("Config (YAML)"), verbatim.
+// The example of docs/design.md ("Configuration"), verbatim.
 constexpr const char* kDesignExample = R"(qualys:
   platform: US1                      # or the two URLs below, which win when given
   api_url: https://qualysapi.qualys.com          # US1's API host breaks the qgN pattern

@@ -1,58 +1,38 @@
-"""What the crash tests share: the dataset, the slowed-down simulator, the daemon's config."""
+"""What the crash tests add to the e2e harness (tests/e2e/harness.py, which they share): a larger
+dataset, a slowed-down simulator and paging sized for both, so that a run lasts long enough to be
+killed at every stage: mid-page, between pages, during publication."""
 import os
-import subprocess
-import time
+import sys
 
-FILES = ("assets.csv", "vulnkb.csv", "cve.csv", "vm.csv")
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "e2e"))
+import harness  # noqa: E402  (found through the path above)
+
+FILES = harness.CSV_FILES
+USERNAME = "sim-user"
 SIZES = ["--assets", "400", "--qids", "600", "--hosts", "300", "--detections-per-host", "8"]
+SLOW = ["--ttfb-ms", "15", "--bandwidth", "4000000"]  # time to first byte, bytes per second
+PAGING = {"assets": {"page_size": 50}, "kb": {"window_size": 1500, "max_qid": 15000},
+          "vm": {"truncation_limit": 40}}
+RETRY = "{backoff_initial: 10ms, backoff_max: 100ms}"  # quick retries, the default attempts
 
 
-def wait_for(predicate, what, timeout=30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.02)
-    raise AssertionError("timed out waiting for " + what)
+def workspace(root, password):
+    """root as a harness workspace (output/, state/, auth.conf for `password`), kept on exit."""
+    ws = harness.Workspace(root)
+    ws.write_credentials(password, username=USERNAME)
+    return ws
 
 
-def start_simulator(sim, directory, password_file, seed):
-    """Starts qualys-sim on the crash tests' dataset, slowed down (time to first byte, bandwidth)
-    so that a run lasts long enough to be killed at every stage: mid-page, between pages, during
-    publication. Returns (process, port, CA file)."""
-    port_file = os.path.join(directory, "port")
-    ca = os.path.join(directory, "ca.pem")
-    process = subprocess.Popen(
-        [sim, "--port-file", port_file, "--ca-out", ca, "--password-file", password_file,
-         "--seed", str(seed), "--ttfb-ms", "15", "--bandwidth", "4000000"] + SIZES,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    wait_for(lambda: os.path.exists(port_file) and os.path.getsize(port_file) > 0,
-             "the simulator's port file")
-    with open(port_file) as f:
-        return process, int(f.read().strip()), ca
+def start_simulator(ws, password, seed, name="sim"):
+    """Starts qualys-sim on the crash tests' dataset, slowed down; stop it with .stop()."""
+    simulator = harness.Simulator(ws, password=password, username=USERNAME, name=name,
+                                  dataset=["--seed", str(seed)] + SIZES, extra=SLOW)
+    return simulator.__enter__()
 
 
-def write_config(root, port, ca, extra=None):
-    """Writes root/config.yaml for the simulator at `port`; `extra` maps a job to more settings
-    ("key: value, ...") after the paging ones sized for SIZES."""
-    extra = extra or {}
-    paging = {"assets": "page_size: 50", "kb": "window_size: 1500, max_qid: 15000",
-              "vm": "truncation_limit: 40"}
-    jobs = "\n".join(f"  {job}: {{ {', '.join(filter(None, [settings, extra.get(job)]))} }}"
-                     for job, settings in paging.items())
-    path = os.path.join(root, "config.yaml")
-    with open(path, "w") as f:
-        f.write(f"""qualys:
-  api_url: https://localhost:{port}
-  gateway_url: https://localhost:{port}
-  credentials_file: {root}/auth.conf
-  ca_file: {ca}
-  retry: {{ backoff_initial: 10ms, backoff_max: 100ms }}
-output:
-  dir: {root}/output
-state:
-  dir: {root}/state
-jobs:
-{jobs}
-""")
-    return path
+def write_config(ws, simulator, extra=None):
+    """Writes the workspace's config.yaml for `simulator`; `extra` maps a job to more settings
+    after the paging ones sized for SIZES."""
+    jobs = {job: {"timeout": "50m", **settings, **(extra or {}).get(job, {})}
+            for job, settings in PAGING.items()}
+    return ws.write_config(simulator, jobs=jobs, retry=RETRY)

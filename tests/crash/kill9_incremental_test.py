@@ -53,7 +53,7 @@ import time
 import urllib.parse
 import urllib.request
 
-from crash_common import FILES, start_simulator, write_config
+from crash_common import FILES, start_simulator, workspace, write_config
 
 EXACT_FILES = ("vulnkb.csv", "cve.csv", "vm.csv")  # every publication is some generation's oracle
 BASE_FILES = {"assets": ("assets.csv", "asset-host-ids.csv"), "kb": ("vulnkb.csv", "cve.csv"),
@@ -114,13 +114,11 @@ class Oracle:
 
 
 class Simulator:
-    def __init__(self, root, seed):
-        self.root = root
-        self.dir = os.path.join(root, "sim")
-        os.makedirs(self.dir)
-        self.process, self.port, self.ca = start_simulator(
-            SIM, self.dir, os.path.join(root, "password"), seed)
-        self.context = ssl.create_default_context(cafile=self.ca)
+    def __init__(self, ws, seed):
+        self.root = ws.dir
+        self.sim = start_simulator(ws, PASSWORD, seed)
+        self.port = self.sim.port
+        self.context = ssl.create_default_context(cafile=self.sim.ca)
         self.last_step = 0
 
     def post(self, path):
@@ -178,19 +176,18 @@ class Simulator:
             connection.close()
 
     def stop(self):
-        self.process.terminate()
-        self.process.wait(timeout=10)
+        self.sim.stop()
 
 
-def write_incremental_config(root, simulator):
+def write_incremental_config(ws, simulator):
     # A 2 s margin (not the default hour, which would re-read every change the test ever made):
     # a base whose recorded start is later than the data it holds then shows in the results.
     # Mutations happen only between runs, so 2 s covers the whole-second stamps.
     # No job enabled: the daemon is only started to see what a start repairs; `run` ignores it.
-    incremental = "full_refresh: 7d, incremental_margin: 2s, enabled: false"
-    return write_config(root, simulator.port, simulator.ca,
-                        {"assets": "count_tolerance: 0.5, " + incremental, "kb": incremental,
-                         "vm": "hosts_per_window: 100, " + incremental})
+    incremental = {"full_refresh": "7d", "incremental_margin": "2s", "enabled": False}
+    return write_config(ws, simulator.sim,
+                        {"assets": {"count_tolerance": 0.5, **incremental}, "kb": incremental,
+                         "vm": {"hosts_per_window": 100, **incremental}})
 
 
 class Checker:
@@ -340,17 +337,12 @@ def main():
     # Kept after a failure (the path is printed), for the daemon log and the state directory.
     root = tempfile.mkdtemp(prefix="qi-kill9-incr-")
     print(f"working directory {root}", flush=True)
-    with open(os.path.join(root, "password"), "w") as f:
-        f.write(PASSWORD + "\n")
-    with open(os.path.join(root, "auth.conf"), "w") as f:
-        f.write(f"sim-user {PASSWORD} localhost\n")
-    os.chmod(os.path.join(root, "auth.conf"), 0o600)
-    os.makedirs(os.path.join(root, "output"))
+    ws = workspace(root, PASSWORD)
     log_path = os.path.join(root, "daemon.log")
-    simulator = Simulator(root, 300 + seed % 1000)
+    simulator = Simulator(ws, 300 + seed % 1000)
     checker = Checker(root)
     try:
-        config = write_incremental_config(root, simulator)
+        config = write_incremental_config(ws, simulator)
         checker.add_oracle(simulator.oracle())
 
         def run(args, kill_after=None, kill_on=None):

@@ -16,11 +16,12 @@ import sys
 import tempfile
 import time
 
-from crash_common import FILES, SIZES, start_simulator, write_config
+from crash_common import FILES, SIZES, start_simulator, workspace, write_config
 
 DAEMON = os.environ["QI_DAEMON"]
 SIM = os.environ["QI_SIM"]
 RUNS = int(os.environ.get("QI_KILL_RUNS", "100"))
+PASSWORD = "Kill&9+pass%word"
 
 
 
@@ -30,19 +31,16 @@ def sha256(path):
 
 
 class Simulator:
-    def __init__(self, root, name, seed):
-        self.dir = os.path.join(root, name)
-        os.makedirs(self.dir)
-        self.process, self.port, self.ca = start_simulator(
-            SIM, self.dir, os.path.join(root, "password"), seed)
-        expected = os.path.join(self.dir, "expected")
+    def __init__(self, ws, name, seed):
+        self.sim = start_simulator(ws, PASSWORD, seed, name)
+        expected = ws.path(name, "expected")
+        os.makedirs(expected)
         subprocess.run([SIM, "--seed", str(seed), "--write-expected", expected] + SIZES,
                        check=True, stdout=subprocess.DEVNULL)
         self.digests = {name: sha256(os.path.join(expected, name)) for name in FILES}
 
     def stop(self):
-        self.process.terminate()
-        self.process.wait(timeout=10)
+        self.sim.stop()
 
 
 
@@ -66,18 +64,13 @@ def check_outputs(output, simulators):
 def main():
     random.seed(int(os.environ.get("QI_KILL_SEED", "20261128")))
     with tempfile.TemporaryDirectory(prefix="qi-kill9-") as root:
-        with open(os.path.join(root, "password"), "w") as f:
-            f.write("Kill&9+pass%word\n")
-        with open(os.path.join(root, "auth.conf"), "w") as f:
-            f.write("sim-user Kill&9+pass%word localhost\n")
-        os.chmod(os.path.join(root, "auth.conf"), 0o600)
-        os.makedirs(os.path.join(root, "output"))
-        output = os.path.join(root, "output")
-        simulators = [Simulator(root, "a", 101), Simulator(root, "b", 202)]
+        ws = workspace(root, PASSWORD)
+        output = ws.output
+        simulators = [Simulator(ws, "a", 101), Simulator(ws, "b", 202)]
         try:
             kills = completed = 0
             for run in range(RUNS):
-                config = write_config(root, simulators[run % 2].port, simulators[run % 2].ca)
+                config = write_config(ws, simulators[run % 2].sim)
                 log = open(os.path.join(root, "daemon.log"), "ab")
                 started = time.monotonic()
                 daemon = subprocess.Popen([DAEMON, "--config", config, "run", "--force", "all"],
@@ -96,7 +89,7 @@ def main():
                 if os.environ.get("QI_KILL_VERBOSE"):
                     print(f"run {run}: {time.monotonic() - started:.2f} s", flush=True)
             # A last run to completion: it must sweep every temp file the killed runs left.
-            config = write_config(root, simulators[0].port, simulators[0].ca)
+            config = write_config(ws, simulators[0].sim)
             subprocess.run([DAEMON, "--config", config, "run", "--force", "all"], check=True,
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             leftovers = [n for n in os.listdir(output) if n.startswith(".")]

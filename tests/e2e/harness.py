@@ -46,6 +46,7 @@ JOB_SETTINGS = {
 CSV_FILES = ("assets.csv", "vulnkb.csv", "cve.csv", "vm.csv")
 JOB_FILES = {"assets": ("assets.csv",), "kb": ("vulnkb.csv", "cve.csv"), "vm": ("vm.csv",)}
 NEVER = "0 0 1 1 *"  # a schedule that does not fire during a test (01 January, 00:00)
+RETRY = "{max_attempts: 3, backoff_initial: 100ms, backoff_max: 500ms}"
 
 
 def binary(variable):
@@ -116,15 +117,16 @@ def temp_files(directory):
 
 
 class Workspace:
-    """A temporary directory holding one test's config, credentials, output and state."""
+    """A temporary directory holding one test's config, credentials, output and state; or, given
+    `directory`, that directory, left in place on exit (the crash tests keep it after a failure)."""
 
-    def __init__(self):
-        self._tmp = tempfile.TemporaryDirectory(prefix="qi-e2e-")
-        self.dir = self._tmp.name
+    def __init__(self, directory=None):
+        self._tmp = None if directory else tempfile.TemporaryDirectory(prefix="qi-e2e-")
+        self.dir = directory or self._tmp.name
         self.output = self.path("output")
         self.state = self.path("state")
-        os.makedirs(self.output)
-        os.makedirs(self.state)
+        os.makedirs(self.output, exist_ok=True)
+        os.makedirs(self.state, exist_ok=True)
         self.config = self.path("config.yaml")
         self.credentials = self.path("auth.conf")
 
@@ -135,15 +137,17 @@ class Workspace:
         return self
 
     def __exit__(self, *exc):
-        self._tmp.cleanup()
+        if self._tmp:
+            self._tmp.cleanup()
 
     def write_credentials(self, password, username=USERNAME, mode=0o600):
         write_secret(self.credentials, f"{username} {password}\n")
         os.chmod(self.credentials, mode)
 
-    def write_config(self, sim=None, jobs=None, api_url=None, extra=""):
+    def write_config(self, sim=None, jobs=None, api_url=None, extra="", retry=RETRY):
         """Writes config.yaml for `sim`. `jobs` maps a job to settings overriding the defaults
-        of the tests (JOB_SETTINGS, schedule NEVER, timeout 60s); `extra` is appended YAML."""
+        of the tests (JOB_SETTINGS, schedule NEVER, timeout 60s); `retry` is qualys.retry (flow
+        YAML); `extra` is appended YAML."""
         url = api_url or (sim.url if sim else "https://localhost:1")
         ca = sim.ca if sim else ""
         lines = [
@@ -152,7 +156,7 @@ class Workspace:
             f"  gateway_url: {json.dumps(url)}",
             f"  credentials_file: {json.dumps(self.credentials)}",
             f"  ca_file: {json.dumps(ca)}",
-            "  retry: {max_attempts: 3, backoff_initial: 100ms, backoff_max: 500ms}",
+            f"  retry: {retry}",
             f"output: {{dir: {json.dumps(self.output)}}}",
             f"state: {{dir: {json.dumps(self.state)}}}",
             "logging: {level: info}",

@@ -17,6 +17,7 @@
 #include "jobs/job.hpp"
 #include "qualys_sim/expected_csv.hpp"
 #include "simulated_qualys.hpp"
+#include "support/small_subscription.hpp"
 
 namespace qi::testing {
 namespace {
@@ -345,13 +346,7 @@ class FaultMatrix : public ::testing::TestWithParam<FaultCase> {};
 
 TEST_P(FaultMatrix, EndsInTheExactResultOrACleanFailure) {
   const auto& c = GetParam();
-  sim::SimulatorOptions options;
-  options.data.seed = 7;
-  options.data.assets = 25;
-  options.data.qids = 40;
-  options.data.hosts = 12;
-  options.data.detections_per_host = 4;
-  options.password = std::string(kHostilePassword);
+  auto options = small_subscription_options({.seed = 7, .password = kHostilePassword});
   if (c.simulator) c.simulator(options);
   SimulatedQualys simulated(options, c.certificate);
   TempDir dir;

@@ -14,6 +14,7 @@
 #include "qualys_sim/expected_csv.hpp"
 #include "simulated_qualys.hpp"
 #include "support/sha256_hex.hpp"
+#include "support/small_subscription.hpp"
 #include "support/small_tmpfs.hpp"
 
 namespace qi::testing {
@@ -23,13 +24,7 @@ using jobs::JobKind;
 using jobs::RunStatus;
 
 sim::SimulatorOptions subscription(std::int64_t hosts) {
-  sim::SimulatorOptions options;
-  options.data.seed = 11;
-  options.data.assets = 25;
-  options.data.qids = 40;
-  options.data.hosts = hosts;
-  options.data.detections_per_host = 4;
-  return options;
+  return small_subscription_options({.seed = 11, .hosts = hosts});
 }
 
 config::Credentials credentials_of(const SimulatedQualys& simulated) {

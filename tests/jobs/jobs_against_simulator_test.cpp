@@ -4,6 +4,7 @@
 
 #include "qualys_sim/expected_csv.hpp"
 #include "simulated_qualys.hpp"
+#include "support/small_subscription.hpp"
 
 namespace qi::testing {
 namespace {
@@ -12,14 +13,7 @@ using jobs::JobKind;
 using jobs::RunStatus;
 
 sim::SimulatorOptions small_subscription() {
-  sim::SimulatorOptions options;
-  options.data.seed = 42;
-  options.data.assets = 25;
-  options.data.qids = 40;
-  options.data.hosts = 12;
-  options.data.detections_per_host = 4;
-  options.password = std::string(kHostilePassword);
-  return options;
+  return small_subscription_options({.seed = 42, .password = kHostilePassword});
 }
 
 config::Credentials good_credentials(const SimulatedQualys& simulated) {

@@ -6,6 +6,7 @@
 
 #include "common/error.hpp"
 #include "jobs/merge_by_key.hpp"
+#include "support/read_file.hpp"
 #include "support/temp_dir.hpp"
 
 namespace qi::jobs {
@@ -38,10 +39,7 @@ class Merge : public ::testing::Test {
         },
         present);
     out.flush();
-    std::ifstream in(dir.path() / "out.csv", std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
+    return qi::testing::read_file(dir.path() / "out.csv");
   }
 };
 

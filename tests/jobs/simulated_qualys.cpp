@@ -106,11 +106,4 @@ jobs::RunOutcome run_one_job(jobs::JobKind kind, const config::Config& config,
   return outcome;
 }
 
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 }  // namespace qi::testing

@@ -13,6 +13,7 @@
 #include "jobs/job_runner.hpp"
 #include "pki/test_pki.hpp"
 #include "qualys_sim/simulator.hpp"
+#include "support/read_file.hpp"
 #include "support/temp_dir.hpp"
 
 namespace qi::testing {
@@ -60,7 +61,5 @@ config::Config test_config(const SimulatedQualys& simulated, const std::filesyst
 // `full`: as `run --full` (no incremental pull).
 jobs::RunOutcome run_one_job(jobs::JobKind kind, const config::Config& config,
                              const config::Credentials& credentials, bool full = false);
-
-std::string read_file(const std::filesystem::path& path);
 
 }  // namespace qi::testing

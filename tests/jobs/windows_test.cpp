@@ -13,6 +13,7 @@
 #include "common/error.hpp"
 #include "jobs/host_windows.hpp"
 #include "jobs/ordered_windows.hpp"
+#include "support/read_file.hpp"
 #include "support/temp_dir.hpp"
 
 namespace qi::jobs {
@@ -73,13 +74,6 @@ TEST(HostWindows, RefusesIdsThatDoNotAscend) {
   EXPECT_FALSE(builder.add(2, 3));
   EXPECT_FALSE(builder.add(12, 11));
   EXPECT_EQ(builder.hosts(), 4u);
-}
-
-std::string read_all(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
 }
 
 // A fake window fetch: window i writes "i" after a delay that makes later windows finish first.
@@ -152,7 +146,8 @@ TEST(OrderedWindows, RowsComeOutInWindowOrderWhateverOrderWindowsFinish) {
   fake.run(3, error);
   ASSERT_FALSE(error);
   EXPECT_EQ(fake.delivered, (std::vector<std::size_t>{0, 1, 2, 3, 4, 5}));
-  EXPECT_EQ(read_all(fake.dir.path() / "out.csv"), "\"0\"\n\"1\"\n\"2\"\n\"3\"\n\"4\"\n\"5\"\n");
+  EXPECT_EQ(qi::testing::read_file(fake.dir.path() / "out.csv"),
+            "\"0\"\n\"1\"\n\"2\"\n\"3\"\n\"4\"\n\"5\"\n");
   EXPECT_EQ(fake.most_in_flight, 3);
   // No segment left behind under a name.
   EXPECT_EQ(std::distance(std::filesystem::directory_iterator(fake.dir.path()),
@@ -173,7 +168,7 @@ TEST(OrderedWindows, WindowsDoNotRunFarAheadOfASlowOne) {
   EXPECT_EQ(fake.delivered.size(), 40u);
   std::string expected;
   for (int i = 0; i < 40; ++i) expected += "\"" + std::to_string(i) + "\"\n";
-  EXPECT_EQ(read_all(fake.dir.path() / "out.csv"), expected);
+  EXPECT_EQ(qi::testing::read_file(fake.dir.path() / "out.csv"), expected);
 }
 
 TEST(OrderedWindows, CancellingTheCallerStopsWorkersInFlightAndWaiting) {
@@ -198,7 +193,7 @@ TEST(OrderedWindows, OneWorkerFetchesOneWindowAtATime) {
   fake.run(1, error);
   ASSERT_FALSE(error);
   EXPECT_EQ(fake.most_in_flight, 1);
-  EXPECT_EQ(read_all(fake.dir.path() / "out.csv"), "\"0\"\n\"1\"\n\"2\"\n");
+  EXPECT_EQ(qi::testing::read_file(fake.dir.path() / "out.csv"), "\"0\"\n\"1\"\n\"2\"\n");
 }
 
 TEST(OrderedWindows, MoreWorkersThanWindowsIsFine) {
@@ -208,7 +203,7 @@ TEST(OrderedWindows, MoreWorkersThanWindowsIsFine) {
   fake.run(8, error);
   ASSERT_FALSE(error);
   EXPECT_EQ(fake.most_in_flight, 2);
-  EXPECT_EQ(read_all(fake.dir.path() / "out.csv"), "\"0\"\n\"1\"\n");
+  EXPECT_EQ(qi::testing::read_file(fake.dir.path() / "out.csv"), "\"0\"\n\"1\"\n");
 }
 
 TEST(OrderedWindows, NoWindowsDeliversNothing) {

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "support/read_file.hpp"
 #include "support/temp_dir.hpp"
 
 namespace qi::output {
@@ -16,13 +17,6 @@ std::string field(std::string_view value, CsvDialect dialect = {}) {
   std::string out;
   append_csv_field(out, value, dialect);
   return out;
-}
-
-std::string read_all(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
 }
 
 TEST(CsvField, QuotesEveryField) {
@@ -77,7 +71,7 @@ TEST_F(CsvWriterTest, WritesHostileValuesAsExactBytes) {
     writer.write_row({"", "=1+2 \\ ü"});
     writer.flush();
   }
-  EXPECT_EQ(read_all(path()),
+  EXPECT_EQ(testing::read_file(path()),
             "\"QID_KB\",\"Vulnerability\"\n"
             "\"1\",\"a \"\"quoted\"\", multi line value \"\n"
             "\"\",\"=1+2 \\ ü\"\n");
@@ -104,7 +98,7 @@ TEST_F(CsvWriterTest, RollsBackRowsStillInTheBuffer) {
   writer.write_row({"after"});
   writer.flush();
   EXPECT_EQ(writer.rows(), 2u);
-  EXPECT_EQ(read_all(path()), "\"keep\"\n\"after\"\n");
+  EXPECT_EQ(testing::read_file(path()), "\"keep\"\n\"after\"\n");
 }
 
 TEST_F(CsvWriterTest, RollsBackRowsAlreadyInTheFile) {
@@ -120,7 +114,7 @@ TEST_F(CsvWriterTest, RollsBackRowsAlreadyInTheFile) {
   EXPECT_EQ(writer.bytes(), mark.bytes);
   writer.write_row({"after"});
   writer.flush();
-  EXPECT_EQ(read_all(path()), "\"keep\"\n\"after\"\n");
+  EXPECT_EQ(testing::read_file(path()), "\"keep\"\n\"after\"\n");
 }
 
 TEST_F(CsvWriterTest, RefusesToRollBackToTheFuture) {

@@ -12,17 +12,11 @@
 #include <string>
 
 #include "common/error.hpp"
+#include "support/read_file.hpp"
 #include "support/temp_dir.hpp"
 
 namespace qi::output {
 namespace {
-
-std::string read_all(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
 
 void write_file(const std::filesystem::path& path, const std::string& content) {
   std::ofstream(path, std::ios::binary) << content;
@@ -75,11 +69,11 @@ TEST_F(PublicationTest, CommitReplacesEveryFileOnlyAtTheEnd) {
   publication.writer("vulnkb.csv").write_row({"1", "title"});
   publication.writer("cve.csv").write_row({"1", "CVE-2024-0001"});
   publication.writer("vulnkb.csv").flush();
-  EXPECT_EQ(read_all(dir() / "vulnkb.csv"), "old kb\n");
+  EXPECT_EQ(testing::read_file(dir() / "vulnkb.csv"), "old kb\n");
   publication.commit();
   EXPECT_TRUE(publication.committed());
-  EXPECT_EQ(read_all(dir() / "vulnkb.csv"), "\"1\",\"title\"\n");
-  EXPECT_EQ(read_all(dir() / "cve.csv"), "\"1\",\"CVE-2024-0001\"\n");
+  EXPECT_EQ(testing::read_file(dir() / "vulnkb.csv"), "\"1\",\"title\"\n");
+  EXPECT_EQ(testing::read_file(dir() / "cve.csv"), "\"1\",\"CVE-2024-0001\"\n");
   EXPECT_EQ(names_in(dir()), (std::set<std::string>{"cve.csv", "vulnkb.csv"}));
 }
 
@@ -89,7 +83,7 @@ TEST_F(PublicationTest, CreatesTargetsThatDidNotExist) {
     publication.writer("vm.csv").write_header({"Host ID", "QG HostID", "QID"});
     publication.commit();
   }
-  EXPECT_EQ(read_all(dir() / "vm.csv"), "\"Host ID\",\"QG HostID\",\"QID\"\n");
+  EXPECT_EQ(testing::read_file(dir() / "vm.csv"), "\"Host ID\",\"QG HostID\",\"QID\"\n");
   EXPECT_EQ(names_in(dir()).size(), 3u);
 }
 
@@ -102,8 +96,8 @@ TEST_F(PublicationTest, DestructorRemovesTempsAndKeepsPreviousFilesByteIdentical
   } catch (const std::runtime_error&) {
   }
   EXPECT_EQ(names_in(dir()), (std::set<std::string>{"cve.csv", "vulnkb.csv"}));
-  EXPECT_EQ(read_all(dir() / "vulnkb.csv"), "old kb\n");
-  EXPECT_EQ(read_all(dir() / "cve.csv"), "old cve\n");
+  EXPECT_EQ(testing::read_file(dir() / "vulnkb.csv"), "old kb\n");
+  EXPECT_EQ(testing::read_file(dir() / "cve.csv"), "old cve\n");
 }
 
 TEST_F(PublicationTest, UndoesEarlierRenamesWhenALaterOneFails) {
@@ -116,8 +110,8 @@ TEST_F(PublicationTest, UndoesEarlierRenamesWhenALaterOneFails) {
   }
   EXPECT_THROW(publication.commit(), FatalError);
   EXPECT_FALSE(publication.committed());
-  EXPECT_EQ(read_all(dir() / "vulnkb.csv"), "old kb\n");
-  EXPECT_EQ(read_all(dir() / "cve.csv"), "old cve\n");
+  EXPECT_EQ(testing::read_file(dir() / "vulnkb.csv"), "old kb\n");
+  EXPECT_EQ(testing::read_file(dir() / "cve.csv"), "old cve\n");
 }
 
 TEST_F(PublicationTest, ReportsATempFileThatCannotBeCreated) {
@@ -210,7 +204,7 @@ TEST_F(SmallFileSystemTest, DiskFullFailsTheRunAndKeepsThePreviousFile) {
     EXPECT_NE(std::string(e.what()).find("disk full"), std::string::npos) << e.what();
   }
   EXPECT_EQ(names_in(mount_point_), (std::set<std::string>{"vm.csv"}));
-  EXPECT_EQ(read_all(mount_point_ / "vm.csv"), "old vm\n");
+  EXPECT_EQ(testing::read_file(mount_point_ / "vm.csv"), "old vm\n");
 }
 
 TEST_F(SmallFileSystemTest, CheckOutputDirReportsAReadOnlyDirectory) {

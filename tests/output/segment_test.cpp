@@ -8,17 +8,11 @@
 #include "common/error.hpp"
 #include "output/csv_writer.hpp"
 #include "output/file_copy.hpp"
+#include "support/read_file.hpp"
 #include "support/temp_dir.hpp"
 
 namespace qi::output {
 namespace {
-
-std::string read_all(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
 
 std::size_t entries_in(const std::filesystem::path& dir) {
   return static_cast<std::size_t>(std::distance(std::filesystem::directory_iterator(dir),
@@ -50,7 +44,7 @@ TEST(Segment, AppendsInTheOrderAskedWithRowsAndBytesCounted) {
   const std::string expected =
       "\"id\",\"name\"\n\"1\",\"a\"\n\"2\",\"b\"\n\"3\",\"c\"\n\"4\",\"d\"\n";
   EXPECT_EQ(out.bytes(), expected.size());
-  EXPECT_EQ(read_all(dir.path() / "out.csv"), expected);
+  EXPECT_EQ(testing::read_file(dir.path() / "out.csv"), expected);
 }
 
 TEST(Segment, ARolledBackSegmentAppendsOnlyWhatRemains) {
@@ -66,7 +60,7 @@ TEST(Segment, ARolledBackSegmentAppendsOnlyWhatRemains) {
   segment.write_row({"after"});
   out.append_segment(segment);
   out.flush();
-  EXPECT_EQ(read_all(dir.path() / "out.csv"), "\"kept\"\n\"after\"\n");
+  EXPECT_EQ(testing::read_file(dir.path() / "out.csv"), "\"kept\"\n\"after\"\n");
   EXPECT_EQ(out.rows(), 2u);
 }
 
@@ -83,7 +77,7 @@ TEST(Segment, LargeSegmentsCopyByteForByte) {
   out.append_segment(segment);
   out.append_segment(segment);  // a segment can be appended twice: it is left as it is
   out.flush();
-  EXPECT_EQ(read_all(dir.path() / "out.csv"), expected + expected);
+  EXPECT_EQ(testing::read_file(dir.path() / "out.csv"), expected + expected);
   EXPECT_EQ(out.rows(), 200000u);
 }
 
@@ -98,7 +92,7 @@ TEST(Segment, OutputRollbackAfterAnAppendCutsTheFile) {
   out.rollback(mark);
   out.write_row({"3"});
   out.flush();
-  EXPECT_EQ(read_all(dir.path() / "out.csv"), "\"1\"\n\"3\"\n");
+  EXPECT_EQ(testing::read_file(dir.path() / "out.csv"), "\"1\"\n\"3\"\n");
 }
 
 TEST(Segment, MissingDirectoryIsAClearError) {

@@ -1,8 +1,6 @@
 #include "parser_test_support.hpp"
 
-#include <fstream>
 #include <sstream>
-#include <stdexcept>
 
 #include "qualys/csam_page_parser.hpp"
 #include "qualys/detection_parser.hpp"
@@ -28,21 +26,8 @@ void describe_return(std::ostringstream& out, const std::optional<SimpleReturn>&
 
 }  // namespace
 
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read " + path.string());
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 std::string fixture(std::string_view name) {
   return read_file(std::filesystem::path(QI_FIXTURE_DIR) / name);
-}
-
-std::filesystem::path samples_dir() {
-  std::filesystem::path dir(QI_SAMPLES_DIR);
-  return std::filesystem::is_directory(dir) ? dir : std::filesystem::path();
 }
 
 XmlKind kind_for(std::string_view name) {

@@ -1,4 +1,4 @@
-// Helpers shared by the parser tests: reading fixtures and samples, running a parser over a
+// Helpers shared by the parser tests: reading fixtures, running a parser over a
 // document in chunks of a given size, and a canonical text summary of everything it reported.
 #pragma once
 
@@ -10,12 +10,12 @@
 #include <vector>
 
 #include "qualys/records.hpp"
+#include "support/read_file.hpp"
 
 namespace qi::qualys::testing {
 
-std::string read_file(const std::filesystem::path& path);
-std::string fixture(std::string_view name);
-std::filesystem::path samples_dir();  // empty path when ../shared/samples/qualys is absent
+using qi::testing::read_file;
+std::string fixture(std::string_view name);  // a file of tests/fixtures/qualys
 
 // Which parser a document belongs to.
 enum class XmlKind { kb, detection, host_list };

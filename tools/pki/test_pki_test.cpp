@@ -11,6 +11,7 @@
 #include <memory>
 #include <sstream>
 
+#include "support/read_file.hpp"
 #include "support/temp_dir.hpp"
 
 namespace qi::testing {
@@ -89,10 +90,7 @@ TEST(TestPki, WritesTheCaCertificateAsPem) {
   TempDir dir;
   TestPki pki = TestPki::create();
   pki.write_ca_pem(dir.path() / "ca.pem");
-  std::ifstream in(dir.path() / "ca.pem");
-  std::stringstream content;
-  content << in.rdbuf();
-  EXPECT_EQ(content.str(), pki.ca().cert_pem);
+  EXPECT_EQ(read_file(dir.path() / "ca.pem"), pki.ca().cert_pem);
 }
 
 }  // namespace

@@ -120,7 +120,7 @@ class SimulatorCore : public std::enable_shared_from_this<SimulatorCore> {
                                                            const std::string& name,
                                                            RecordedRequest recorded);
   // Rate-limit headers with the current counters (every API v2 response, lower-case names as in
-  // http_headers_v2_samples.json); running includes this call.
+  // docs/qualys-api.md §7.1); running includes this call.
   Headers rate_limit_headers(bool with_wait_and_remaining, std::int64_t to_wait = 0);
   int running_v2 = 0;  // executor thread only
 

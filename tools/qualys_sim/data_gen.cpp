@@ -22,7 +22,7 @@ std::string uuid_from(std::uint64_t a, std::uint64_t b) {
 }
 
 // Asset ids: most near the ELA mock's 67 million, the last tenth above 2^53 (JSON numbers a
-// double cannot hold exactly, qualys-api.md §4.2).
+// double cannot hold exactly, docs/qualys-api.md §4.2).
 std::int64_t small_asset_count(const DataSpec& spec) {
   if (spec.assets < 2) return spec.assets;
   std::int64_t big = spec.assets / 10;
@@ -44,7 +44,7 @@ std::int64_t qid_at(const DataSpec& spec, std::int64_t index) {
 
 std::int64_t host_id_at(const DataSpec& spec, std::int64_t j) {
   // Runs of consecutive ids broken every 3rd and 7th host, so the host list's ID_SET has both
-  // ID_RANGE and single ID elements (host_list_details_none_id_set.xml).
+  // ID_RANGE and single ID elements (host_list_id_set.xml).
   const auto base = 100000 + static_cast<std::int64_t>(mix64(spec.seed, kBase, 0, 0) % 900000);
   return base + j + 3 * (j / 3) + 2 * (j / 7);
 }
@@ -138,7 +138,7 @@ SimVuln base_vuln_at(const DataSpec& spec, std::int64_t i) {
   v.published = iso_utc(base_vuln_published(spec, i), false);
   v.last_modified = iso_utc(base_vuln_modified(spec, i), false);
   v.patchable = (h >> 40) % 2;
-  const auto cve_count = (h >> 44) % 4;  // 0: no CVE_LIST (qualys-api.md §5.2)
+  const auto cve_count = (h >> 44) % 4;  // 0: no CVE_LIST (docs/qualys-api.md §5.2)
   for (std::uint64_t k = 0; k < cve_count; ++k) {
     const std::string id = "CVE-" + std::to_string(2015 + (h >> (48 + k)) % 10) + "-" +
                            std::to_string(10000 + (hash_of(spec, kVuln, i, 10 + k) % 90000));

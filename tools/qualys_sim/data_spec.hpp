@@ -62,7 +62,7 @@ std::int64_t vuln_modified_at(const DataSpec& spec, std::int64_t index);
 std::int64_t host_processed_at(const DataSpec& spec, std::int64_t index);
 
 // Nested CSAM objects; `present == false` renders as JSON null (operatingSystem/hardware can be
-// null, qualys-api.md §4.3).
+// null, docs/qualys-api.md §4.3).
 struct SimNamed {
   bool present = false;
   std::string full_name;
@@ -72,7 +72,7 @@ struct SimNamed {
 
 // One CSAM asset (the fields assets.csv needs plus what the bulky parts are derived from).
 struct SimAsset {
-  std::int64_t asset_id = 0;  // some above 2^53 (qualys-api.md §4.2)
+  std::int64_t asset_id = 0;  // some above 2^53 (docs/qualys-api.md §4.2)
   std::optional<std::int64_t> host_id;
   std::optional<std::string> asset_uuid;
   std::optional<std::string> address;
@@ -127,7 +127,7 @@ struct SimHost {
   std::int64_t host_id = 0;
   std::string ip;
   std::string tracking_method;
-  std::optional<std::string> qg_hostid;  // only agent-tracked hosts (qualys-api.md §6.1)
+  std::optional<std::string> qg_hostid;  // only agent-tracked hosts (docs/qualys-api.md §6.1)
   std::string os;
   std::string dns;
   std::string netbios;

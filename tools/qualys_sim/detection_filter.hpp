@@ -13,8 +13,8 @@ namespace qi::sim {
 
 struct DetectionFilter {
   // Defaults are the simulator's server defaults for absent parameters: status
-  // New,Active,Re-Opened (Fixed only on request; the real default is undocumented, qualys-api.md
-  // §6.1, so clients should send status explicitly), all severities, show_igs=0,
+  // New,Active,Re-Opened (Fixed only on request; the real default is undocumented,
+  // docs/qualys-api.md §6.1, so clients should send status explicitly), all severities, show_igs=0,
   // include_ignored=0, include_disabled=0.
   std::vector<std::string> statuses{"New", "Active", "Re-Opened"};
   std::vector<int> severities;  // empty: all

@@ -1,6 +1,6 @@
 // The test oracle: the four CSV files the daemon must publish for a simulated dataset, written
 // with deliberately simple code straight from the record generators (not from the rendered
-// XML/JSON), in the dialect of DESIGN.md "Outputs": UTF-8, every field quoted, quotes doubled,
+// XML/JSON), in the dialect of docs/design.md "Outputs": UTF-8, every field quoted, quotes doubled,
 // each CR LF / lone CR / lone LF inside a value turned into one space, "\n" line ends.
 #pragma once
 
@@ -19,7 +19,7 @@ namespace qi::sim {
 void write_expected_csv(const DataSpec& spec, const std::filesystem::path& dir,
                         const DetectionFilter& filter = DetectionFilter{});
 
-// One CSV field in the DESIGN.md dialect (exposed for the oracle's own tests).
+// One CSV field in the docs/design.md dialect (exposed for the oracle's own tests).
 std::string expected_csv_field(std::string_view value);
 
 }  // namespace qi::sim

@@ -1,5 +1,5 @@
-// Gateway endpoints: POST /auth (201 + raw JWT text, qualys-api.md §2.1) and the CSAM v2 asset
-// search and count (§4), with the envelope of csam_v2_search_asset_*.json.
+// Gateway endpoints: POST /auth (201 + raw JWT text, docs/qualys-api.md §2.1) and the CSAM v2 asset
+// search and count (§4), with the envelope of csam_page_*.json.
 #include "qualys_sim/core.hpp"
 #include "qualys_sim/render.hpp"
 
@@ -16,7 +16,7 @@ std::string bearer_of(const Request& request) {
 
 Headers gateway_json_headers() {
   Headers h = plain_headers("application/json");
-  // The gateway is rate limited too (qualys-api.md §7.3).
+  // The gateway is rate limited too (docs/qualys-api.md §7.3).
   h.emplace_back("x-ratelimit-limit", "300");
   h.emplace_back("x-ratelimit-window-sec", "3600");
   return h;
@@ -35,8 +35,8 @@ bool has(const std::optional<FaultRule>& fault, FaultKind kind) {
   return fault && fault->kind == kind;
 }
 
-// assetLastUpdated=YYYY-MM-DDTHH:MM:SSZ (qualys-api.md §4.1); `valid` is false when the request
-// has one in another shape.
+// assetLastUpdated=YYYY-MM-DDTHH:MM:SSZ (docs/qualys-api.md §4.1); `valid` is false when the
+// request has one in another shape.
 struct UpdatedAfter {
   bool valid = true;
   std::optional<std::int64_t> epoch;
@@ -56,7 +56,7 @@ bool listed(const DataSpec& spec, std::int64_t index,
   return !updated_after || asset_updated_at(spec, index) > *updated_after;
 }
 
-// The listed assets with assetId > last_seen (count?lastSeenAssetId=…, qualys-api.md §4.4: the
+// The listed assets with assetId > last_seen (count?lastSeenAssetId=…, docs/qualys-api.md §4.4: the
 // count takes the search's parameters). O(1) for the usual full count; otherwise one pass over
 // the slots after the cursor, like the search would walk them.
 std::int64_t listed_count(const DataSpec& spec, const std::optional<std::int64_t>& updated_after,
@@ -116,7 +116,7 @@ asio::awaitable<void> handle_auth(Exchange& ex) {
     std::string token = ex.core.issue_token();
     if (has(ex.fault, FaultKind::malformed)) token = "<html>not a token</html>";
     if (has(ex.fault, FaultKind::invalid_utf8)) token += "\xff\xfe";
-    // The body is the raw JWT as text, not JSON (ELA mock; qualys-api.md §2.1).
+    // The body is the raw JWT as text, not JSON (ELA mock; docs/qualys-api.md §2.1).
     co_await writer.send(201, plain_headers("text/plain;charset=UTF-8"), token);
   } catch (const BodyCut&) {
   }
@@ -168,7 +168,7 @@ asio::awaitable<void> handle_search(Exchange& ex) {
     if (const auto text = param(ex.params, "pageSize")) {
       const auto value = parse_int(*text);
       if (!value || *value < 1 || *value > 300) {
-        // pageSize max 300 (qualys-api.md §4.1).
+        // pageSize max 300 (docs/qualys-api.md §4.1).
         co_await writer.send(400, headers,
                              "{\"responseCode\":\"FAILED\",\"responseMessage\":\"pageSize must be "
                              "between 1 and 300\"}");

@@ -1,6 +1,6 @@
 // Responses shared by every endpoint: the status/limit/auth faults of the fault matrix, with the
-// bodies and headers the real API uses (qualys-api.md §7, simple_return_19xx_*.xml,
-// http_headers_v2_samples.json).
+// bodies and headers the real API uses (docs/qualys-api.md §7, simple_return_19*.xml,
+// docs/qualys-api.md §7.1).
 #include "qualys_sim/core.hpp"
 #include "qualys_sim/render.hpp"
 
@@ -140,7 +140,7 @@ asio::awaitable<bool> answer_generic_fault(Exchange& ex, ResponseWriter& writer)
       }
       co_return true;
     case FaultKind::account_expired_2001:
-      // HTTP 200 and no rate-limit headers (simple_return_2001_account_expired_http200.xml).
+      // HTTP 200 and no rate-limit headers (docs/qualys-api.md §2.2, simple_return_2001.xml).
       co_await writer.send(200, plain_headers("text/xml;charset=UTF-8"),
                            simple_return("2001", "This account has expired.", {}, ex.host, true));
       co_return true;

@@ -1,4 +1,4 @@
-// Host list VM detection (qualys-api.md §6, hld_xml_*.xml) and the host list
+// Host list VM detection (docs/qualys-api.md §6, hld_*.xml) and the host list
 // (host_list_*.xml): hosts ascending by ID, truncation_limit paging with a 1980 WARNING whose
 // URL echoes the request (plus parameters never sent) and carries id_min of the next host.
 #include "qualys_sim/detection_filter.hpp"
@@ -131,7 +131,7 @@ asio::awaitable<void> handle_detection(Exchange& ex, ResponseWriter& writer,
       break;
     }
   }
-  // Nothing matched: no HOST_LIST at all (hld_xml_empty_no_host_list.xml).
+  // Nothing matched: no HOST_LIST at all (hld_empty_no_host_list.xml).
   if (emitted > 0) co_await writer.write(hld_host_list_close());
   const bool foreign = has(ex.fault, FaultKind::foreign_warning_url);
   if (next_id || foreign) {
@@ -207,7 +207,7 @@ asio::awaitable<void> handle_hostlist(Exchange& ex, ResponseWriter& writer,
   }
   const bool foreign = has(ex.fault, FaultKind::foreign_warning_url);
   if (next_id || foreign) {
-    // host_list_truncated_warning_guide.xml adds details and cloud_agent_activationkey=0 (the
+    // host_list_truncated_warning.xml adds details and cloud_agent_activationkey=0 (the
     // effective details value, so following the URL keeps the output shape).
     const std::string url = warning_url(
         ex, foreign ? std::string_view(ex.fault->host) : std::string_view{},

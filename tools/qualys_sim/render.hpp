@@ -1,5 +1,6 @@
 // Text renderers for the simulated Qualys payloads, one record (or envelope piece) at a time so
-// responses stream. Shapes follow /work/shared/samples/qualys (file names in the .cpp comments).
+// responses stream. Shapes follow the real responses (docs/qualys-api.md) as our fixtures in
+// tests/fixtures/qualys reproduce them (file names in the .cpp comments).
 #pragma once
 
 #include <cstdint>
@@ -14,7 +15,7 @@
 
 namespace qi::sim {
 
-// ---- CSAM JSON (csam_v2_search_asset_*.json) ----
+// ---- CSAM JSON (csam_page_*.json) ----
 
 // includeFields: nullopt = every field; otherwise top-level names to fill (others are null,
 // as Qualys does; assetId is always filled).
@@ -42,7 +43,7 @@ std::string simple_return_409(std::string_view code, std::string_view text, std:
                               std::string_view value);
 std::string generic_return_internal_error();
 
-// KnowledgeBase (kb_vuln_list_*.xml).
+// KnowledgeBase (kb_*.xml).
 std::string kb_head(std::string_view dtd_host, bool xml_declaration);
 std::string kb_vuln_list_open();
 void append_kb_vuln(std::string& out, const SimVuln& vuln, bool basic_or_all);
@@ -50,18 +51,18 @@ std::string kb_vuln_list_close();
 std::string kb_tail();
 std::string keep_alive_comment(std::string_view root);
 
-// Host detection (hld_xml_*.xml).
+// Host detection (hld_*.xml).
 std::string hld_head(std::string_view dtd_host, std::string_view version);
 std::string hld_host_list_open();
 void append_hld_host(std::string& out, const SimHost& host,
                      const std::vector<SimDetection>& detections, bool show_results);
 std::string hld_host_list_close();
-// The truncation WARNING (hld_xml_truncated_warning_guide.xml,
-// host_list_truncated_warning_guide.xml): URL in CDATA padded with newlines and spaces.
+// The truncation WARNING (hld_truncated_warning.xml,
+// host_list_truncated_warning.xml): URL in CDATA padded with newlines and spaces.
 std::string truncation_warning(std::int64_t limit, std::string_view url);
 std::string hld_tail();
 
-// Host list (host_list_details_none_id_set.xml).
+// Host list (host_list_id_set.xml).
 std::string host_list_head(std::string_view dtd_host, std::string_view version);
 void append_host_list_host(std::string& out, const SimHost& host);
 std::string host_list_tail();

@@ -1,5 +1,5 @@
-// CSAM v2 JSON: the envelope of csam_v2_search_asset_page_hasMore1_TRIMMED_MOCK.json with the
-// traps of qualys-api.md §4.2: nulls for whole objects, ISO dates with milliseconds next to
+// CSAM v2 JSON: the envelope of csam_page_has_more.json with the
+// traps of docs/qualys-api.md §4.2: nulls for whole objects, ISO dates with milliseconds next to
 // epoch-ms numbers, int64 ids above 2^53, a negative 64-bit software id, and bulky parts that a
 // client asking for includeFields gets as null.
 #include <functional>
@@ -74,7 +74,7 @@ void append_asset_json(std::string& out, const SimAsset& a, const FieldSelection
     if (name == "assetId" || !fields || fields->contains(name)) {
       value();
     } else {
-      out += "null";  // not in includeFields: present, null (qualys-api.md §4.1)
+      out += "null";  // not in includeFields: present, null (docs/qualys-api.md §4.1)
     }
   };
   const std::string epoch = std::to_string(a.epoch_ms);

@@ -19,7 +19,8 @@ constexpr std::string_view kConfidential =
     "Is,\" without any warranty of any kind. Qualys makes no warranty that the information "
     "contained in this report is complete or error-free. Copyright 2026, Qualys, Inc. //--> \n";
 
-// A DIAGNOSIS-sized block of HTML in CDATA: the KB's bulk (qualys-api.md §5.3, ~2 KB per VULN).
+// A DIAGNOSIS-sized block of HTML in CDATA: the KB's bulk (docs/qualys-api.md §5.3, ~2 KB per
+// VULN).
 constexpr std::string_view kDiagnosis =
     "The Apache HTTP Server, colloquially called Apache, is a free and open-source cross-platform "
     "web server software.<P>\n\nOn affected versions a vulnerability exists due to improper "
@@ -97,7 +98,7 @@ std::string simple_return(std::string_view code, std::string_view text,
 
 std::string simple_return_409(std::string_view code, std::string_view text, std::string_view key,
                               std::string_view value) {
-  // Whitespace as in simple_return_1960_concurrency_http409.xml: DATETIME with a trailing space,
+  // Whitespace as in simple_return_1960.xml: DATETIME with a trailing space,
   // TEXT with a leading one, no declaration, no DOCTYPE.
   std::string out =
       "<SIMPLE_RETURN>\n  <RESPONSE>\n  <DATETIME>" + utc_now_iso() + " </DATETIME>\n";
@@ -121,7 +122,7 @@ std::string keep_alive_comment(std::string_view root) {
   return "<!-- keep-alive for " + std::string(root) + "  -->\n";
 }
 
-// ---- KnowledgeBase: kb_vuln_list_multi_trimmed.xml, kb_vuln_list_single_cve_keepalive.xml ----
+// ---- KnowledgeBase: kb_multi_cve.xml, kb_single_cve_keepalive.xml ----
 
 std::string kb_head(std::string_view dtd_host, bool xml_declaration) {
   std::string out;
@@ -131,7 +132,7 @@ std::string kb_head(std::string_view dtd_host, bool xml_declaration) {
   out += kEvalComment;
   out += "<KNOWLEDGE_BASE_VULN_LIST_OUTPUT>\n  <RESPONSE>\n    <DATETIME>" + utc_now_iso() +
          "</DATETIME>\n";
-  // A keep-alive comment inside RESPONSE, before VULN_LIST (kb_vuln_list_single_cve_keepalive.xml).
+  // A keep-alive comment inside RESPONSE, before VULN_LIST (kb_single_cve_keepalive.xml).
   out += keep_alive_comment("KNOWLEDGE_BASE_VULN_LIST_OUTPUT");
   return out;
 }
@@ -202,7 +203,7 @@ std::string kb_tail() {
   return out;
 }
 
-// ---- Host detection: hld_xml_multi_detection_fixture.xml, hld_xml_truncated_warning_guide.xml
+// ---- Host detection: hld_two_hosts.xml, hld_truncated_warning.xml
 // ----
 
 std::string hld_head(std::string_view dtd_host, std::string_view version) {
@@ -284,7 +285,7 @@ std::string hld_tail() {
   return out;
 }
 
-// ---- Host list: host_list_details_none_id_set.xml, host_list_truncated_warning_guide.xml ----
+// ---- Host list: host_list_id_set.xml, host_list_truncated_warning.xml ----
 
 std::string host_list_head(std::string_view dtd_host, std::string_view version) {
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\" ?>\n";

@@ -31,7 +31,7 @@ struct SimulatorOptions {
   std::string password = "sim-password";
   std::chrono::seconds token_lifetime = std::chrono::hours(4);  // the JWT's exp - iat
   // false: the last non-empty CSAM page says hasMore 0. true: it says hasMore 1 and the next
-  // request gets HTTP 204 No Content (qualys-api.md §4.1).
+  // request gets HTTP 204 No Content (docs/qualys-api.md §4.1).
   bool csam_204_at_end = false;
   Latency latency;
   // Concurrent API v2 calls allowed before 409/1960 (X-Concurrency-Limit-Limit); 0 = no limit.

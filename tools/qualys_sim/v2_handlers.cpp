@@ -1,6 +1,6 @@
 // API v2 (/api/{2.0,3.0,4.0,5.0}/fo/...): Basic auth, the mandatory X-Requested-With header, the
-// concurrency limit (409/1960), rate-limit headers on every response (qualys-api.md §2.2, §7),
-// and the KnowledgeBase list (§5, kb_vuln_list_*.xml).
+// concurrency limit (409/1960), rate-limit headers on every response (docs/qualys-api.md §2.2, §7),
+// and the KnowledgeBase list (§5, kb_*.xml).
 #include "qualys_sim/render.hpp"
 #include "qualys_sim/v2.hpp"
 
@@ -38,7 +38,7 @@ Headers with(Headers base, const Headers& more) {
 
 asio::awaitable<void> send_v2_error(Exchange& ex, ResponseWriter& writer, const Headers& headers,
                                     std::string_view code, std::string_view text) {
-  // Like simple_return_1905_invalid_param_http400.xml: no <?xml?> declaration.
+  // Like simple_return_1905_no_declaration.xml: no <?xml?> declaration.
   co_await writer.send(400, headers, simple_return(code, text, {}, ex.host, false));
 }
 
@@ -264,7 +264,7 @@ asio::awaitable<void> handle_kb(Exchange& ex, ResponseWriter& writer, const Head
       break;
     }
   }
-  // No match: no VULN_LIST element at all (kb_vuln_list_empty_unknown_id.xml).
+  // No match: no VULN_LIST element at all (kb_empty_no_vuln_list.xml).
   if (list_open) co_await writer.write(kb_vuln_list_close());
   co_await writer.write(kb_tail());
   co_await writer.finish();

@@ -7,17 +7,13 @@
 
 #include "qualys_sim/tests/served_rows.hpp"
 #include "qualys_sim/tests/sim_fixture.hpp"
+#include "support/read_file.hpp"
 #include "support/temp_dir.hpp"
 
 namespace qi::sim {
 namespace {
 
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
+using qi::testing::read_file;
 
 TEST(ExpectedCsv, QuotesEveryFieldAndDoublesInnerQuotes) {
   EXPECT_EQ(expected_csv_field("plain"), "\"plain\"");
