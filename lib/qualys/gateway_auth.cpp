@@ -31,7 +31,8 @@ std::optional<std::string> base64url_decode(std::string_view in) {
   if (n < 0) return std::nullopt;
   std::size_t padding = 0;
   for (auto it = text.rbegin(); it != text.rend() && *it == '='; ++it) ++padding;
-  out.resize(static_cast<std::size_t>(n) - std::min<std::size_t>(padding, n));
+  const auto decoded = static_cast<std::size_t>(n);
+  out.resize(decoded - std::min(padding, decoded));
   return out;
 }
 

@@ -5,6 +5,7 @@
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <deque>
 #include <optional>
 #include <vector>
 
@@ -18,74 +19,70 @@ using testing::Outcome;
 using testing::start;
 using Clock = WaitQueue::Clock;
 
-asio::awaitable<void> wait_once(WaitQueue& queue, std::vector<int>& woken, int id) {
+asio::awaitable<void> wait_once(WaitQueue& queue, std::vector<std::size_t>& woken, std::size_t id) {
   co_await queue.wait();
   woken.push_back(id);
 }
 
-TEST(WaitQueue, WakesWaitersInTheOrderTheyStartedWaiting) {
-  asio::io_context io;
-  WaitQueue queue;
-  std::vector<int> woken;
-  std::vector<Outcome> outcomes(3);
-  for (int id = 0; id < 3; ++id) start(io, wait_once(queue, woken, id), outcomes[id]);
-  io.poll();
-  for (int round = 0; round < 3; ++round) {
-    queue.notify_one();
-    io.poll();
+// Coroutines that each wait once on `queue` and record their number (0, 1, ...) when woken.
+class WaitingCoroutines : public ::testing::Test {
+ protected:
+  void start_waiting(std::size_t count) {
+    for (std::size_t i = 0; i < count; ++i) {
+      const std::size_t id = outcomes_.size();
+      start(io_, wait_once(queue_, woken_, id), outcomes_.emplace_back());
+    }
+    io_.poll();
   }
-  EXPECT_EQ(woken, (std::vector<int>{0, 1, 2}));
+  const Outcome& outcome(std::size_t id) const { return outcomes_.at(id); }
+
+  asio::io_context io_;
+  WaitQueue queue_;
+  std::vector<std::size_t> woken_;
+
+ private:
+  std::deque<Outcome> outcomes_;  // stable addresses for the completion handlers
+};
+
+TEST_F(WaitingCoroutines, WakeInTheOrderTheyStartedWaiting) {
+  start_waiting(3);
+  for (int round = 0; round < 3; ++round) {
+    queue_.notify_one();
+    io_.poll();
+  }
+  EXPECT_EQ(woken_, (std::vector<std::size_t>{0, 1, 2}));
 }
 
-TEST(WaitQueue, NotifyOneWakesExactlyOneWaiter) {
-  asio::io_context io;
-  WaitQueue queue;
-  std::vector<int> woken;
-  std::vector<Outcome> outcomes(3);
-  for (int id = 0; id < 3; ++id) start(io, wait_once(queue, woken, id), outcomes[id]);
-  io.poll();
-  ASSERT_EQ(queue.size(), 3u);
-  queue.notify_one();
-  io.poll();
-  EXPECT_EQ(woken, (std::vector<int>{0}));
-  EXPECT_EQ(queue.size(), 2u);
-  queue.notify_all();
-  io.run();
+TEST_F(WaitingCoroutines, AreWokenOneAtATimeByNotifyOne) {
+  start_waiting(3);
+  ASSERT_EQ(queue_.size(), 3u);
+  queue_.notify_one();
+  io_.poll();
+  EXPECT_EQ(woken_, (std::vector<std::size_t>{0}));
+  EXPECT_EQ(queue_.size(), 2u);
 }
 
-TEST(WaitQueue, NotifyAllWakesEveryWaiterButNotOnesThatStartWaitingLater) {
-  asio::io_context io;
-  WaitQueue queue;
-  std::vector<int> woken;
-  std::vector<Outcome> outcomes(3);
-  start(io, wait_once(queue, woken, 0), outcomes[0]);
-  start(io, wait_once(queue, woken, 1), outcomes[1]);
-  io.poll();
-  queue.notify_all();
-  start(io, wait_once(queue, woken, 2), outcomes[2]);
-  io.poll();
-  EXPECT_EQ(woken, (std::vector<int>{0, 1}));
-  EXPECT_FALSE(outcomes[2].finished);
-  EXPECT_EQ(queue.size(), 1u);
-  queue.notify_one();
-  io.run();
-  EXPECT_TRUE(outcomes[2].returned());
+TEST_F(WaitingCoroutines, AreAllWokenByNotifyAllExceptThoseStartingLater) {
+  start_waiting(2);
+  queue_.notify_all();
+  start_waiting(1);
+  EXPECT_EQ(woken_, (std::vector<std::size_t>{0, 1}));
+  EXPECT_FALSE(outcome(2).finished);
+  EXPECT_EQ(queue_.size(), 1u);
+  queue_.notify_one();
+  io_.run();
+  EXPECT_TRUE(outcome(2).returned());
 }
 
-TEST(WaitQueue, ANotificationWithNobodyWaitingIsNotKept) {
-  asio::io_context io;
-  WaitQueue queue;
-  queue.notify_one();
-  queue.notify_all();
-  std::vector<int> woken;
-  Outcome outcome;
-  start(io, wait_once(queue, woken, 0), outcome);
-  io.poll();
-  EXPECT_TRUE(woken.empty());
-  EXPECT_EQ(queue.size(), 1u);
-  queue.notify_one();
-  io.run();
-  EXPECT_TRUE(outcome.returned());
+TEST_F(WaitingCoroutines, AreNotWokenByANotificationSentWhileNobodyWaited) {
+  queue_.notify_one();
+  queue_.notify_all();
+  start_waiting(1);
+  EXPECT_TRUE(woken_.empty());
+  EXPECT_EQ(queue_.size(), 1u);
+  queue_.notify_one();
+  io_.run();
+  EXPECT_TRUE(outcome(0).returned());
 }
 
 TEST(WaitQueue, AWaiterThatChecksItsConditionFirstDoesNotWaitForAChangeMadeBefore) {
@@ -115,7 +112,7 @@ TEST(WaitQueue, LosesNoWakeUpBetweenManyProducersAndConsumers) {
   int available = 0;
   int consumed = 0;
   std::vector<Outcome> outcomes(8);
-  for (int producer = 0; producer < 4; ++producer) {
+  for (std::size_t producer = 0; producer < 4; ++producer) {
     start(
         io,
         [&]() -> asio::awaitable<void> {
@@ -128,7 +125,7 @@ TEST(WaitQueue, LosesNoWakeUpBetweenManyProducersAndConsumers) {
         },
         outcomes[producer]);
   }
-  for (int consumer = 0; consumer < 4; ++consumer) {
+  for (std::size_t consumer = 0; consumer < 4; ++consumer) {
     start(
         io,
         [&]() -> asio::awaitable<void> {
@@ -147,16 +144,24 @@ TEST(WaitQueue, LosesNoWakeUpBetweenManyProducersAndConsumers) {
   for (const auto& outcome : outcomes) EXPECT_TRUE(outcome.returned());
 }
 
+// Starts `queue.wait_until(deadline)`; `notified` gets what it returns.
+void start_wait_until(asio::io_context& io, WaitQueue& queue, Clock::time_point deadline,
+                      std::optional<bool>& notified, Outcome& outcome) {
+  start(
+      io,
+      [&queue, deadline, &notified]() -> asio::awaitable<void> {
+        notified = co_await queue.wait_until(deadline);
+      },
+      outcome);
+}
+
 TEST(WaitQueue, WaitUntilReturnsFalseOnceTheDeadlinePasses) {
   asio::io_context io;
   WaitQueue queue;
   std::optional<bool> notified;
   Outcome outcome;
   const auto start_time = Clock::now();
-  start(
-      io,
-      [&]() -> asio::awaitable<void> { notified = co_await queue.wait_until(start_time + 30ms); },
-      outcome);
+  start_wait_until(io, queue, start_time + 30ms, notified, outcome);
   io.run();
   EXPECT_TRUE(outcome.returned());
   EXPECT_EQ(notified, false);
@@ -169,10 +174,7 @@ TEST(WaitQueue, WaitUntilReturnsTrueWhenNotifiedBeforeTheDeadline) {
   WaitQueue queue;
   std::optional<bool> notified;
   Outcome outcome;
-  start(
-      io,
-      [&]() -> asio::awaitable<void> { notified = co_await queue.wait_until(Clock::now() + 1h); },
-      outcome);
+  start_wait_until(io, queue, Clock::now() + 1h, notified, outcome);
   io.poll();
   queue.notify_one();
   io.run();
@@ -184,10 +186,7 @@ TEST(WaitQueue, WaitUntilAPassedDeadlineReturnsFalseAtOnce) {
   WaitQueue queue;
   std::optional<bool> notified;
   Outcome outcome;
-  start(
-      io,
-      [&]() -> asio::awaitable<void> { notified = co_await queue.wait_until(Clock::now() - 1s); },
-      outcome);
+  start_wait_until(io, queue, Clock::now() - 1s, notified, outcome);
   io.run();
   EXPECT_EQ(notified, false);
 }
@@ -195,7 +194,7 @@ TEST(WaitQueue, WaitUntilAPassedDeadlineReturnsFalseAtOnce) {
 TEST(WaitQueue, AWaiterWhoseDeadlinePassedGivesUpItsPlaceToTheNext) {
   asio::io_context io;
   WaitQueue queue;
-  std::vector<int> woken;
+  std::vector<std::size_t> woken;
   Outcome timed, untimed;
   start(
       io, [&]() -> asio::awaitable<void> { co_await queue.wait_until(Clock::now() + 10ms); },
@@ -204,7 +203,7 @@ TEST(WaitQueue, AWaiterWhoseDeadlinePassedGivesUpItsPlaceToTheNext) {
   while (!timed.finished) io.run_one();  // both start waiting; the first ends at its deadline
   queue.notify_one();
   io.run();
-  EXPECT_EQ(woken, (std::vector<int>{1}));
+  EXPECT_EQ(woken, (std::vector<std::size_t>{1}));
 }
 
 }  // namespace
