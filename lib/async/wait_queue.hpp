@@ -9,10 +9,10 @@
 // kept: waiters check their condition before waiting, as with std::condition_variable.
 // A wait ends with asio::error::operation_aborted (thrown) when the waiting coroutine is
 // cancelled through its cancellation slot (the job's deadline, `||`, a parallel_group) or when
-// the queue is destroyed; a cancelled waiter leaves the queue, so the next notification goes to
-// somebody still waiting. A waiter that was notified before its cancellation is seen returns
-// normally: it has taken the notification and acts on it (its next co_await then throws), so a
-// notify_one is never lost to a waiter that gives up.
+// the queue is destroyed; a cancelled waiter leaves the queue, so later notifications go to
+// somebody still waiting. A waiter notified before it resumes from its cancellation (or from its
+// deadline) returns normally: it has taken the notification and acts on it (its next co_await
+// then throws), so a notify_one is never lost to a waiter that gives up.
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
