@@ -157,8 +157,8 @@ TEST(RateGovernor, AWaiterWokenAndCancelledAtOnceDoesNotStrandTheNextWaiter) {
       asio::detached);
   io.poll();
   ASSERT_TRUE(held);
-  held.reset();
   cancel.emit(asio::cancellation_type::terminal);
+  held.reset();    // before the cancelled waiter has resumed: the slot is handed to it
   io.run_for(5s);  // a stranded waiter would wait for ever
   EXPECT_TRUE(next_got_permit);
   EXPECT_EQ(governor.in_use(), 0);
