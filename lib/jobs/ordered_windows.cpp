@@ -3,12 +3,11 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/deferred.hpp>
 #include <boost/asio/experimental/parallel_group.hpp>
-#include <boost/asio/redirect_error.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <optional>
 
+#include "async/wait_queue.hpp"
 #include "jobs/job_support.hpp"
 
 namespace qi::jobs {
@@ -22,10 +21,10 @@ struct WindowQueue {
   // A window is not started this far ahead of the first undelivered one: behind a slow window,
   // finished segments (open files and their buffers) must not pile up without end.
   std::size_t max_ahead;
-  asio::steady_timer delivered;  // cancelled whenever windows are delivered, to wake workers
+  async::WaitQueue delivered{};  // notified whenever windows are delivered, to wake workers
   std::size_t next_to_start = 0;
   std::size_t next_to_deliver = 0;
-  std::vector<std::optional<std::vector<output::CsvWriter>>> finished;
+  std::vector<std::optional<std::vector<output::CsvWriter>>> finished{};
 
   std::vector<output::CsvWriter> new_segments() const {
     std::vector<output::CsvWriter> segments;
@@ -44,20 +43,14 @@ struct WindowQueue {
       deliver(next_to_deliver, segments);
       ++next_to_deliver;
     }
-    if (next_to_deliver != before) delivered.cancel();
+    if (next_to_deliver != before) delivered.notify_all();
   }
 };
 
 asio::awaitable<void> work_on(WindowQueue& queue) {
   while (queue.next_to_start < queue.plan.windows) {
     if (queue.next_to_start >= queue.next_to_deliver + queue.max_ahead) {
-      boost::system::error_code woken;
-      co_await queue.delivered.async_wait(asio::redirect_error(asio::use_awaitable, woken));
-      // The timer is only cancelled to wake us; our own cancellation must still stop us.
-      const auto state = co_await asio::this_coro::cancellation_state;
-      if (state.cancelled() != asio::cancellation_type::none) {
-        throw boost::system::system_error(asio::error::operation_aborted);
-      }
+      co_await queue.delivered.wait();
       continue;
     }
     const std::size_t index = queue.next_to_start++;
@@ -82,14 +75,10 @@ asio::awaitable<void> fetch_windows_in_order(const WindowPlan& plan, const Fetch
                                              const DeliverWindow& deliver) {
   const std::size_t workers = std::max<std::size_t>(1, std::min(plan.workers, plan.windows));
   const auto executor = co_await asio::this_coro::executor;
-  WindowQueue queue{plan,
-                    fetch,
-                    deliver,
-                    std::max<std::size_t>(4, 4 * workers),
-                    asio::steady_timer(executor, asio::steady_timer::time_point::max()),
-                    0,
-                    0,
-                    {}};
+  WindowQueue queue{.plan = plan,
+                    .fetch = fetch,
+                    .deliver = deliver,
+                    .max_ahead = std::max<std::size_t>(4, 4 * workers)};
   queue.finished.resize(plan.windows);
   if (workers == 1) {
     co_await work_on(queue);

@@ -4,9 +4,6 @@
 #include <rapidjson/document.h>
 #include <spdlog/spdlog.h>
 
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/use_awaitable.hpp>
-
 #include "common/error.hpp"
 #include "net/form_encoding.hpp"
 
@@ -34,7 +31,8 @@ std::optional<std::string> base64url_decode(std::string_view in) {
   if (n < 0) return std::nullopt;
   std::size_t padding = 0;
   for (auto it = text.rbegin(); it != text.rend() && *it == '='; ++it) ++padding;
-  out.resize(static_cast<std::size_t>(n) - std::min<std::size_t>(padding, n));
+  const auto decoded = static_cast<std::size_t>(n);
+  out.resize(decoded - std::min(padding, decoded));
   return out;
 }
 
@@ -87,12 +85,9 @@ std::optional<std::int64_t> jwt_expiry(std::string_view token) {
                               : static_cast<std::int64_t>(exp->value.GetDouble());
 }
 
-GatewayAuth::GatewayAuth(asio::any_io_executor executor, net::HttpClient& http, net::Origin gateway,
+GatewayAuth::GatewayAuth(net::HttpClient& http, net::Origin gateway,
                          config::Credentials credentials)
-    : executor_(std::move(executor)),
-      http_(http),
-      gateway_(std::move(gateway)),
-      credentials_(std::move(credentials)) {}
+    : http_(http), gateway_(std::move(gateway)), credentials_(std::move(credentials)) {}
 
 bool GatewayAuth::usable(system_clock::time_point now) const {
   if (token_.empty()) return false;
@@ -114,7 +109,7 @@ asio::awaitable<std::string> GatewayAuth::token() {
         GatewayAuth& self;
         ~Done() {
           self.login_in_flight_ = false;
-          for (auto& waiter : self.waiting_for_login_) waiter->cancel();
+          self.login_done_.notify_all();
         }
       } done{*this};
       co_await login();
@@ -122,17 +117,7 @@ asio::awaitable<std::string> GatewayAuth::token() {
       // lifetime): re-checking here could log in again and again.
       co_return token_;
     }
-    auto timer = std::make_shared<asio::steady_timer>(executor_, steady_clock::time_point::max());
-    struct Unlist {
-      std::list<std::shared_ptr<asio::steady_timer>>& list;
-      std::list<std::shared_ptr<asio::steady_timer>>::iterator position;
-      ~Unlist() { list.erase(position); }
-    } unlist{waiting_for_login_, waiting_for_login_.insert(waiting_for_login_.end(), timer)};
-    co_await timer->async_wait(asio::as_tuple(asio::use_awaitable));
-    auto state = co_await asio::this_coro::cancellation_state;
-    if (state.cancelled() != asio::cancellation_type::none) {
-      throw boost::system::system_error(asio::error::operation_aborted);
-    }
+    co_await login_done_.wait();
     if (!usable(system_clock::now()) && !rejected_ && !login_in_flight_) {
       // The login we waited for failed transiently: report that to our caller's retry loop
       // rather than starting a second login at once.

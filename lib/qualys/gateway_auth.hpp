@@ -5,13 +5,11 @@
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <chrono>
-#include <list>
-#include <memory>
 #include <optional>
 #include <string>
 
+#include "async/wait_queue.hpp"
 #include "config/config.hpp"
 #include "net/http_client.hpp"
 
@@ -24,8 +22,7 @@ std::optional<std::int64_t> jwt_expiry(std::string_view token);
 
 class GatewayAuth {
  public:
-  GatewayAuth(asio::any_io_executor executor, net::HttpClient& http, net::Origin gateway,
-              config::Credentials credentials);
+  GatewayAuth(net::HttpClient& http, net::Origin gateway, config::Credentials credentials);
 
   // A valid token, logging in when there is none or it is about to expire. Concurrent callers
   // share one login. Throws qi::FatalError when the credentials are rejected (now or before),
@@ -41,7 +38,6 @@ class GatewayAuth {
   asio::awaitable<void> login();
   bool usable(std::chrono::system_clock::time_point now) const;
 
-  asio::any_io_executor executor_;
   net::HttpClient& http_;
   net::Origin gateway_;
   config::Credentials credentials_;
@@ -50,7 +46,7 @@ class GatewayAuth {
   std::chrono::system_clock::time_point expires_{};
   std::optional<std::string> rejected_;  // why the credentials were refused
   bool login_in_flight_ = false;
-  std::list<std::shared_ptr<asio::steady_timer>> waiting_for_login_;
+  async::WaitQueue login_done_;  // callers waiting for the login in flight
   int logins_ = 0;
 };
 

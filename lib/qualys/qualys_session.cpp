@@ -1,8 +1,5 @@
 #include "qualys/qualys_session.hpp"
 
-#include <boost/asio/redirect_error.hpp>
-#include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <boost/url/parse.hpp>
 #include <charconv>
 
@@ -134,8 +131,7 @@ net::HttpClientOptions http_client_options(const config::QualysConfig& qualys) {
 QualysSession::QualysSession(asio::any_io_executor executor, net::HttpClient& http,
                              Endpoints endpoints, config::Credentials credentials,
                              const config::QualysConfig& config)
-    : executor_(executor),
-      http_(http),
+    : http_(http),
       endpoints_(std::move(endpoints)),
       credentials_(std::move(credentials)),
       basic_authorization_(net::basic_authorization(credentials_.username, credentials_.password)),
@@ -143,29 +139,17 @@ QualysSession::QualysSession(asio::any_io_executor executor, net::HttpClient& ht
       retry_(RetryPolicy::from(config)),
       governor_(executor, config.max_concurrency, config.rate_limit_reserve,
                 config.max_server_wait),
-      auth_(executor, http, endpoints_.gateway, credentials_),
-      api_credentials_checked_(executor, asio::steady_timer::time_point::max()) {}
+      auth_(http, endpoints_.gateway, credentials_) {}
 
 asio::awaitable<void> QualysSession::wait_for_credentials_check() {
   while (!api_credentials_confirmed_ && api_credentials_check_in_flight_) {
-    boost::system::error_code ignored;
-    co_await api_credentials_checked_.async_wait(
-        asio::redirect_error(asio::use_awaitable, ignored));
-    // The timer is only ever cancelled to wake us; our own cancellation must still end the call.
-    const auto state = co_await asio::this_coro::cancellation_state;
-    if (state.cancelled() != asio::cancellation_type::none) {
-      throw boost::system::system_error(asio::error::operation_aborted);
-    }
+    co_await api_credentials_checked_.wait();
   }
 }
 
 void QualysSession::credentials_check_done() {
   api_credentials_check_in_flight_ = false;
-  try {
-    api_credentials_checked_.cancel();
-  } catch (...) {
-    // Nothing is waiting that could not find out by itself on its next call.
-  }
+  api_credentials_checked_.notify_all();
 }
 
 asio::awaitable<void> QualysSession::post_v2(const CallContext& context, const std::string& target,

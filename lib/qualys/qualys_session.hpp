@@ -5,12 +5,12 @@
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 
+#include "async/wait_queue.hpp"
 #include "config/config.hpp"
 #include "net/http_client.hpp"
 #include "qualys/gateway_auth.hpp"
@@ -106,7 +106,6 @@ class QualysSession {
                                               const std::string& target,
                                               const std::string& json_body, BodyConsumer& consumer);
 
-  asio::any_io_executor executor_;
   net::HttpClient& http_;
   Endpoints endpoints_;
   config::Credentials credentials_;
@@ -118,7 +117,7 @@ class QualysSession {
   std::optional<std::string> api_credentials_rejected_;
   bool api_credentials_confirmed_ = false;
   bool api_credentials_check_in_flight_ = false;
-  asio::steady_timer api_credentials_checked_;  // cancelled to wake the calls waiting for it
+  async::WaitQueue api_credentials_checked_;  // calls waiting for the check in flight
   ApiCallStats stats_;
 };
 

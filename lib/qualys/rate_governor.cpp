@@ -3,8 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <charconv>
 
@@ -89,34 +87,13 @@ asio::awaitable<RateGovernor::Permit> RateGovernor::acquire(Clock::time_point de
       ++in_use_;
       co_return Permit(this);
     }
-    auto timer = std::make_shared<asio::steady_timer>(executor_, Clock::time_point::max());
-    struct Unlist {
-      std::list<std::shared_ptr<asio::steady_timer>>& waiters;
-      std::list<std::shared_ptr<asio::steady_timer>>::iterator position;
-      ~Unlist() { waiters.erase(position); }
-    } unlist{waiters_, waiters_.insert(waiters_.end(), timer)};
-    // A release cancels the timer (operation_aborted) to wake us; a cancellation of our own
-    // coroutine arrives the same way, so check the coroutine's cancellation state afterwards.
-    co_await timer->async_wait(asio::as_tuple(asio::use_awaitable));
-    auto state = co_await asio::this_coro::cancellation_state;
-    if (state.cancelled() != asio::cancellation_type::none) {
-      throw boost::system::system_error(asio::error::operation_aborted);
-    }
+    co_await slot_freed_.wait();
   }
 }
 
 void RateGovernor::release_slot() {
   if (in_use_ > 0) --in_use_;
-  wake_one();
-}
-
-void RateGovernor::wake_one() {
-  for (auto& timer : waiters_) {
-    if (timer->expiry() == Clock::time_point::max()) {
-      timer->expires_at(Clock::time_point::min());  // cancels the pending wait
-      return;
-    }
-  }
+  slot_freed_.notify_one();
 }
 
 void RateGovernor::pause_for(milliseconds wait, std::string reason) {

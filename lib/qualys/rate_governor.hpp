@@ -13,10 +13,10 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
-#include <list>
-#include <memory>
 #include <string>
+#include <utility>
 
+#include "async/wait_queue.hpp"
 #include "net/http_client.hpp"
 
 namespace qi::qualys {
@@ -84,7 +84,6 @@ class RateGovernor {
 
  private:
   void release_slot();
-  void wake_one();
   // Extends the pause to now + wait; logs it (reason, length, `detail`) unless it only
   // lengthens the pause in force by less than a second.
   void start_pause(std::chrono::milliseconds wait, std::string reason, std::string_view detail);
@@ -97,7 +96,7 @@ class RateGovernor {
   int in_use_ = 0;
   Pause pause_;
   Clock::duration paused_total_{};  // includes the part of the current pause still ahead
-  std::list<std::shared_ptr<asio::steady_timer>> waiters_;
+  async::WaitQueue slot_freed_;     // callers waiting for a concurrency slot
 };
 
 }  // namespace qi::qualys

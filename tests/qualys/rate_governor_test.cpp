@@ -6,8 +6,10 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <optional>
 
 namespace qi::qualys {
 namespace {
@@ -126,6 +128,39 @@ TEST(RateGovernor, AWaiterCancelledWhileQueuedGivesUpItsPlace) {
   canceller.async_wait([&](auto) { cancel.emit(asio::cancellation_type::terminal); });
   io.run();
   EXPECT_FALSE(second_got_permit);
+  EXPECT_EQ(governor.in_use(), 0);
+}
+
+// The released slot went to a waiter whose cancellation arrived in the same instant: it takes
+// the slot and gives it back at its next co_await, so the next waiter is not left waiting.
+TEST(RateGovernor, AWaiterWokenAndCancelledAtOnceDoesNotStrandTheNextWaiter) {
+  asio::io_context io;
+  RateGovernor governor(io.get_executor(), 1, 0, kNoCap);
+  std::optional<RateGovernor::Permit> held;
+  asio::co_spawn(
+      io, [&]() -> asio::awaitable<void> { held = co_await governor.acquire(); }, asio::detached);
+  asio::cancellation_signal cancel;
+  asio::co_spawn(
+      io,
+      [&]() -> asio::awaitable<void> {
+        auto permit = co_await governor.acquire();
+        co_await asio::post(io, asio::use_awaitable);  // the call it would make
+      },
+      asio::bind_cancellation_slot(cancel.slot(), asio::detached));
+  bool next_got_permit = false;
+  asio::co_spawn(
+      io,
+      [&]() -> asio::awaitable<void> {
+        auto permit = co_await governor.acquire();
+        next_got_permit = true;
+      },
+      asio::detached);
+  io.poll();
+  ASSERT_TRUE(held);
+  cancel.emit(asio::cancellation_type::terminal);
+  held.reset();    // before the cancelled waiter has resumed: the slot is handed to it
+  io.run_for(5s);  // a stranded waiter would wait for ever
+  EXPECT_TRUE(next_got_permit);
   EXPECT_EQ(governor.in_use(), 0);
 }
 
