@@ -50,6 +50,7 @@ struct PublishedFile {
 struct ReferenceCheck {
   std::uint64_t count = 0;
   std::vector<std::string> first;  // the first few offending IDs
+  bool operator==(const ReferenceCheck&) const = default;
 };
 
 struct Manifest {
