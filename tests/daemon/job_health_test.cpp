@@ -89,9 +89,10 @@ TEST(JobHealth, ATimedOutLastRunNeedsAttention) {
 
 TEST(JobHealth, ACancelledOrRunningLastRunIsNotAFailure) {
   auto job = succeeded("2026-11-28T02:10:00Z");
-  for (auto result : {"cancelled", "running"}) {
+  for (auto result : {state::RunResult::cancelled, state::RunResult::running}) {
     job.result = result;
-    EXPECT_FALSE(assess_job(daily(), &job, at("2026-11-28T12:00:00Z")).needs_attention()) << result;
+    EXPECT_FALSE(assess_job(daily(), &job, at("2026-11-28T12:00:00Z")).needs_attention())
+        << state::run_result_name(result);
   }
 }
 

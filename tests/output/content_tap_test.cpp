@@ -33,8 +33,8 @@ std::vector<std::string> rows_of(const std::filesystem::path& file) {
 }
 
 CsvWriter readable_writer(const std::filesystem::path& path) {
-  return CsvWriter(FileDescriptor(::open(path.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)),
-                   path);
+  return CsvWriter(
+      FileDescriptor(::open(path.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)), path);
 }
 
 TEST(ContentTap, SeesEveryByteOfTheFileThroughSegmentsAndRollbacks) {

@@ -84,8 +84,8 @@ TEST(StateFile, StoresTheRunResultUnderItsName) {
 
 TEST(StateFile, ReadsAResultItDoesNotKnowAsNeverRun) {
   EXPECT_EQ(run_result_from_name("exploded"), RunResult::never_run);
-  for (auto result : {RunResult::running, RunResult::succeeded, RunResult::failed,
-                      RunResult::cancelled}) {
+  for (auto result :
+       {RunResult::running, RunResult::succeeded, RunResult::failed, RunResult::cancelled}) {
     EXPECT_EQ(run_result_from_name(run_result_name(result)), result);
   }
 }
