@@ -8,7 +8,7 @@
 
 #include "common/log.hpp"
 #include "jobs/columns.hpp"
-#include "jobs/publish_step.hpp"
+#include "jobs/reference_checks.hpp"
 #include "output/manifest.hpp"
 #include "state/job_lock.hpp"
 #include "state/state_dir.hpp"
