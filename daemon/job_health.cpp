@@ -23,9 +23,10 @@ JobHealth assess_job(const config::JobSchedule& schedule, const state::JobState*
                      state::Time now) {
   JobHealth health;
   if (!schedule.enabled || job == nullptr) return health;
-  if (job->result == "failed" || job->result == "timed out") {
+  if (job->result == state::RunResult::failed || job->result == state::RunResult::timed_out) {
     health.last_run_failed = true;
-    health.reasons.push_back("last run " + job->run_id + " " + job->result +
+    health.reasons.push_back("last run " + job->run_id + " " +
+                             std::string(state::run_result_name(job->result)) +
                              (job->error.empty() ? std::string() : ": " + job->error));
   }
 

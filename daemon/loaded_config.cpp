@@ -95,7 +95,8 @@ LoadedConfig load_everything(const std::filesystem::path& config_file) {
 
 void sweep_interrupted_runs(const config::Config& config) {
   std::size_t swept = 0;
-  for (const auto& dir : {config.output.dir, config.state.dir, config.state.dir / "base"}) {
+  const state::StateDir state_dir(config.state.dir);
+  for (const auto& dir : {config.output.dir, state_dir.path(), state_dir.bases()}) {
     swept += output::sweep_stale_temp_files(dir, true);
   }
   if (swept > 0) spdlog::info("removed {} temp files left by an interrupted earlier run", swept);
@@ -103,7 +104,7 @@ void sweep_interrupted_runs(const config::Config& config) {
     spdlog::info(
         "removed {} incremental base directories that no base file names (left by an "
         "interrupted run or a failed save) from {}",
-        bases, (config.state.dir / "base").string());
+        bases, state_dir.bases().string());
   }
   try {
     if (const auto repaired = jobs::repair_manifest(config); !repaired.empty()) {

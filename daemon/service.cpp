@@ -15,6 +15,7 @@
 #include "net/https_client.hpp"
 #include "output/publication.hpp"
 #include "schedule/jitter.hpp"
+#include "state/state_dir.hpp"
 
 namespace qi::daemon {
 
@@ -23,7 +24,7 @@ using namespace std::chrono;
 namespace {
 
 std::filesystem::path state_file(const config::Config& config) {
-  return config.state.dir / "state.json";
+  return state::StateDir(config.state.dir).state_file();
 }
 
 }  // namespace
@@ -190,7 +191,7 @@ void Service::launch(const schedule::Firing& firing) {
   job_state.run_id = run_id;
   job_state.started = clock_.now();
   job_state.finished.reset();
-  job_state.result = "running";
+  job_state.result = state::RunResult::running;
   job_state.error.clear();
   running_[firing.job] = RunningJob{run_id, {}};
   save_state();
@@ -232,19 +233,14 @@ asio::awaitable<void> Service::run_job(jobs::JobKind kind, schedule::Firing firi
   (void)firing;
   auto& job_state = state_.jobs[name];
   job_state.finished = clock_.now();
-  job_state.result = std::string(jobs::run_status_name(outcome.status));
+  job_state.result = outcome.status;
   job_state.error = outcome.error;
   if (outcome.result) {
-    job_state.files.clear();
-    for (const auto& f : outcome.result->files)
-      job_state.files.push_back({f.name, f.rows, f.bytes});
+    job_state.files = outcome.result->files;
     job_state.api_calls = outcome.result->api_calls;
     job_state.api_bytes = outcome.result->api_bytes;
     job_state.last_success = job_state.finished;
-    job_state.references.clear();
-    for (const auto& [check, figures] : outcome.result->references) {
-      job_state.references[check] = {figures.count, figures.first};
-    }
+    job_state.references = outcome.result->references;
   }
   running_.erase(name);
   if (running_.empty()) all_stopped_.cancel();

@@ -10,7 +10,9 @@
 #include "job_health.hpp"
 #include "jobs/incremental_base.hpp"
 #include "jobs/job.hpp"
+#include "output/json_fields.hpp"
 #include "output/manifest.hpp"
+#include "state/state_dir.hpp"
 #include "state/state_file.hpp"
 
 namespace qi::daemon {
@@ -42,7 +44,7 @@ void write_time(JsonWriter& w, const char* key, const std::optional<state::Time>
 
 void write_last_run(JsonWriter& w, const state::JobState* job) {
   w.Key("last_run");
-  if (job == nullptr || job->result.empty()) {
+  if (job == nullptr || job->result == state::RunResult::never_run) {
     w.Null();
     return;
   }
@@ -51,7 +53,7 @@ void write_last_run(JsonWriter& w, const state::JobState* job) {
   write_time(w, "scheduled", job->last_scheduled);
   write_time(w, "started", job->started);
   write_time(w, "finished", job->finished);
-  write_string(w, "result", job->result);
+  write_string(w, "result", std::string(state::run_result_name(job->result)));
   write_string(w, "error", job->error);
   w.EndObject();
 }
@@ -69,15 +71,7 @@ void write_job(JsonWriter& w, const JobReport& job) {
   w.Key("published");
   w.StartArray();
   if (job.state) {
-    for (const auto& f : job.state->files) {
-      w.StartObject();
-      write_string(w, "name", f.name);
-      w.Key("rows");
-      w.Uint64(f.rows);
-      w.Key("bytes");
-      w.Uint64(f.bytes);
-      w.EndObject();
-    }
+    for (const auto& f : job.state->files) output::write_file_figures(w, f);
   }
   w.EndArray();
   write_time(w, "next_firing", job.state ? job.state->next_firing : std::nullopt);
@@ -102,14 +96,7 @@ void write_manifest(JsonWriter& w, const output::Manifest& manifest) {
   for (const auto& [name, file] : manifest.files) {
     w.Key(name.c_str());
     w.StartObject();
-    w.Key("rows");
-    w.Uint64(file.rows);
-    w.Key("bytes");
-    w.Uint64(file.bytes);
-    write_string(w, "sha256", file.sha256);
-    write_string(w, "job", file.job);
-    write_string(w, "run_id", file.run_id);
-    write_string(w, "published_at", file.published_at);
+    output::write_manifest_entry_fields(w, file);
     w.EndObject();
   }
   w.EndObject();
@@ -152,7 +139,7 @@ std::string status_text(const state::DaemonState& state, const std::vector<JobRe
 
 int status_command(const CommandLine& line) {
   auto config = config::load_config(line.config);
-  const auto state = state::read_state(config.state.dir / "state.json");
+  const auto state = state::read_state(state::StateDir(config.state.dir).state_file());
   const auto now =
       std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
   std::vector<JobReport> jobs;

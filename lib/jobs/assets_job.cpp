@@ -18,6 +18,7 @@
 #include "net/form_encoding.hpp"
 #include "qualys/csam_count.hpp"
 #include "qualys/csam_page_parser.hpp"
+#include "state/state_dir.hpp"
 
 namespace qi::jobs {
 
@@ -314,6 +315,7 @@ asio::awaitable<JobResult> run_assets_job(JobEnvironment& env) {
 
   const auto dialect = dialect_of(env.config);
   output::Publication publication(env.config.output.dir, {std::string(kAssetsFile)}, dialect);
+  tap_for_publishing(publication);
   auto& writer = publication.writer(kAssetsFile);
   write_header(writer, kAssetsHeader);
   const auto after_header = writer.mark();
@@ -383,10 +385,11 @@ asio::awaitable<JobResult> run_assets_job(JobEnvironment& env) {
   }
   result.files.push_back(describe_file(kAssetsFile, writer));
   publish_checked(env, publication, result.files, result);
-  const auto& state_dir = env.config.state.dir;
+  const state::StateDir state_dir(env.config.state.dir);
   save_after_publishing(
-      env, result, "asset-host-ids", [&] { save_asset_host_ids(state_dir, std::move(host_ids)); },
-      [&] { forget_asset_host_ids(state_dir); });
+      env, result, state::StateDir::kAssetHostIds,
+      [&] { state_dir.save_asset_host_ids(std::move(host_ids)); },
+      [&] { state_dir.forget_asset_host_ids(); });
   auto base_files = published_paths(env.config, {kAssetsFile});
   base_files.push_back({std::string(kHostIdsFile), {}, &host_id_rows});
   save_after_publishing(env, result, "the incremental base", [&] {

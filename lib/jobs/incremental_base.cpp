@@ -16,6 +16,7 @@
 #include "output/file_copy.hpp"
 #include "output/file_descriptor.hpp"
 #include "state/job_lock.hpp"
+#include "state/state_dir.hpp"
 #include "state/state_file.hpp"
 
 namespace qi::jobs {
@@ -96,7 +97,7 @@ std::string output_settings(const config::Config& config, JobKind kind) {
 IncrementalBase::IncrementalBase(const config::Config& config, JobKind kind)
     : schedule_(schedule_of(config, kind)),
       job_(job_name(kind)),
-      base_root_(config.state.dir / "base"),
+      base_root_(state::StateDir(config.state.dir).bases()),
       fingerprint_(sha256_hex(output_settings(config, kind))) {
   meta_ = read_meta();
 }
@@ -250,7 +251,7 @@ void merge_into(const IncrementalBase& base, std::initializer_list<MergeTarget> 
 
 std::size_t sweep_unnamed_bases(const config::Config& config) noexcept {
   std::size_t removed = 0;
-  if (!std::filesystem::is_directory(config.state.dir / "base")) return 0;
+  if (!std::filesystem::is_directory(state::StateDir(config.state.dir).bases())) return 0;
   for (const auto kind : kAllJobs) {
     try {
       // A run of the job elsewhere may be writing its new base right now: leave it alone then.

@@ -40,11 +40,7 @@ struct JobProgress {
   std::string waiting;
 };
 
-struct PublishedFile {
-  std::string name;
-  std::uint64_t rows = 0;
-  std::uint64_t bytes = 0;
-};
+using PublishedFile = output::PublishedFile;
 
 struct JobResult {
   JobKind kind{};

@@ -16,19 +16,7 @@ namespace qi::jobs {
 using namespace std::chrono;
 
 std::string_view run_status_name(RunStatus status) {
-  switch (status) {
-    case RunStatus::succeeded:
-      return "succeeded";
-    case RunStatus::published_state_not_saved:
-      return "published, state not saved";
-    case RunStatus::failed:
-      return "failed";
-    case RunStatus::timed_out:
-      return "timed out";
-    case RunStatus::cancelled:
-      return "cancelled";
-  }
-  return "?";
+  return state::run_result_name(status);
 }
 
 std::string make_run_id(JobKind kind, system_clock::time_point when) {

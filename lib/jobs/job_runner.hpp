@@ -9,13 +9,15 @@
 #include <string>
 
 #include "jobs/job.hpp"
+#include "state/state_file.hpp"
 
 namespace qi::jobs {
 
 // published_state_not_saved: the files and manifest are published, but a record in state.dir
 // (an incremental base, asset-host-ids, kb-window-rows) or manifest.json could not be written
 // after them; `error` says which and why.
-enum class RunStatus { succeeded, published_state_not_saved, failed, timed_out, cancelled };
+// The result state.json stores (never `running` or `never_run` here).
+using RunStatus = state::RunResult;
 
 std::string_view run_status_name(RunStatus status);
 

@@ -3,7 +3,6 @@
 // order (ordered_windows.hpp).
 #include <fmt/format.h>
 
-#include <fstream>
 #include <map>
 
 #include "common/error.hpp"
@@ -17,8 +16,8 @@
 #include "jobs/publish_step.hpp"
 #include "jobs/record_writers.hpp"
 #include "net/form_encoding.hpp"
-#include "output/atomic_file.hpp"
 #include "qualys/kb_parser.hpp"
+#include "state/state_dir.hpp"
 
 namespace qi::jobs {
 
@@ -32,25 +31,6 @@ struct QidWindow {
     return std::to_string(min) + "-" + (max ? std::to_string(*max) : std::string());
   }
 };
-
-constexpr std::string_view kWindowRowsFile = "kb-window-rows";
-
-// QIDs per window of the last publication, to notice a window that suddenly comes back empty.
-std::map<std::string, std::uint64_t> read_window_rows(const std::filesystem::path& state_dir) {
-  std::map<std::string, std::uint64_t> rows;
-  std::ifstream in(state_dir / kWindowRowsFile);
-  std::string window;
-  std::uint64_t count = 0;
-  while (in >> window >> count) rows[window] = count;
-  return rows;
-}
-
-void save_window_rows(const std::filesystem::path& state_dir,
-                      const std::vector<std::pair<std::string, std::uint64_t>>& rows) {
-  std::string text;
-  for (const auto& [window, count] : rows) text += window + ' ' + std::to_string(count) + '\n';
-  output::replace_file_atomically(state_dir / kWindowRowsFile, text, output::kPrivateFileMode);
-}
 
 std::vector<QidWindow> qid_windows(const config::KbJobConfig& config) {
   std::vector<QidWindow> windows;
@@ -78,6 +58,7 @@ asio::awaitable<JobResult> run_kb_job(JobEnvironment& env) {
   output::Publication publication(env.config.output.dir,
                                   {std::string(kVulnKbFile), std::string(kCveFile)},
                                   dialect_of(env.config));
+  tap_for_publishing(publication);
   auto& vulnkb = publication.writer(kVulnKbFile);
   auto& cve = publication.writer(kCveFile);
   write_header(vulnkb, kVulnKbHeader);
@@ -94,7 +75,8 @@ asio::awaitable<JobResult> run_kb_job(JobEnvironment& env) {
   auto& cve_out = mode.incremental ? *changed_cve : cve;
 
   const std::string target = job_config.api_version + "/fo/knowledge_base/vuln/";
-  const auto previous_windows = read_window_rows(env.config.state.dir);
+  const state::StateDir state_dir(env.config.state.dir);
+  const auto previous_windows = state_dir.read_kb_window_rows();
   // Incremental: few QIDs, so one open window.
   const auto windows =
       mode.incremental ? std::vector<QidWindow>{QidWindow{}} : qid_windows(job_config);
@@ -172,15 +154,12 @@ asio::awaitable<JobResult> run_kb_job(JobEnvironment& env) {
   result.files.push_back(describe_file(kCveFile, cve));
   publish_checked(env, publication, result.files, result);
   result.references.insert(emptied.begin(), emptied.end());
-  const auto& state_dir = env.config.state.dir;
   if (!mode.incremental) {
     // Counts of an older publication would warn about the wrong windows: gone rather than stale.
     save_after_publishing(
-        env, result, kWindowRowsFile, [&] { save_window_rows(state_dir, window_rows); },
-        [&] {
-          std::error_code ignored;
-          std::filesystem::remove(state_dir / kWindowRowsFile, ignored);
-        });
+        env, result, state::StateDir::kKbWindowRows,
+        [&] { state_dir.save_kb_window_rows(window_rows); },
+        [&] { state_dir.forget_kb_window_rows(); });
   }
   save_after_publishing(env, result, "the incremental base", [&] {
     base.save(published_paths(env.config, {kVulnKbFile, kCveFile}), env.started, !mode.incremental,

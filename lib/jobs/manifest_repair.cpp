@@ -8,9 +8,10 @@
 
 #include "common/log.hpp"
 #include "jobs/columns.hpp"
-#include "jobs/publish_step.hpp"
+#include "jobs/reference_checks.hpp"
 #include "output/manifest.hpp"
 #include "state/job_lock.hpp"
+#include "state/state_dir.hpp"
 
 namespace qi::jobs {
 namespace {
@@ -71,7 +72,8 @@ std::vector<std::string> repair_manifest(const config::Config& config) {
   const auto findings = examine(dir, output::read_manifest(dir));
   if (findings.empty()) return {};
   // Another process may have published meanwhile: apply only what still holds.
-  const auto lock = state::JobLock::wait_for(config.state.dir, std::string(kManifestLock), "start");
+  const auto lock =
+      state::JobLock::wait_for(config.state.dir, std::string(state::kManifestLock), "start");
   auto manifest = output::read_manifest(dir);
   std::vector<std::string> repaired;
   for (const auto& [name, found] : findings) {

@@ -1,25 +1,15 @@
 #include "jobs/publish_step.hpp"
 
-#include <fcntl.h>
 #include <fmt/format.h>
-#include <unistd.h>
-
-#include <algorithm>
-#include <set>
 
 #include "common/error.hpp"
 #include "common/log.hpp"
-#include "jobs/columns.hpp"
-#include "output/atomic_file.hpp"
-#include "output/csv_lines.hpp"
 #include "state/job_lock.hpp"
+#include "state/state_dir.hpp"
 
 namespace qi::jobs {
 
 namespace {
-
-constexpr std::size_t kFirstFew = 5;
-constexpr std::string_view kAssetHostIdsFile = "asset-host-ids";
 
 std::string now_iso() {
   const auto t = std::time(nullptr);
@@ -43,37 +33,6 @@ std::uint64_t previous_rows(const output::Manifest& manifest, const std::filesys
   return output::count_csv_rows(dir / name);
 }
 
-// The integer first column of a published CSV (QIDs of vulnkb.csv), sorted.
-std::optional<std::vector<std::int64_t>> first_column_ids(const std::filesystem::path& file) {
-  std::error_code ec;
-  if (!std::filesystem::exists(file, ec)) return std::nullopt;
-  std::vector<std::int64_t> ids;
-  output::for_each_row(file, [&](std::string_view row) {
-    const auto field = output::next_field(row);
-    if (!field) return;
-    if (const auto id = output::to_int(*field)) ids.push_back(*id);
-  });
-  std::sort(ids.begin(), ids.end());
-  return ids;
-}
-
-std::optional<std::vector<std::int64_t>> read_asset_host_ids(
-    const std::filesystem::path& state_dir) {
-  const auto file = state_dir / kAssetHostIdsFile;
-  std::error_code ec;
-  if (!std::filesystem::exists(file, ec)) return std::nullopt;
-  std::vector<std::int64_t> ids;
-  output::for_each_line(file, [&](std::string_view line) {
-    if (const auto id = output::to_int(line)) ids.push_back(*id);
-  });
-  return ids;  // written sorted
-}
-
-void note(output::ReferenceCheck& check, std::int64_t id) {
-  ++check.count;
-  if (check.first.size() < kFirstFew) check.first.push_back(std::to_string(id));
-}
-
 }  // namespace
 
 void save_after_publishing(JobEnvironment& env, JobResult& result, std::string_view what,
@@ -89,56 +48,6 @@ void save_after_publishing(JobEnvironment& env, JobResult& result, std::string_v
                {{"JOB", job}, {"RUN_ID", env.context.run_id}});
   }
   if (forget) forget();
-}
-
-void forget_asset_host_ids(const std::filesystem::path& state_dir) noexcept {
-  std::error_code ignored;
-  std::filesystem::remove(state_dir / kAssetHostIdsFile, ignored);
-}
-
-void save_asset_host_ids(const std::filesystem::path& state_dir, std::vector<std::int64_t> ids) {
-  std::sort(ids.begin(), ids.end());
-  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-  std::string text;
-  text.reserve(ids.size() * 12);
-  for (auto id : ids) (text += std::to_string(id)) += '\n';
-  output::replace_file_atomically(state_dir / kAssetHostIdsFile, text, output::kPrivateFileMode);
-}
-
-std::map<std::string, output::ReferenceCheck> check_references(
-    const std::filesystem::path& output_dir, const std::filesystem::path& state_dir) {
-  std::map<std::string, output::ReferenceCheck> checks;
-  const auto vm_file = output_dir / kVmFile;
-  std::error_code ec;
-  if (!std::filesystem::exists(vm_file, ec)) return checks;
-  const auto qids = first_column_ids(output_dir / kVulnKbFile);
-  const auto hosts = read_asset_host_ids(state_dir);
-  if (!qids && !hosts) return checks;
-
-  output::ReferenceCheck missing_qids;
-  output::ReferenceCheck missing_hosts;
-  std::set<std::int64_t> qids_seen_missing;
-  std::optional<std::int64_t> last_host;
-  output::for_each_row(vm_file, [&](std::string_view row) {
-    const auto host_field = output::next_field(row);
-    const auto qg_host_field = output::next_field(row);
-    const auto qid_field = output::next_field(row);
-    if (!host_field || !qg_host_field || !qid_field) return;
-    const auto host = output::to_int(*host_field);
-    const auto qid = output::to_int(*qid_field);
-    if (!host || !qid) return;
-    if (hosts && host != last_host && !std::binary_search(hosts->begin(), hosts->end(), *host)) {
-      note(missing_hosts, *host);
-    }
-    last_host = host;
-    if (qids && !std::binary_search(qids->begin(), qids->end(), *qid) &&
-        qids_seen_missing.insert(*qid).second) {
-      note(missing_qids, *qid);
-    }
-  });
-  if (qids) checks["vm_qids_missing_from_vulnkb"] = std::move(missing_qids);
-  if (hosts) checks["vm_hosts_missing_from_assets"] = std::move(missing_hosts);
-  return checks;
 }
 
 void publish_checked(JobEnvironment& env, output::Publication& publication,
@@ -175,19 +84,20 @@ void publish_checked(JobEnvironment& env, output::Publication& publication,
     for (const auto& file : files) {
       const auto path = dir / file.name;
       const auto identity = output::identity_of(path);
+      const auto* digest = publication.find_tap<output::Sha256>(file.name);
       entries[file.name] = {file.rows,
                             file.bytes,
-                            output::sha256_of_file(path),
+                            digest ? digest->hex() : output::sha256_of_file(path),
                             job,
                             env.context.run_id,
                             published_at,
                             identity.value_or(output::FileIdentity{})};
     }
-    references = check_references(dir, env.config.state.dir);
+    references = check_references(dir, env.config.state.dir, &publication);
     // A `run` beside the daemon publishes too: re-read under the lock, so that neither
     // rewrite loses the other's entries (the slow parts above stay outside it).
     const auto lock =
-        state::JobLock::wait_for(env.config.state.dir, std::string(kManifestLock), job);
+        state::JobLock::wait_for(env.config.state.dir, std::string(state::kManifestLock), job);
     manifest = output::read_manifest(dir);
     for (auto& [name, entry] : entries) manifest.files[name] = std::move(entry);
     manifest.references = references;

@@ -8,20 +8,19 @@
 #include <vector>
 
 #include "jobs/job.hpp"
+#include "jobs/reference_checks.hpp"
 #include "output/manifest.hpp"
 #include "output/publication.hpp"
 
 namespace qi::jobs {
 
-// <state.dir>/manifest.lock: held for each read-modify-write of manifest.json.
-inline constexpr std::string_view kManifestLock = "manifest";
-
 // Checks the shrink guard against the previous publication (unless env.force or min_ratio is 0),
 // commits the publication, records the files in manifest.json together with the cross-file
-// reference checks, and stores those checks in `result`. Throws qi::FatalError (nothing
-// published) when a gate fails or the commit does; once the files are published, a manifest
-// that cannot be written is recorded in result.state_not_saved instead (the next start rebuilds
-// it from the files).
+// reference checks (reference_checks.hpp), and stores those checks in `result`. The SHA-256 and
+// IDs come from the taps tap_for_publishing() gave the publication; a file without them is read.
+// Throws qi::FatalError (nothing published) when a gate fails or the commit does; once the files
+// are published, a manifest that cannot be written is recorded in result.state_not_saved instead
+// (the next start rebuilds it from the files).
 void publish_checked(JobEnvironment& env, output::Publication& publication,
                      const std::vector<PublishedFile>& files, JobResult& result);
 
@@ -32,17 +31,5 @@ void publish_checked(JobEnvironment& env, output::Publication& publication,
 void save_after_publishing(JobEnvironment& env, JobResult& result, std::string_view what,
                            const std::function<void()>& save,
                            const std::function<void()>& forget = {});
-
-// Cross-file consistency of the published files: detections whose QID is missing from
-// vulnkb.csv, and detection hosts that no CSAM asset names as its hostId (asset host IDs are kept
-// in <state.dir>/asset-host-ids by the assets job). Checks whose inputs are missing are left out.
-std::map<std::string, output::ReferenceCheck> check_references(
-    const std::filesystem::path& output_dir, const std::filesystem::path& state_dir);
-
-// The assets job's record of every hostId it published, for check_references.
-void save_asset_host_ids(const std::filesystem::path& state_dir, std::vector<std::int64_t> ids);
-
-// Removes that record (the check is then left out): what a failed save leaves.
-void forget_asset_host_ids(const std::filesystem::path& state_dir) noexcept;
 
 }  // namespace qi::jobs

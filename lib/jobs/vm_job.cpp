@@ -161,6 +161,7 @@ asio::awaitable<JobResult> run_vm_job(JobEnvironment& env) {
 
   output::Publication publication(env.config.output.dir, {std::string(kVmFile)},
                                   dialect_of(env.config));
+  tap_for_publishing(publication);
   auto& vm = publication.writer(kVmFile);
   write_header(vm, kVmHeader);
   std::optional<output::CsvWriter> changed;

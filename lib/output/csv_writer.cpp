@@ -80,9 +80,22 @@ CsvWriter CsvWriter::create_segment(const std::filesystem::path& dir, CsvDialect
   return CsvWriter(FileDescriptor(open_unnamed_temp_file(dir)), dir / "(segment)", dialect);
 }
 
+void CsvWriter::add_tap(ContentTap& tap) {
+  if (flushed_ != 0) throw std::logic_error("CsvWriter::add_tap after bytes reached the file");
+  taps_.push_back(&tap);
+}
+
+void CsvWriter::feed_taps(int fd, std::uint64_t length) {
+  if (taps_.empty()) return;
+  read_file_range(fd, length, path_, [&](std::string_view piece) {
+    for (ContentTap* tap : taps_) tap->consume(piece);
+  });
+}
+
 void CsvWriter::append_segment(CsvWriter& segment) {
   segment.flush();
   flush();
+  feed_taps(segment.fd(), segment.bytes());
   append_file_contents(segment.fd(), segment.bytes(), fd_.get(), path_);
   bytes_ += segment.bytes();
   flushed_ += segment.bytes();
@@ -130,6 +143,7 @@ void CsvWriter::after_append() {
 }
 
 void CsvWriter::flush() {
+  for (ContentTap* tap : taps_) tap->consume(buffer_);
   const char* p = buffer_.data();
   std::size_t left = buffer_.size();
   while (left > 0) {
@@ -167,6 +181,8 @@ void CsvWriter::rollback(const Mark& mark) {
     }
     if (::lseek(fd_.get(), static_cast<off_t>(mark.bytes), SEEK_SET) < 0) fail("seeking", errno);
     flushed_ = mark.bytes;
+    for (ContentTap* tap : taps_) tap->restart();
+    feed_taps(fd_.get(), mark.bytes);
   }
   bytes_ = mark.bytes;
   rows_ = mark.rows;

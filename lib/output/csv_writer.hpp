@@ -11,7 +11,9 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "output/content_tap.hpp"
 #include "output/file_descriptor.hpp"
 
 namespace qi::output {
@@ -70,8 +72,15 @@ class CsvWriter {
   void rollback(const Mark& mark);
 
   // Appends everything `segment` holds (its rows count as ours) after our current end, leaving
-  // `segment` as it is. Both must use the same dialect.
+  // `segment` as it is. Both must use the same dialect. With taps, the segment is read once to
+  // show them its bytes.
   void append_segment(CsvWriter& segment);
+
+  // From now on `tap` sees every byte that reaches the file (content_tap.hpp); it must outlive
+  // the writer's use. Only before anything reached the file (std::logic_error otherwise). A
+  // rollback behind what the taps saw restarts them and reads the file's kept part again, so the
+  // descriptor must then be readable.
+  void add_tap(ContentTap& tap);
 
   void flush();  // buffer -> file
   void sync();   // flush + fsync
@@ -83,6 +92,7 @@ class CsvWriter {
  private:
   void append_row(const std::string_view* fields, std::size_t count);
   void after_append();
+  void feed_taps(int fd, std::uint64_t length);
   [[noreturn]] void fail(const char* what, int err) const;
 
   FileDescriptor fd_;
@@ -92,6 +102,7 @@ class CsvWriter {
   std::uint64_t flushed_ = 0;  // bytes already in the file
   std::uint64_t bytes_ = 0;
   std::uint64_t rows_ = 0;
+  std::vector<ContentTap*> taps_;
 };
 
 }  // namespace qi::output

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <random>
@@ -35,20 +36,21 @@ void write_all(int fd, const char* data, std::size_t size, const std::filesystem
   }
 }
 
-// pread/write from `offset` on: for kernels and file systems without copy_file_range.
-void copy_with_buffer(int from_fd, std::uint64_t offset, std::uint64_t end, int to_fd,
-                      const std::filesystem::path& to_path) {
-  std::vector<char> buffer(1 << 20);
+// Calls `piece` with the bytes of `fd` in [offset, end), read with pread.
+void read_range(int fd, std::uint64_t offset, std::uint64_t end, const std::filesystem::path& path,
+                const std::function<void(std::string_view piece)>& piece) {
+  std::vector<char> buffer(
+      static_cast<std::size_t>(std::min<std::uint64_t>(1 << 20, end - offset)));
   while (offset < end) {
     const auto want =
         static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size(), end - offset));
-    const ssize_t n = ::pread(from_fd, buffer.data(), want, static_cast<off_t>(offset));
+    const ssize_t n = ::pread(fd, buffer.data(), want, static_cast<off_t>(offset));
     if (n < 0) {
       if (errno == EINTR) continue;
-      fail("reading a segment for", to_path, errno);
+      fail("reading a segment for", path, errno);
     }
-    if (n == 0) fail("reading a segment for", to_path, EIO);  // the segment is shorter than said
-    write_all(to_fd, buffer.data(), static_cast<std::size_t>(n), to_path);
+    if (n == 0) fail("reading a segment for", path, EIO);  // the segment is shorter than said
+    piece(std::string_view(buffer.data(), static_cast<std::size_t>(n)));
     offset += static_cast<std::uint64_t>(n);
   }
 }
@@ -65,11 +67,19 @@ void append_file_contents(int from_fd, std::uint64_t length, int to_fd,
     if (n > 0) continue;  // copy_file_range advanced `offset` itself
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 && (errno == EXDEV || errno == ENOSYS || errno == EINVAL || errno == EOPNOTSUPP)) {
-      copy_with_buffer(from_fd, static_cast<std::uint64_t>(offset), length, to_fd, to_path);
+      // No copy_file_range for these files: through our own buffer.
+      read_range(
+          from_fd, static_cast<std::uint64_t>(offset), length, to_path,
+          [&](std::string_view piece) { write_all(to_fd, piece.data(), piece.size(), to_path); });
       return;
     }
     fail("copying a segment into", to_path, n == 0 ? EIO : errno);
   }
+}
+
+void read_file_range(int fd, std::uint64_t length, const std::filesystem::path& path,
+                     const std::function<void(std::string_view piece)>& piece) {
+  read_range(fd, 0, length, path, piece);
 }
 
 int open_unnamed_temp_file(const std::filesystem::path& dir) {

@@ -1,8 +1,6 @@
 #include "output/manifest.hpp"
 
 #include <fcntl.h>
-#include <openssl/evp.h>
-#include <rapidjson/document.h>
 #include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>
 #include <sys/stat.h>
@@ -11,28 +9,15 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <memory>
 
 #include "common/error.hpp"
 #include "output/atomic_file.hpp"
+#include "output/content_tap.hpp"
 #include "output/csv_lines.hpp"
 #include "output/file_descriptor.hpp"
+#include "output/json_fields.hpp"
 
 namespace qi::output {
-
-namespace {
-
-std::string member_string(const rapidjson::Value& object, const char* key) {
-  auto it = object.FindMember(key);
-  return it != object.MemberEnd() && it->value.IsString() ? it->value.GetString() : "";
-}
-
-std::uint64_t member_number(const rapidjson::Value& object, const char* key) {
-  auto it = object.FindMember(key);
-  return it != object.MemberEnd() && it->value.IsUint64() ? it->value.GetUint64() : 0;
-}
-
-}  // namespace
 
 Manifest read_manifest(const std::filesystem::path& dir) {
   Manifest manifest;
@@ -49,30 +34,17 @@ Manifest read_manifest(const std::filesystem::path& dir) {
     for (const auto& [name, value] : files->value.GetObject()) {
       if (!value.IsObject()) continue;
       manifest.files[name.GetString()] = {
-          member_number(value, "rows"),
-          member_number(value, "bytes"),
-          member_string(value, "sha256"),
-          member_string(value, "job"),
-          member_string(value, "run_id"),
-          member_string(value, "published_at"),
-          {member_number(value, "inode"), member_number(value, "bytes"),
-           member_number(value, "mtime_ns"), member_number(value, "ctime_ns")}};
+          json_number_member(value, "rows"),
+          json_number_member(value, "bytes"),
+          json_string_member(value, "sha256"),
+          json_string_member(value, "job"),
+          json_string_member(value, "run_id"),
+          json_string_member(value, "published_at"),
+          {json_number_member(value, "inode"), json_number_member(value, "bytes"),
+           json_number_member(value, "mtime_ns"), json_number_member(value, "ctime_ns")}};
     }
   }
-  if (auto refs = doc.FindMember("references"); refs != doc.MemberEnd() && refs->value.IsObject()) {
-    for (const auto& [name, value] : refs->value.GetObject()) {
-      if (!value.IsObject()) continue;
-      ReferenceCheck check;
-      check.count = member_number(value, "count");
-      if (auto first = value.FindMember("first");
-          first != value.MemberEnd() && first->value.IsArray()) {
-        for (const auto& id : first->value.GetArray()) {
-          if (id.IsString()) check.first.emplace_back(id.GetString());
-        }
-      }
-      manifest.references[name.GetString()] = std::move(check);
-    }
-  }
+  manifest.references = read_reference_checks(doc);
   return manifest;
 }
 
@@ -85,18 +57,7 @@ void write_manifest(const std::filesystem::path& dir, const Manifest& manifest) 
   for (const auto& [name, f] : manifest.files) {
     w.Key(name.c_str());
     w.StartObject();
-    w.Key("rows");
-    w.Uint64(f.rows);
-    w.Key("bytes");
-    w.Uint64(f.bytes);
-    w.Key("sha256");
-    w.String(f.sha256.c_str());
-    w.Key("job");
-    w.String(f.job.c_str());
-    w.Key("run_id");
-    w.String(f.run_id.c_str());
-    w.Key("published_at");
-    w.String(f.published_at.c_str());
+    write_manifest_entry_fields(w, f);
     if (f.identity.known()) {
       w.Key("inode");
       w.Uint64(f.identity.inode);
@@ -108,20 +69,7 @@ void write_manifest(const std::filesystem::path& dir, const Manifest& manifest) 
     w.EndObject();
   }
   w.EndObject();
-  w.Key("references");
-  w.StartObject();
-  for (const auto& [name, check] : manifest.references) {
-    w.Key(name.c_str());
-    w.StartObject();
-    w.Key("count");
-    w.Uint64(check.count);
-    w.Key("first");
-    w.StartArray();
-    for (const auto& id : check.first) w.String(id.c_str());
-    w.EndArray();
-    w.EndObject();
-  }
-  w.EndObject();
+  write_reference_checks(w, manifest.references);
   w.EndObject();
   std::string text(buffer.GetString(), buffer.GetSize());
   text += '\n';
@@ -130,34 +78,6 @@ void write_manifest(const std::filesystem::path& dir, const Manifest& manifest) 
 }
 
 namespace {
-
-class Sha256 {
- public:
-  Sha256() : context_(EVP_MD_CTX_new(), &EVP_MD_CTX_free) {
-    if (!context_ || EVP_DigestInit_ex(context_.get(), EVP_sha256(), nullptr) != 1) {
-      throw FatalError("cannot start SHA-256");
-    }
-  }
-  void update(std::string_view piece) {
-    EVP_DigestUpdate(context_.get(), piece.data(), piece.size());
-  }
-  std::string hex() {
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int length = 0;
-    EVP_DigestFinal_ex(context_.get(), digest, &length);
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string text;
-    text.reserve(length * 2);
-    for (unsigned int i = 0; i < length; ++i) {
-      text.push_back(kHex[digest[i] >> 4]);
-      text.push_back(kHex[digest[i] & 15]);
-    }
-    return text;
-  }
-
- private:
-  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context_;
-};
 
 std::uint64_t nanoseconds(const struct timespec& time) {
   return static_cast<std::uint64_t>(time.tv_sec) * 1'000'000'000u +
@@ -173,7 +93,7 @@ FileIdentity identity_from(const struct stat& info) {
 
 std::string sha256_of_file(const std::filesystem::path& file) {
   Sha256 sha;
-  read_blocks(file, [&](std::string_view piece) { sha.update(piece); });
+  read_blocks(file, [&](std::string_view piece) { sha.consume(piece); });
   return sha.hex();
 }
 
@@ -205,7 +125,7 @@ ManifestFile measure_file(const std::filesystem::path& file) {
     }
     if (n == 0) break;
     const std::string_view piece(buffer.data(), static_cast<std::size_t>(n));
-    sha.update(piece);
+    sha.consume(piece);
     lines += static_cast<std::uint64_t>(std::count(piece.begin(), piece.end(), '\n'));
     measured.bytes += piece.size();
   }

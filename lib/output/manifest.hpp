@@ -37,10 +37,20 @@ struct ManifestFile {
   FileIdentity identity;     // the file as it was when the entry was written
 };
 
-// A cross-file consistency finding, e.g. detections whose QID is missing from vulnkb.csv.
+// What a job reports of each file it published (state.json, `status`); the manifest adds the
+// digest and who published it.
+struct PublishedFile {
+  std::string name;
+  std::uint64_t rows = 0;
+  std::uint64_t bytes = 0;
+};
+
+// A cross-file consistency finding, e.g. detections whose QID is missing from vulnkb.csv. Kept in
+// manifest.json and state.json.
 struct ReferenceCheck {
   std::uint64_t count = 0;
   std::vector<std::string> first;  // the first few offending IDs
+  bool operator==(const ReferenceCheck&) const = default;
 };
 
 struct Manifest {

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
@@ -39,7 +40,8 @@ FileDescriptor create_temp(const std::filesystem::path& dir, std::string_view na
                            std::filesystem::path& temp_path) {
   for (int attempt = 0; attempt < 8; ++attempt) {
     temp_path = dir / temp_file_name(name);
-    int fd = ::open(temp_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    // Readable too: a rollback behind what the writer's taps saw reads the kept part again.
+    int fd = ::open(temp_path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (fd >= 0) {
       // Insight's importer may run as another user: the outputs are world-readable whatever
       // our umask is.
@@ -103,7 +105,7 @@ Publication::Publication(std::filesystem::path dir, std::vector<std::string> fil
       }
       std::filesystem::path temp;
       FileDescriptor fd = create_temp(dir_, name, temp);
-      entries_.push_back(Entry{std::move(name), temp, CsvWriter(std::move(fd), temp, dialect)});
+      entries_.push_back(Entry{std::move(name), temp, CsvWriter(std::move(fd), temp, dialect), {}});
     }
   } catch (...) {
     remove_temps();  // the destructor does not run when a constructor throws
@@ -127,6 +129,21 @@ void Publication::remove_temps() noexcept {
 CsvWriter& Publication::writer(std::string_view file_name) {
   for (Entry& entry : entries_) {
     if (entry.name == file_name) return entry.writer;
+  }
+  throw std::out_of_range("Publication: no output file \"" + std::string(file_name) + "\"");
+}
+
+bool Publication::holds(std::string_view file_name) const {
+  return std::any_of(entries_.begin(), entries_.end(),
+                     [&](const Entry& entry) { return entry.name == file_name; });
+}
+
+void Publication::add_tap(std::string_view file_name, std::unique_ptr<ContentTap> tap) {
+  for (Entry& entry : entries_) {
+    if (entry.name != file_name) continue;
+    entry.writer.add_tap(*tap);
+    entry.taps.push_back(std::move(tap));
+    return;
   }
   throw std::out_of_range("Publication: no output file \"" + std::string(file_name) + "\"");
 }

@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,6 +32,25 @@ class Publication {
   // The writer of one of the names given to the constructor (std::out_of_range otherwise).
   CsvWriter& writer(std::string_view file_name);
 
+  // Whether `file_name` is one of the names given to the constructor.
+  bool holds(std::string_view file_name) const;
+
+  // Gives the writer of `file_name` a tap (CsvWriter::add_tap: before anything is written),
+  // owned by the publication: what it learns describes the file without reading it back.
+  void add_tap(std::string_view file_name, std::unique_ptr<ContentTap> tap);
+
+  // The first tap of `file_name` that is a T; nullptr when there is none (or no such file).
+  template <class T>
+  const T* find_tap(std::string_view file_name) const {
+    for (const Entry& entry : entries_) {
+      if (entry.name != file_name) continue;
+      for (const auto& tap : entry.taps) {
+        if (const auto* found = dynamic_cast<const T*>(tap.get())) return found;
+      }
+    }
+    return nullptr;
+  }
+
   // Publishes every file or none: flush + fsync every temp, then move each over its target, then
   // fsync the directory. When a later move fails the earlier ones are undone (targets swapped
   // back with renameat2 RENAME_EXCHANGE where the file system has it). Throws FatalError.
@@ -44,6 +64,7 @@ class Publication {
     std::string name;
     std::filesystem::path temp;
     CsvWriter writer;
+    std::vector<std::unique_ptr<ContentTap>> taps;
     bool temp_exists = true;
   };
 

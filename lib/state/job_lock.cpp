@@ -13,6 +13,7 @@
 
 #include "common/error.hpp"
 #include "output/atomic_file.hpp"
+#include "state/state_dir.hpp"
 
 namespace qi::state {
 
@@ -61,7 +62,7 @@ void write_holder(int fd, const std::string& purpose) {
 std::optional<JobLock> JobLock::try_acquire(const std::filesystem::path& state_dir,
                                             const std::string& job, const std::string& purpose,
                                             std::string* holder) {
-  const auto path = state_dir / (job + ".lock");
+  const auto path = StateDir(state_dir).lock_file(job);
   const int fd = open_lock_file(path);
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     const int error = errno;
@@ -76,7 +77,7 @@ std::optional<JobLock> JobLock::try_acquire(const std::filesystem::path& state_d
 
 JobLock JobLock::wait_for(const std::filesystem::path& state_dir, const std::string& name,
                           const std::string& purpose) {
-  const auto path = state_dir / (name + ".lock");
+  const auto path = StateDir(state_dir).lock_file(name);
   const int fd = open_lock_file(path);
   while (::flock(fd, LOCK_EX) != 0) {
     if (errno == EINTR) continue;

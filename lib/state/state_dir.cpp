@@ -4,9 +4,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <fstream>
 
+#include "output/atomic_file.hpp"
+#include "output/csv_lines.hpp"
 #include "output/publication.hpp"
 
 namespace qi::state {
@@ -24,6 +28,56 @@ std::optional<std::string> write_probe_problem(const std::filesystem::path& dir)
 }
 
 }  // namespace
+
+std::filesystem::path StateDir::lock_file(std::string_view name) const {
+  return dir_ / (std::string(name) + ".lock");
+}
+
+std::optional<std::vector<std::int64_t>> StateDir::read_asset_host_ids() const {
+  const auto file = dir_ / kAssetHostIds;
+  std::error_code ec;
+  if (!std::filesystem::exists(file, ec)) return std::nullopt;
+  std::vector<std::int64_t> ids;
+  output::for_each_line(file, [&](std::string_view line) {
+    if (const auto id = output::to_int(line)) ids.push_back(*id);
+  });
+  return ids;  // written sorted
+}
+
+void StateDir::save_asset_host_ids(std::vector<std::int64_t> ids) const {
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  std::string text;
+  text.reserve(ids.size() * 12);
+  for (auto id : ids) (text += std::to_string(id)) += '\n';
+  output::replace_file_atomically(dir_ / kAssetHostIds, text, output::kPrivateFileMode);
+}
+
+void StateDir::forget_asset_host_ids() const noexcept {
+  std::error_code ignored;
+  std::filesystem::remove(dir_ / kAssetHostIds, ignored);
+}
+
+std::map<std::string, std::uint64_t> StateDir::read_kb_window_rows() const {
+  std::map<std::string, std::uint64_t> rows;
+  std::ifstream in(dir_ / kKbWindowRows);
+  std::string window;
+  std::uint64_t count = 0;
+  while (in >> window >> count) rows[window] = count;
+  return rows;
+}
+
+void StateDir::save_kb_window_rows(
+    const std::vector<std::pair<std::string, std::uint64_t>>& rows) const {
+  std::string text;
+  for (const auto& [window, count] : rows) text += window + ' ' + std::to_string(count) + '\n';
+  output::replace_file_atomically(dir_ / kKbWindowRows, text, output::kPrivateFileMode);
+}
+
+void StateDir::forget_kb_window_rows() const noexcept {
+  std::error_code ignored;
+  std::filesystem::remove(dir_ / kKbWindowRows, ignored);
+}
 
 std::optional<std::string> state_dir_problem(const std::filesystem::path& dir) {
   const std::string hint = " (state.dir must be writable by the daemon's user)";

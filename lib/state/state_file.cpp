@@ -15,6 +15,7 @@
 
 #include "common/error.hpp"
 #include "output/atomic_file.hpp"
+#include "output/json_fields.hpp"
 
 namespace qi::state {
 
@@ -40,6 +41,33 @@ std::optional<Time> parse_time(std::string_view text) {
 
 namespace {
 
+constexpr std::pair<RunResult, std::string_view> kResultNames[] = {
+    {RunResult::never_run, ""},
+    {RunResult::running, "running"},
+    {RunResult::succeeded, "succeeded"},
+    {RunResult::published_state_not_saved, "published, state not saved"},
+    {RunResult::failed, "failed"},
+    {RunResult::timed_out, "timed out"},
+    {RunResult::cancelled, "cancelled"}};
+
+}  // namespace
+
+std::string_view run_result_name(RunResult result) {
+  for (const auto& [value, name] : kResultNames) {
+    if (value == result) return name;
+  }
+  return "?";
+}
+
+RunResult run_result_from_name(std::string_view name) {
+  for (const auto& [value, spelled] : kResultNames) {
+    if (spelled == name) return value;
+  }
+  return RunResult::never_run;
+}
+
+namespace {
+
 using Writer = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
 
 void write_time(Writer& w, const char* key, const std::optional<Time>& time) {
@@ -52,18 +80,6 @@ std::optional<Time> time_member(const rapidjson::Value& object, const char* key)
   auto it = object.FindMember(key);
   if (it == object.MemberEnd() || !it->value.IsString()) return std::nullopt;
   return parse_time(it->value.GetString());
-}
-
-std::string string_member(const rapidjson::Value& object, const char* key) {
-  auto it = object.FindMember(key);
-  if (it == object.MemberEnd() || !it->value.IsString()) return {};
-  return it->value.GetString();
-}
-
-std::uint64_t number_member(const rapidjson::Value& object, const char* key) {
-  auto it = object.FindMember(key);
-  if (it == object.MemberEnd() || !it->value.IsUint64()) return 0;
-  return it->value.GetUint64();
 }
 
 }  // namespace
@@ -88,38 +104,22 @@ DaemonState read_state(const std::filesystem::path& file) {
     if (!value.IsObject()) continue;
     JobState job;
     job.last_scheduled = time_member(value, "last_scheduled");
-    job.run_id = string_member(value, "run_id");
+    job.run_id = output::json_string_member(value, "run_id");
     job.started = time_member(value, "started");
     job.finished = time_member(value, "finished");
-    job.result = string_member(value, "result");
-    job.error = string_member(value, "error");
-    job.api_calls = number_member(value, "api_calls");
-    job.api_bytes = number_member(value, "api_bytes");
+    job.result = run_result_from_name(output::json_string_member(value, "result"));
+    job.error = output::json_string_member(value, "error");
+    job.api_calls = output::json_number_member(value, "api_calls");
+    job.api_bytes = output::json_number_member(value, "api_bytes");
     job.last_success = time_member(value, "last_success");
     job.next_firing = time_member(value, "next_firing");
     if (auto files = value.FindMember("files");
         files != value.MemberEnd() && files->value.IsArray()) {
       for (const auto& f : files->value.GetArray()) {
-        if (!f.IsObject()) continue;
-        job.files.push_back(
-            {string_member(f, "name"), number_member(f, "rows"), number_member(f, "bytes")});
+        if (f.IsObject()) job.files.push_back(output::read_file_figures(f));
       }
     }
-    if (auto refs = value.FindMember("references");
-        refs != value.MemberEnd() && refs->value.IsObject()) {
-      for (const auto& [check, figures] : refs->value.GetObject()) {
-        if (!figures.IsObject()) continue;
-        ReferenceFigures f;
-        f.count = number_member(figures, "count");
-        if (auto first = figures.FindMember("first");
-            first != figures.MemberEnd() && first->value.IsArray()) {
-          for (const auto& id : first->value.GetArray()) {
-            if (id.IsString()) f.first.emplace_back(id.GetString());
-          }
-        }
-        job.references[check.GetString()] = std::move(f);
-      }
-    }
+    job.references = output::read_reference_checks(value);
     state.jobs[name.GetString()] = std::move(job);
   }
   return state;
@@ -140,21 +140,12 @@ void write_state(const std::filesystem::path& file, const DaemonState& state) {
     write_time(w, "started", job.started);
     write_time(w, "finished", job.finished);
     w.Key("result");
-    w.String(job.result.c_str());
+    w.String(std::string(run_result_name(job.result)).c_str());
     w.Key("error");
     w.String(job.error.c_str());
     w.Key("files");
     w.StartArray();
-    for (const auto& f : job.files) {
-      w.StartObject();
-      w.Key("name");
-      w.String(f.name.c_str());
-      w.Key("rows");
-      w.Uint64(f.rows);
-      w.Key("bytes");
-      w.Uint64(f.bytes);
-      w.EndObject();
-    }
+    for (const auto& f : job.files) output::write_file_figures(w, f);
     w.EndArray();
     w.Key("api_calls");
     w.Uint64(job.api_calls);
@@ -162,20 +153,7 @@ void write_state(const std::filesystem::path& file, const DaemonState& state) {
     w.Uint64(job.api_bytes);
     write_time(w, "last_success", job.last_success);
     write_time(w, "next_firing", job.next_firing);
-    w.Key("references");
-    w.StartObject();
-    for (const auto& [check, figures] : job.references) {
-      w.Key(check.c_str());
-      w.StartObject();
-      w.Key("count");
-      w.Uint64(figures.count);
-      w.Key("first");
-      w.StartArray();
-      for (const auto& id : figures.first) w.String(id.c_str());
-      w.EndArray();
-      w.EndObject();
-    }
-    w.EndObject();
+    output::write_reference_checks(w, job.references);
     w.EndObject();
   }
   w.EndObject();
@@ -190,7 +168,8 @@ std::string describe_state(const DaemonState& state) {
   std::ostringstream out;
   if (state.jobs.empty()) out << "no job has run yet\n";
   for (const auto& [name, job] : state.jobs) {
-    out << name << ": " << (job.result.empty() ? "never run" : job.result);
+    out << name << ": "
+        << (job.result == RunResult::never_run ? "never run" : run_result_name(job.result));
     if (!job.run_id.empty()) out << " (run " << job.run_id << ")";
     out << "\n";
     if (job.started) out << "  started      " << format_time(*job.started) << "\n";

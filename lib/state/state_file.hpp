@@ -10,35 +10,43 @@
 #include <string>
 #include <vector>
 
+#include "output/manifest.hpp"
+
 namespace qi::state {
 
 using Time = std::chrono::sys_seconds;
 
-struct FileFigures {
-  std::string name;
-  std::uint64_t rows = 0;
-  std::uint64_t bytes = 0;
+// What a job's latest run came to; jobs::RunStatus is this enum (a finished run never is
+// `running`). state.json spells it as run_result_name() says.
+enum class RunResult {
+  never_run,
+  running,
+  succeeded,
+  published_state_not_saved,
+  failed,
+  timed_out,
+  cancelled
 };
 
-// A cross-file check of the output (e.g. detections whose QID is missing from vulnkb.csv).
-struct ReferenceFigures {
-  std::uint64_t count = 0;
-  std::vector<std::string> first;
-};
+// "" (never_run), "running", "succeeded", "published, state not saved", "failed", "timed out",
+// "cancelled".
+std::string_view run_result_name(RunResult result);
+// The result run_result_name() spells as `name`; never_run for any other text.
+RunResult run_result_from_name(std::string_view name);
 
 struct JobState {
   std::optional<Time> last_scheduled;  // scheduled time of the newest run started by the daemon
   std::string run_id;
   std::optional<Time> started;
   std::optional<Time> finished;
-  std::string result;  // "running", "succeeded", "failed", "timed out", "cancelled"
+  RunResult result = RunResult::never_run;
   std::string error;
-  std::vector<FileFigures> files;
+  std::vector<output::PublishedFile> files;
   std::uint64_t api_calls = 0;
   std::uint64_t api_bytes = 0;
   std::optional<Time> last_success;
   std::optional<Time> next_firing;
-  std::map<std::string, ReferenceFigures> references;  // after the last successful run
+  std::map<std::string, output::ReferenceCheck> references;  // after the last successful run
 };
 
 struct DaemonState {

@@ -23,7 +23,7 @@ config::JobSchedule daily() {
 state::JobState succeeded(std::string_view finished) {
   state::JobState job;
   job.run_id = "kb-1";
-  job.result = "succeeded";
+  job.result = state::RunResult::succeeded;
   job.last_scheduled = at(finished) - minutes(10);
   job.finished = job.last_success = at(finished);
   return job;
@@ -71,7 +71,7 @@ TEST(JobHealth, NamesTheNewestFiringWhenSeveralWereMissed) {
 TEST(JobHealth, AFailedLastRunNeedsAttentionAndSaysWhy) {
   auto job = succeeded("2026-11-28T02:10:00Z");
   job.run_id = "kb-2";
-  job.result = "failed";
+  job.result = state::RunResult::failed;
   job.error = "Qualys CODE 2001 (This account has expired.)";
   auto health = assess_job(daily(), &job, at("2026-11-28T12:00:00Z"));
   EXPECT_TRUE(health.last_run_failed);
@@ -83,15 +83,16 @@ TEST(JobHealth, AFailedLastRunNeedsAttentionAndSaysWhy) {
 
 TEST(JobHealth, ATimedOutLastRunNeedsAttention) {
   auto job = succeeded("2026-11-28T02:10:00Z");
-  job.result = "timed out";
+  job.result = state::RunResult::timed_out;
   EXPECT_TRUE(assess_job(daily(), &job, at("2026-11-28T12:00:00Z")).last_run_failed);
 }
 
 TEST(JobHealth, ACancelledOrRunningLastRunIsNotAFailure) {
   auto job = succeeded("2026-11-28T02:10:00Z");
-  for (auto result : {"cancelled", "running"}) {
+  for (auto result : {state::RunResult::cancelled, state::RunResult::running}) {
     job.result = result;
-    EXPECT_FALSE(assess_job(daily(), &job, at("2026-11-28T12:00:00Z")).needs_attention()) << result;
+    EXPECT_FALSE(assess_job(daily(), &job, at("2026-11-28T12:00:00Z")).needs_attention())
+        << state::run_result_name(result);
   }
 }
 
@@ -99,7 +100,7 @@ TEST(JobHealth, ADisabledJobNeverNeedsAttention) {
   auto schedule = daily();
   schedule.enabled = false;
   auto job = succeeded("2026-11-01T02:10:00Z");
-  job.result = "failed";
+  job.result = state::RunResult::failed;
   EXPECT_FALSE(assess_job(schedule, &job, at("2026-11-29T12:00:00Z")).needs_attention());
 }
 

@@ -125,6 +125,26 @@ TEST(ReferenceChecks, CountDetectionsWhoseQidOrHostIsUnknown) {
   EXPECT_EQ(manifest.references["vm_qids_missing_from_vulnkb"].count, missing_qids.size());
 }
 
+// The publish step takes the IDs from taps on the writers of the files its run wrote (vm.csv in
+// a vm run, vulnkb.csv in a kb run) and reads only the others: the same checks either way.
+TEST(ReferenceChecks, FromTheWritersAreThoseOfTheFilesReadBack) {
+  SimulatedQualys simulated(subscription(12));
+  TempDir dir;
+  auto config = test_config(simulated, dir.path());
+  for (auto kind : {JobKind::assets, JobKind::vm, JobKind::kb, JobKind::vm}) {
+    const auto outcome = run_one_job(kind, config, credentials_of(simulated));
+    ASSERT_EQ(outcome.status, RunStatus::succeeded) << outcome.error;
+    const auto read_back = jobs::check_references(config.output.dir, config.state.dir);
+    auto reported = outcome.result->references;
+    reported.erase("kb_windows_now_empty");
+    EXPECT_EQ(reported, read_back) << jobs::job_name(kind);
+    EXPECT_EQ(output::read_manifest(config.output.dir).references, read_back);
+  }
+  const auto manifest = output::read_manifest(config.output.dir);
+  EXPECT_FALSE(manifest.references.at("vm_qids_missing_from_vulnkb").first.empty());
+  EXPECT_TRUE(manifest.references.contains("vm_hosts_missing_from_assets"));
+}
+
 }  // namespace
 }  // namespace qi::testing
 

@@ -29,7 +29,7 @@ TEST(StateFile, RoundTripsEveryField) {
   kb.run_id = "kb-20261128T020000Z-abcd";
   kb.started = *parse_time("2026-11-28T02:00:01Z");
   kb.finished = *parse_time("2026-11-28T02:10:00Z");
-  kb.result = "succeeded";
+  kb.result = RunResult::succeeded;
   kb.files = {{"vulnkb.csv", 160000, 12345678}, {"cve.csv", 250000, 7654321}};
   kb.api_calls = 21;
   kb.api_bytes = 99999999999ULL;
@@ -44,7 +44,7 @@ TEST(StateFile, RoundTripsEveryField) {
   EXPECT_EQ(b.last_scheduled, kb.last_scheduled);
   EXPECT_EQ(b.run_id, kb.run_id);
   EXPECT_EQ(b.finished, kb.finished);
-  EXPECT_EQ(b.result, "succeeded");
+  EXPECT_EQ(b.result, RunResult::succeeded);
   ASSERT_EQ(b.files.size(), 2u);
   EXPECT_EQ(b.files[1].name, "cve.csv");
   EXPECT_EQ(b.files[1].rows, 250000u);
@@ -61,7 +61,7 @@ TEST(StateFile, RoundTripsEveryField) {
 TEST(StateFile, ReplacesTheFileAtomicallyLeavingNoTempFiles) {
   qi::testing::TempDir dir;
   DaemonState state;
-  state.jobs["vm"].result = "failed";
+  state.jobs["vm"].result = RunResult::failed;
   write_state(dir.path() / "state.json", state);
   write_state(dir.path() / "state.json", state);
   int files = 0;
