@@ -4,12 +4,14 @@
 #include <charconv>
 #include <stdexcept>
 
+#include "jobs/job.hpp"
+
 namespace qi::daemon {
 
 namespace {
 
 bool is_job(std::string_view name) {
-  return name == "assets" || name == "kb" || name == "vm";
+  return jobs::job_from_name(name).has_value();
 }
 
 }  // namespace
@@ -107,7 +109,7 @@ CommandLine parse_command_line(int argc, const char* const argv[]) {
         } else if (arg == "--full") {
           line.full = true;
         } else if (arg == "all") {
-          for (auto job : {"assets", "kb", "vm"}) line.jobs.emplace_back(job);
+          for (const auto& job : jobs::kJobs) line.jobs.emplace_back(job.name);
         } else if (is_job(arg)) {
           line.jobs.emplace_back(arg);
         } else {

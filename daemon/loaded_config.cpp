@@ -20,9 +20,9 @@ namespace qi::daemon {
 namespace {
 
 void check_schedules(const config::Config& config, std::vector<ConfigError>& problems) {
-  const std::pair<const char*, const config::JobSchedule*> jobs[] = {
-      {"assets", &config.jobs.assets}, {"kb", &config.jobs.kb}, {"vm", &config.jobs.vm}};
-  for (const auto& [name, job] : jobs) {
+  for (const auto& definition : jobs::kJobs) {
+    const std::string name(definition.name);
+    const config::JobSchedule* job = &definition.schedule(config);
     const std::string key = std::string("jobs.") + name + ".schedule";
     try {
       const auto expression = schedule::CronExpression::parse(job->schedule);

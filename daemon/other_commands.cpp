@@ -39,10 +39,10 @@ int check_command(const CommandLine& line) {
 
 int next_command(const CommandLine& line) {
   auto config = config::load_config(line.config);
-  const std::pair<const char*, const config::JobSchedule*> jobs[] = {
-      {"assets", &config.jobs.assets}, {"kb", &config.jobs.kb}, {"vm", &config.jobs.vm}};
   int exit_code = kExitOk;
-  for (const auto& [name, job] : jobs) {
+  for (const auto& definition : jobs::kJobs) {
+    const std::string name(definition.name);
+    const config::JobSchedule* job = &definition.schedule(config);
     if (!job->enabled) {
       std::cout << name << ": disabled\n";
       continue;

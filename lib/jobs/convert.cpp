@@ -109,8 +109,8 @@ Conversion convert_files(JobKind kind, const std::vector<std::filesystem::path>&
                                       dialect);
       auto& vulnkb = publication.writer(kVulnKbFile);
       auto& cve = publication.writer(kCveFile);
-      write_header(vulnkb, kVulnKbHeader);
-      write_header(cve, kCveHeader);
+      vulnkb.write_header(kVulnKbHeader);
+      cve.write_header(kCveHeader);
       for (const auto& input : inputs) {
         with_input(input, [&] {
           qualys::KbParser parser([&](qualys::KbVuln&& vuln) { write_kb_rows(vulnkb, cve, vuln); });
@@ -125,7 +125,7 @@ Conversion convert_files(JobKind kind, const std::vector<std::filesystem::path>&
     case JobKind::vm: {
       output::Publication publication(output_dir, {std::string(kVmFile)}, dialect);
       auto& vm = publication.writer(kVmFile);
-      write_header(vm, kVmHeader);
+      vm.write_header(kVmHeader);
       DetectionRowWriter rows(vm);
       for (const auto& input : inputs) {
         with_input(input, [&] {
@@ -141,7 +141,7 @@ Conversion convert_files(JobKind kind, const std::vector<std::filesystem::path>&
     case JobKind::assets: {
       output::Publication publication(output_dir, {std::string(kAssetsFile)}, dialect);
       auto& assets = publication.writer(kAssetsFile);
-      write_header(assets, kAssetsHeader);
+      assets.write_header(kAssetsHeader);
       for (const auto& input : inputs) {
         with_input(input, [&] {
           qualys::CsamPageParser parser(

@@ -235,7 +235,7 @@ void IncrementalBase::drop() const noexcept {
   std::filesystem::remove(base_root_ / (job_ + ".meta"), ignored);
 }
 
-void merge_into(const IncrementalBase& base, std::initializer_list<MergeTarget> targets,
+void merge_into(const IncrementalBase& base, const std::vector<MergeTarget>& targets,
                 const IdSet& replaced, const IdSet* present) {
   try {
     for (const auto& target : targets) {
@@ -263,15 +263,6 @@ std::size_t sweep_unnamed_bases(const config::Config& config) noexcept {
     }
   }
   return removed;
-}
-
-std::vector<IncrementalBase::Source> published_paths(
-    const config::Config& config, std::initializer_list<std::string_view> names) {
-  std::vector<IncrementalBase::Source> paths;
-  for (const auto name : names) {
-    paths.push_back({std::string(name), config.output.dir / name, nullptr});
-  }
-  return paths;
 }
 
 }  // namespace qi::jobs

@@ -14,7 +14,6 @@
 #include <chrono>
 #include <filesystem>
 #include <functional>
-#include <initializer_list>
 #include <optional>
 #include <string>
 #include <vector>
@@ -99,15 +98,11 @@ struct MergeTarget {
 // Merges every target; the base rows of the IDs in `replaced` (and of every ID in the changed
 // rows), and when `present` is given of every ID not in it, give way. A damaged base is dropped
 // (the next run is full) and the error rethrown.
-void merge_into(const IncrementalBase& base, std::initializer_list<MergeTarget> targets,
+void merge_into(const IncrementalBase& base, const std::vector<MergeTarget>& targets,
                 const IdSet& replaced, const IdSet* present = nullptr);
 
 // At start: for each job that no process is running (its lock is free), removes the base
 // directories its meta file does not name (IncrementalBase::sweep_unnamed). Returns how many.
 std::size_t sweep_unnamed_bases(const config::Config& config) noexcept;
-
-// {name, <output.dir>/name} for IncrementalBase::save after publishing.
-std::vector<IncrementalBase::Source> published_paths(const config::Config& config,
-                                                     std::initializer_list<std::string_view> names);
 
 }  // namespace qi::jobs

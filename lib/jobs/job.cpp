@@ -1,48 +1,33 @@
 #include "jobs/job.hpp"
 
+#include <stdexcept>
+
 namespace qi::jobs {
 
-std::string_view job_name(JobKind kind) {
-  switch (kind) {
-    case JobKind::assets:
-      return "assets";
-    case JobKind::kb:
-      return "kb";
-    case JobKind::vm:
-      return "vm";
+const JobDefinition& job_definition(JobKind kind) {
+  for (const auto& job : kJobs) {
+    if (job.kind == kind) return job;
   }
-  return "?";
+  throw std::logic_error("unknown job");
+}
+
+std::string_view job_name(JobKind kind) {
+  return job_definition(kind).name;
 }
 
 std::optional<JobKind> job_from_name(std::string_view name) {
-  for (auto kind : kAllJobs) {
-    if (job_name(kind) == name) return kind;
+  for (const auto& job : kJobs) {
+    if (job.name == name) return job.kind;
   }
   return std::nullopt;
 }
 
 const config::JobSchedule& schedule_of(const config::Config& config, JobKind kind) {
-  switch (kind) {
-    case JobKind::assets:
-      return config.jobs.assets;
-    case JobKind::kb:
-      return config.jobs.kb;
-    case JobKind::vm:
-      return config.jobs.vm;
-  }
-  return config.jobs.assets;
+  return job_definition(kind).schedule(config);
 }
 
 asio::awaitable<JobResult> run_job(JobKind kind, JobEnvironment& env) {
-  switch (kind) {
-    case JobKind::assets:
-      co_return co_await run_assets_job(env);
-    case JobKind::kb:
-      co_return co_await run_kb_job(env);
-    case JobKind::vm:
-      co_return co_await run_vm_job(env);
-  }
-  throw std::logic_error("unknown job");
+  co_return co_await job_definition(kind).run(env);
 }
 
 }  // namespace qi::jobs

@@ -1,13 +1,16 @@
-// The three jobs (assets, kb, vm): each pulls from Qualys, streams rows into temp files and
-// publishes them atomically. A job either publishes all of its files or none (the previous
+// The jobs (assets, kb, vm; the table kJobs): each pulls from Qualys, streams rows into temp files
+// and publishes them atomically. A job either publishes all of its files or none (the previous
 // outputs stay byte-identical).
 #pragma once
 
+#include <array>
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <iterator>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,14 +23,8 @@ namespace qi::jobs {
 
 namespace asio = boost::asio;
 
+// Every job the daemon knows; kJobs below says what each is.
 enum class JobKind { assets, kb, vm };
-
-std::string_view job_name(JobKind kind);
-std::optional<JobKind> job_from_name(std::string_view name);
-inline constexpr JobKind kAllJobs[] = {JobKind::assets, JobKind::kb, JobKind::vm};
-
-// The jobs.<job> section (schedule, timeout, gates) of a job.
-const config::JobSchedule& schedule_of(const config::Config& config, JobKind kind);
 
 // Progress as the job goes: what it has done so far. Reported after every page or window.
 struct JobProgress {
@@ -70,6 +67,43 @@ struct JobEnvironment {
 asio::awaitable<JobResult> run_assets_job(JobEnvironment& env);
 asio::awaitable<JobResult> run_kb_job(JobEnvironment& env);
 asio::awaitable<JobResult> run_vm_job(JobEnvironment& env);
+
+// The table of jobs: the one list the CLI, `check`, `next`, status and the service read. A job
+// need not pull from Qualys: a row only says what it is called, which jobs.<job> section
+// configures it, and what runs it.
+struct JobDefinition {
+  JobKind kind;
+  std::string_view name;  // on the command line, in logs, lock and base names
+  const config::JobSchedule& (*schedule)(const config::Config& config);  // its jobs.<job> section
+  asio::awaitable<JobResult> (*run)(JobEnvironment& env);
+};
+
+inline constexpr JobDefinition kJobs[] = {
+    {JobKind::assets, "assets",
+     [](const config::Config& config) -> const config::JobSchedule& { return config.jobs.assets; },
+     run_assets_job},
+    {JobKind::kb, "kb",
+     [](const config::Config& config) -> const config::JobSchedule& { return config.jobs.kb; },
+     run_kb_job},
+    {JobKind::vm, "vm",
+     [](const config::Config& config) -> const config::JobSchedule& { return config.jobs.vm; },
+     run_vm_job},
+};
+
+// Every job's kind, in the table's order.
+inline constexpr auto kAllJobs = [] {
+  std::array<JobKind, std::size(kJobs)> kinds{};
+  for (std::size_t i = 0; i < kinds.size(); ++i) kinds[i] = kJobs[i].kind;
+  return kinds;
+}();
+
+const JobDefinition& job_definition(JobKind kind);
+std::string_view job_name(JobKind kind);
+std::optional<JobKind> job_from_name(std::string_view name);
+
+// The jobs.<job> section (schedule, timeout, gates) of a job.
+const config::JobSchedule& schedule_of(const config::Config& config, JobKind kind);
+
 asio::awaitable<JobResult> run_job(JobKind kind, JobEnvironment& env);
 
 }  // namespace qi::jobs

@@ -6,6 +6,33 @@
 
 namespace qi::jobs {
 
+namespace {
+
+// Counts one job's API calls and body bytes on their way to the parser.
+class CountingConsumer final : public qualys::BodyConsumer {
+ public:
+  CountingConsumer(qualys::BodyConsumer& inner, JobResult& result, JobProgress& progress)
+      : inner_(inner), result_(result), progress_(progress) {
+    ++result_.api_calls;
+  }
+  void feed(std::string_view bytes) override {
+    result_.api_bytes += bytes.size();
+    progress_.bytes += bytes.size();
+    inner_.feed(bytes);
+  }
+  void finish() override { inner_.finish(); }
+  const std::optional<qualys::SimpleReturn>* simple_return() const override {
+    return inner_.simple_return();
+  }
+
+ private:
+  qualys::BodyConsumer& inner_;
+  JobResult& result_;
+  JobProgress& progress_;
+};
+
+}  // namespace
+
 output::CsvDialect dialect_of(const config::Config& config) {
   output::CsvDialect dialect;
   dialect.double_backslashes = config.output.double_backslashes;
@@ -23,12 +50,29 @@ void BufferedBody::feed(std::string_view bytes) {
   text_.append(bytes);
 }
 
-void ProgressReporter::update(std::uint64_t rows, std::string stage) {
-  ++env_.progress.pages;
-  env_.progress.rows = rows;
-  env_.progress.stage = std::move(stage);
-  env_.progress.waiting = env_.session.governor().waiting();
-  env_.on_progress(env_.progress);
+asio::awaitable<void> JobCalls::post_v2(const qualys::Request& request,
+                                        qualys::BodyConsumer& consumer) {
+  CountingConsumer counting(consumer, result_, progress_);
+  co_await session_.post_v2(context_, request.target, request.body, counting);
+}
+
+asio::awaitable<unsigned> JobCalls::post_gateway(const qualys::Request& request,
+                                                 qualys::BodyConsumer& consumer) {
+  CountingConsumer counting(consumer, result_, progress_);
+  co_return co_await session_.post_gateway(context_, request.target, request.body, counting);
+}
+
+asio::awaitable<void> JobCalls::with_retries(const std::string& description,
+                                             const qualys::Attempt& attempt) {
+  co_await qualys::run_with_retries(context_, session_.retry_policy(), description, attempt);
+}
+
+void JobCalls::report(std::uint64_t rows, std::string stage) {
+  ++progress_.pages;
+  progress_.rows = rows;
+  progress_.stage = std::move(stage);
+  progress_.waiting = session_.governor().waiting();
+  on_progress_(progress_);
 }
 
 PublishedFile describe_file(std::string_view name, const output::CsvWriter& writer) {

@@ -1,25 +1,18 @@
-// Small pieces the three jobs share: headers, buffered consumers, progress reporting.
+// Small pieces the jobs share: the output dialect, window workers, a job's counted calls to
+// Qualys with its progress reports, and a buffered body for small answers.
 #pragma once
 
-#include <array>
-#include <chrono>
+#include <boost/asio/awaitable.hpp>
+#include <functional>
 #include <string>
-#include <utility>
+#include <string_view>
 
 #include "jobs/job.hpp"
 #include "output/csv_writer.hpp"
-#include "output/publication.hpp"
 #include "qualys/qualys_session.hpp"
+#include "qualys/requests.hpp"
 
 namespace qi::jobs {
-
-template <std::size_t N>
-void write_header(output::CsvWriter& writer, const std::array<std::string_view, N>& header) {
-  [&]<std::size_t... I>(std::index_sequence<I...>) {
-    writer.write_header({header[I]...});
-  }
-  (std::make_index_sequence<N>{});
-}
 
 output::CsvDialect dialect_of(const config::Config& config);
 
@@ -39,38 +32,44 @@ class BufferedBody final : public qualys::BodyConsumer {
   std::string text_;
 };
 
-// Records a finished page or window in the job's live progress and tells the listener (systemd
-// STATUS=). The runner logs the live progress every 30 s, also while a page is slow to come.
-class ProgressReporter {
+// One job run's way to Qualys: the shared session, the run's CallContext (deadline, job name
+// and run id for logs), and what the job reports of its calls: its own call, byte and page
+// counters (the session's mix concurrent jobs) and the live progress (systemd STATUS=, the
+// runner's 30 s progress log, also while a page is slow to come).
+class JobCalls {
  public:
-  explicit ProgressReporter(JobEnvironment& env) : env_(env) {}
-  void update(std::uint64_t rows, std::string stage);
+  JobCalls(qualys::QualysSession& session, const qualys::CallContext& context, JobResult& result,
+           JobProgress& progress, const std::function<void(const JobProgress&)>& on_progress)
+      : session_(session),
+        context_(context),
+        result_(result),
+        progress_(progress),
+        on_progress_(on_progress) {}
+
+  const qualys::QualysSession& session() const { return session_; }
+  const qualys::CallContext& context() const { return context_; }
+
+  // One attempt of an API v2 or gateway call, its body counted on the way to `consumer`.
+  asio::awaitable<void> post_v2(const qualys::Request& request, qualys::BodyConsumer& consumer);
+  asio::awaitable<unsigned> post_gateway(const qualys::Request& request,
+                                         qualys::BodyConsumer& consumer);
+
+  // Runs `attempt` under the session's retry policy; `description` names the call in logs.
+  asio::awaitable<void> with_retries(const std::string& description,
+                                     const qualys::Attempt& attempt);
+
+  // A page (or window) is in: counted in the result's pages.
+  void count_page() { ++result_.pages; }
+
+  // Records a finished page or window in the live progress and tells the listener.
+  void report(std::uint64_t rows, std::string stage);
 
  private:
-  JobEnvironment& env_;
-};
-
-// Counts one job's API calls and body bytes (the session's own counters mix concurrent jobs).
-class CountingConsumer final : public qualys::BodyConsumer {
- public:
-  CountingConsumer(qualys::BodyConsumer& inner, JobResult& result, JobProgress& progress)
-      : inner_(inner), result_(result), progress_(progress) {
-    ++result_.api_calls;
-  }
-  void feed(std::string_view bytes) override {
-    result_.api_bytes += bytes.size();
-    progress_.bytes += bytes.size();
-    inner_.feed(bytes);
-  }
-  void finish() override { inner_.finish(); }
-  const std::optional<qualys::SimpleReturn>* simple_return() const override {
-    return inner_.simple_return();
-  }
-
- private:
-  qualys::BodyConsumer& inner_;
+  qualys::QualysSession& session_;
+  const qualys::CallContext& context_;
   JobResult& result_;
   JobProgress& progress_;
+  const std::function<void(const JobProgress&)>& on_progress_;
 };
 
 PublishedFile describe_file(std::string_view name, const output::CsvWriter& writer);

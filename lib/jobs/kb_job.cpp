@@ -1,21 +1,20 @@
 // kb: KnowledgeBase vuln list in id_min/id_max windows (qualys-api.md §5: no truncation_limit,
 // no WARNING paging; the client chunks by QID itself), fetched concurrently and written in QID
-// order (ordered_windows.hpp).
+// order (ordered_windows.hpp). An incremental pull asks for the QIDs modified since in one open
+// window.
 #include <fmt/format.h>
 
+#include <fstream>
 #include <map>
 
 #include "common/error.hpp"
 #include "common/log.hpp"
 #include "jobs/columns.hpp"
-#include "jobs/incremental_base.hpp"
 #include "jobs/job.hpp"
-#include "jobs/job_support.hpp"
-#include "jobs/merge_by_key.hpp"
 #include "jobs/ordered_windows.hpp"
-#include "jobs/publish_step.hpp"
+#include "jobs/pull_job.hpp"
 #include "jobs/record_writers.hpp"
-#include "net/form_encoding.hpp"
+#include "output/atomic_file.hpp"
 #include "qualys/kb_parser.hpp"
 #include "state/state_dir.hpp"
 
@@ -43,132 +42,127 @@ std::vector<QidWindow> qid_windows(const config::KbJobConfig& config) {
   return windows;
 }
 
-}  // namespace
-
-asio::awaitable<JobResult> run_kb_job(JobEnvironment& env) {
-  const auto& job_config = env.config.jobs.kb;
-  auto& session = env.session;
-  JobResult result;
-  result.kind = JobKind::kb;
-
-  const IncrementalBase base(env.config, JobKind::kb);
-  const IncrementalPlan mode = base.plan(env.started, env.full);
-  log::info("kb: " + mode.reason, {{"JOB", "kb"}, {"RUN_ID", env.context.run_id}});
-
-  output::Publication publication(env.config.output.dir,
-                                  {std::string(kVulnKbFile), std::string(kCveFile)},
-                                  dialect_of(env.config));
-  tap_for_publishing(publication);
-  auto& vulnkb = publication.writer(kVulnKbFile);
-  auto& cve = publication.writer(kCveFile);
-  write_header(vulnkb, kVulnKbHeader);
-  write_header(cve, kCveHeader);
-  // An incremental pull collects the changed QIDs apart and merges them into the base after.
-  std::optional<output::CsvWriter> changed_vulnkb;
-  std::optional<output::CsvWriter> changed_cve;
-  if (mode.incremental) {
-    changed_vulnkb =
-        output::CsvWriter::create_segment(env.config.output.dir, dialect_of(env.config));
-    changed_cve = output::CsvWriter::create_segment(env.config.output.dir, dialect_of(env.config));
-  }
-  auto& vulnkb_out = mode.incremental ? *changed_vulnkb : vulnkb;
-  auto& cve_out = mode.incremental ? *changed_cve : cve;
-
-  const std::string target = job_config.api_version + "/fo/knowledge_base/vuln/";
-  const state::StateDir state_dir(env.config.state.dir);
-  const auto previous_windows = state_dir.read_kb_window_rows();
-  // Incremental: few QIDs, so one open window.
-  const auto windows =
-      mode.incremental ? std::vector<QidWindow>{QidWindow{}} : qid_windows(job_config);
-  std::vector<std::pair<std::string, std::uint64_t>> window_rows;
-  std::map<std::string, output::ReferenceCheck> emptied;
-  std::vector<IdSet> changed_qids(windows.size());
-  ProgressReporter progress(env);
-
-  const FetchWindow fetch = [&](std::size_t index,
-                                std::vector<output::CsvWriter>& segments) -> asio::awaitable<void> {
-    const QidWindow& window = windows[index];
-    std::vector<std::pair<std::string, std::string>> form = {
-        {"action", "list"},
-        {"details", job_config.details},
-        {"id_min", std::to_string(window.min)}};
-    if (window.max) form.emplace_back("id_max", std::to_string(*window.max));
-    if (mode.incremental) form.emplace_back("last_modified_after", mode.changed_after);
-    const auto form_body = net::form_encode(form);
-    const std::string description = "KB window " + window.text();
-    const qualys::Attempt attempt = [&](int) -> asio::awaitable<void> {
-      for (auto& segment : segments) segment.rollback({0, 0});
-      changed_qids[index] = IdSet();
-      std::optional<std::int64_t> last_qid;
-      qualys::KbParser parser([&](qualys::KbVuln&& vuln) {
-        if (vuln.qid < window.min || (window.max && vuln.qid > *window.max) ||
-            (last_qid && vuln.qid <= *last_qid)) {
-          throw TransientError("KB returned QID " + std::to_string(vuln.qid) + " outside window " +
-                               window.text() + " or out of order");
-        }
-        last_qid = vuln.qid;
-        changed_qids[index].add(vuln.qid, vuln.qid);
-        write_kb_rows(segments[0], segments[1], vuln);
-      });
-      qualys::ParserConsumer consumer(parser);
-      CountingConsumer counting(consumer, result, env.progress);
-      co_await session.post_v2(env.context, target, form_body, counting);
-    };
-    co_await qualys::run_with_retries(env.context, session.retry_policy(), description, attempt);
+// One window's QIDs into `vulnkb` and `cve` (segments, rolled back on a retry); returns the
+// QIDs it wrote.
+asio::awaitable<IdSet> fetch_kb_window(JobCalls& calls, const qualys::KbListQuery& query,
+                                       output::CsvWriter& vulnkb, output::CsvWriter& cve) {
+  const QidWindow window{query.id_min, query.id_max};
+  const auto request = qualys::kb_list_request(query);
+  const std::string description = "KB window " + window.text();
+  IdSet qids;
+  const qualys::Attempt attempt = [&](int) -> asio::awaitable<void> {
+    vulnkb.rollback({0, 0});
+    cve.rollback({0, 0});
+    qids = IdSet();
+    std::optional<std::int64_t> last_qid;
+    qualys::KbParser parser([&](qualys::KbVuln&& vuln) {
+      if (vuln.qid < window.min || (window.max && vuln.qid > *window.max) ||
+          (last_qid && vuln.qid <= *last_qid)) {
+        throw TransientError("KB returned QID " + std::to_string(vuln.qid) + " outside window " +
+                             window.text() + " or out of order");
+      }
+      last_qid = vuln.qid;
+      qids.add(vuln.qid, vuln.qid);
+      write_kb_rows(vulnkb, cve, vuln);
+    });
+    qualys::ParserConsumer consumer(parser);
+    co_await calls.post_v2(request, consumer);
   };
+  co_await calls.with_retries(description, attempt);
+  co_return qids;
+}
 
-  const DeliverWindow deliver = [&](std::size_t index, std::vector<output::CsvWriter>& segments) {
-    const QidWindow& window = windows[index];
-    vulnkb_out.append_segment(segments[0]);
-    cve_out.append_segment(segments[1]);
-    ++result.pages;
-    progress.update(vulnkb_out.rows(), "QID window " + window.text());
-    if (mode.incremental) return;
-    const auto rows = segments[0].rows();
-    window_rows.emplace_back(window.text(), rows);
+class KbPull final : public PullJob {
+ public:
+  explicit KbPull(JobEnvironment& env) : env_(env), config_(env.config.jobs.kb) {}
+
+  std::vector<JobFile> files() const override {
+    return {{kVulnKbFile, kVulnKbHeader}, {kCveFile, kCveHeader}};
+  }
+
+  asio::awaitable<void> pull(JobCalls& calls, const PullRun& run, PullOutput out) override {
+    const bool incremental = run.plan.incremental;
+    const auto previous_windows = state::StateDir(env_.config.state.dir).read_kb_window_rows();
+    // Incremental: few QIDs, so one open window.
+    const auto windows = incremental ? std::vector<QidWindow>{QidWindow{}} : qid_windows(config_);
+    std::vector<IdSet> window_qids(windows.size());
+    const FetchWindow fetch =
+        [&](std::size_t index, std::vector<output::CsvWriter>& segments) -> asio::awaitable<void> {
+      const qualys::KbListQuery query{.api_version = config_.api_version,
+                                      .details = config_.details,
+                                      .id_min = windows[index].min,
+                                      .id_max = windows[index].max,
+                                      .modified_after = run.plan.changed_after};
+      window_qids[index] = co_await fetch_kb_window(calls, query, segments[0], segments[1]);
+    };
+    const DeliverWindow deliver = [&](std::size_t index, std::vector<output::CsvWriter>& segments) {
+      const QidWindow& window = windows[index];
+      out[0]->append_segment(segments[0]);
+      out[1]->append_segment(segments[1]);
+      calls.count_page();
+      calls.report(out[0]->rows(), "QID window " + window.text());
+      if (!incremental) note_window_rows(window, segments[0].rows(), previous_windows);
+    };
+    const WindowPlan plan = window_plan(env_, windows.size(), 2);
+    co_await fetch_windows_in_order(plan, fetch, deliver);
+    changed_qids_ = std::move(window_qids.front());
+  }
+
+  asio::awaitable<Changes> changes(JobCalls&, const PullRun&) override {
+    co_return Changes{changed_qids_, std::nullopt};
+  }
+
+  std::vector<StateRecord> after_publishing(const PullRun& run, JobResult& result) override {
+    result.references.insert(emptied_.begin(), emptied_.end());
+    if (run.plan.incremental) return {};
+    // Counts of an older publication would warn about the wrong windows: gone rather than stale.
+    const state::StateDir state_dir(env_.config.state.dir);
+    return {{std::string(state::StateDir::kKbWindowRows),
+             [this, state_dir] { state_dir.save_kb_window_rows(window_rows_); },
+             [state_dir] { state_dir.forget_kb_window_rows(); }}};
+  }
+
+  std::string summary(const PullOutcome& outcome) const override {
+    const std::string changes =
+        outcome.incremental
+            ? fmt::format(" ({} changed after {})", changed_qids_.size(), outcome.changed_after)
+            : std::string();
+    return fmt::format("{} QIDs{} and {} QID-CVE pairs in {} windows, {}", outcome.files[0]->rows(),
+                       changes, outcome.files[1]->rows(), outcome.pages,
+                       outcome.incremental ? "incremental" : "full pull");
+  }
+
+ private:
+  // A full pull records each window's QIDs, and notes a window that came back empty where the
+  // last publication had QIDs.
+  void note_window_rows(const QidWindow& window, std::uint64_t rows,
+                        const std::map<std::string, std::uint64_t>& previous_windows) {
+    window_rows_.emplace_back(window.text(), rows);
     if (auto before = previous_windows.find(window.text());
         rows == 0 && before != previous_windows.end() && before->second > 0) {
       // Not an error (QIDs can be retired), but worth a look: an empty window where the last
       // publication had QIDs can also be a Qualys-side problem.
       log::warn(fmt::format("kb: window {} returned no QIDs; the last publication had {}",
                             window.text(), before->second),
-                {{"JOB", "kb"}, {"RUN_ID", env.context.run_id}});
-      auto& check = emptied["kb_windows_now_empty"];
+                {{"JOB", "kb"}, {"RUN_ID", env_.context.run_id}});
+      auto& check = emptied_["kb_windows_now_empty"];
       ++check.count;
       if (check.first.size() < 5) check.first.push_back(window.text());
     }
-  };
-
-  const WindowPlan plan = window_plan(env, windows.size(), 2);
-  co_await fetch_windows_in_order(plan, fetch, deliver);
-
-  std::string changes;
-  if (mode.incremental) {
-    const IdSet& replaced = changed_qids.front();
-    merge_into(base, {{kVulnKbFile, &*changed_vulnkb, &vulnkb}, {kCveFile, &*changed_cve, &cve}},
-               replaced);
-    changes = fmt::format(" ({} changed after {})", replaced.size(), mode.changed_after);
   }
 
-  result.files.push_back(describe_file(kVulnKbFile, vulnkb));
-  result.files.push_back(describe_file(kCveFile, cve));
-  publish_checked(env, publication, result.files, result);
-  result.references.insert(emptied.begin(), emptied.end());
-  if (!mode.incremental) {
-    // Counts of an older publication would warn about the wrong windows: gone rather than stale.
-    save_after_publishing(
-        env, result, state::StateDir::kKbWindowRows,
-        [&] { state_dir.save_kb_window_rows(window_rows); },
-        [&] { state_dir.forget_kb_window_rows(); });
-  }
-  save_after_publishing(env, result, "the incremental base", [&] {
-    base.save(published_paths(env.config, {kVulnKbFile, kCveFile}), env.started, !mode.incremental,
-              env.context.run_id);
-  });
-  result.summary =
-      fmt::format("{} QIDs{} and {} QID-CVE pairs in {} windows, {}", vulnkb.rows(), changes,
-                  cve.rows(), result.pages, mode.incremental ? "incremental" : "full pull");
-  co_return result;
+  JobEnvironment& env_;
+  const config::KbJobConfig& config_;
+  IdSet changed_qids_;
+  std::vector<std::pair<std::string, std::uint64_t>> window_rows_;
+  std::map<std::string, output::ReferenceCheck> emptied_;
+};
+
+}  // namespace
+
+asio::awaitable<JobResult> run_kb_job(JobEnvironment& env) {
+  KbPull job(env);
+  co_return co_await run_pull_job(env, JobKind::kb, job);
 }
 
 }  // namespace qi::jobs
