@@ -203,7 +203,7 @@ asio::awaitable<void> Service::run_job(jobs::JobKind kind, std::shared_ptr<Gener
       asio::steady_timer timer(io_, delay);
       co_await timer.async_wait(asio::use_awaitable);
     }
-    // Named, not a temporary inside the co_await: GCC 12 destroys such temporaries wrongly.
+    // Named, not temporaries inside the co_await: GCC 12 destroys such temporaries wrongly.
     std::function<void(const jobs::JobProgress&)> on_progress = [this,
                                                                  name](const jobs::JobProgress& p) {
       if (auto it = running_.find(name); it != running_.end()) {
@@ -212,8 +212,8 @@ asio::awaitable<void> Service::run_job(jobs::JobKind kind, std::shared_ptr<Gener
         publish_status();
       }
     };
-    outcome = co_await jobs::run_job_with_deadline(kind, *generation->session, config,
-                                                   {.run_id = run_id, .on_progress = on_progress});
+    jobs::RunOptions options{.run_id = run_id, .on_progress = on_progress};
+    outcome = co_await jobs::run_job_with_deadline(kind, *generation->session, config, options);
   } catch (const std::exception& error) {
     // Cancelled before the run started (while waiting out the jitter).
     outcome.kind = kind;

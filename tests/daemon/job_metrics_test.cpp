@@ -32,6 +32,14 @@ jobs::RunOutcome published(std::string_view started, std::string_view finished) 
   return run;
 }
 
+output::ManifestFile published_file(std::uint64_t rows, std::string job, std::string at) {
+  output::ManifestFile file;
+  file.rows = rows;
+  file.job = std::move(job);
+  file.published_at = std::move(at);
+  return file;
+}
+
 std::string text_of(const JobMetricsBook& book) {
   return metrics_text(book.jobs(), {"/etc/q.yaml", "1.2.3", 1});
 }
@@ -193,8 +201,8 @@ TEST(JobMetrics, TheManifestGivesTheRowsOnDiskAndANewerPublicationAsTheLastSucce
   kb.last_success = at("2026-11-27T02:05:00Z");
   kb.files = {{"vulnkb.csv", 30, 100}};
   output::Manifest manifest;
-  manifest.files["vulnkb.csv"] = {.rows = 40, .job = "kb", .published_at = "2026-11-28T02:05:00Z"};
-  manifest.files["vm.csv"] = {.rows = 56, .job = "vm", .published_at = "2026-11-26T03:05:00Z"};
+  manifest.files["vulnkb.csv"] = published_file(40, "kb", "2026-11-28T02:05:00Z");
+  manifest.files["vm.csv"] = published_file(56, "vm", "2026-11-26T03:05:00Z");
   JobMetricsBook book;
   book.seed(state);
   book.seed(manifest);
@@ -216,7 +224,7 @@ TEST(JobMetrics, AnOlderPublicationDoesNotMoveTheLastSuccessBack) {
   state::DaemonState state;
   state.jobs["kb"].last_success = at("2026-11-28T02:05:00Z");
   output::Manifest manifest;
-  manifest.files["cve.csv"] = {.rows = 1, .job = "kb", .published_at = "2026-11-20T02:05:00Z"};
+  manifest.files["cve.csv"] = published_file(1, "kb", "2026-11-20T02:05:00Z");
   JobMetricsBook book;
   book.seed(state);
   book.seed(manifest);
