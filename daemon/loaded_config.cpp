@@ -9,6 +9,7 @@
 #include "config/platforms.hpp"
 #include "jobs/incremental_base.hpp"
 #include "jobs/manifest_repair.hpp"
+#include "metrics_textfile.hpp"
 #include "net/origin.hpp"
 #include "net/tls_context.hpp"
 #include "output/publication.hpp"
@@ -64,6 +65,11 @@ void check_files(const config::Config& config, std::vector<ConfigError>& problem
   }
   if (auto problem = state::state_dir_problem(config.state.dir)) {
     problems.emplace_back(file, "state.dir", *problem);
+  }
+  if (!config.metrics.textfile.empty()) {
+    if (auto problem = metrics_textfile_problem(config.metrics.textfile)) {
+      problems.emplace_back(file, "metrics.textfile", *problem);
+    }
   }
 }
 

@@ -9,10 +9,6 @@
 #include "common/error.hpp"
 #include "logging.hpp"
 
-#ifndef QI_VERSION
-#define QI_VERSION "0.0.0"
-#endif
-
 int main(int argc, char* argv[]) {
   using namespace qi::daemon;
   // Output into a closed pipe (`run all | head -1`) must fail the write (EPIPE, which the log and

@@ -10,11 +10,10 @@
 
 #include "commands.hpp"
 #include "common/error.hpp"
+#include "generation.hpp"
 #include "jobs/job_runner.hpp"
 #include "loaded_config.hpp"
-#include "logging.hpp"
-#include "net/https_client.hpp"
-#include "output/publication.hpp"
+#include "metrics_textfile.hpp"
 #include "state/job_lock.hpp"
 
 namespace qi::daemon {
@@ -85,23 +84,29 @@ void log_summary(const std::vector<RequestedJob>& requested) {
   }
 }
 
+// The jobs this run leaves alone keep the figures state.json and manifest.json give them.
+MetricsTextfile metrics_of(const config::Config& config) {
+  MetricsTextfile metrics;
+  metrics.configure(config, 1);
+  if (config.metrics.textfile.empty()) return metrics;
+  metrics.seed(config);
+  metrics.write();
+  return metrics;
+}
+
 }  // namespace
 
 int run_command(const CommandLine& line) {
   auto loaded = load_everything(line.config);
-  set_log_level(loaded.config.logging.level);
-  warn_about_credentials_permissions(loaded.config);
-  output::check_output_dir(loaded.config.output.dir);
-  sweep_interrupted_runs(loaded.config);
+  prepare_first_run(loaded.config);
 
   std::vector<RequestedJob> requested;
   for (const auto& name : line.jobs) requested.push_back(take_lock(loaded.config, name));
 
   asio::io_context io;
-  auto http =
-      net::make_https_client(io.get_executor(), qualys::http_client_options(loaded.config.qualys));
-  qualys::QualysSession session(io.get_executor(), *http, loaded.endpoints, loaded.credentials,
-                                loaded.config.qualys);
+  const auto generation = make_generation(io.get_executor(), std::move(loaded), 1);
+  const auto& config = generation->loaded.config;
+  auto metrics = metrics_of(config);
 
   std::vector<std::unique_ptr<asio::cancellation_signal>> cancels;
   std::size_t pending = 0;
@@ -122,26 +127,31 @@ int run_command(const CommandLine& line) {
     if (!job.lock) continue;
     ++pending;
     cancels.push_back(std::make_unique<asio::cancellation_signal>());
+    metrics.started(job.kind, std::chrono::system_clock::now());
     asio::co_spawn(
         io,
-        jobs::run_job_with_deadline(job.kind, session, loaded.config,
-                                    jobs::make_run_id(job.kind, std::chrono::system_clock::now()),
-                                    {}, std::chrono::seconds(30), line.force, line.full),
-        asio::bind_cancellation_slot(cancels.back()->slot(),
-                                     [&, kind = job.kind, &outcome = job.outcome](
-                                         std::exception_ptr error, jobs::RunOutcome result) {
-                                       if (error) {
-                                         result.kind = kind;
-                                         result.status = jobs::RunStatus::failed;
-                                         try {
-                                           std::rethrow_exception(error);
-                                         } catch (const std::exception& e) {
-                                           result.error = e.what();
-                                         }
-                                       }
-                                       outcome = std::move(result);
-                                       if (--pending == 0) signals.cancel();
-                                     }));
+        jobs::run_job_with_deadline(
+            job.kind, *generation->session, config,
+            {.run_id = jobs::make_run_id(job.kind, std::chrono::system_clock::now()),
+             .force = line.force,
+             .full = line.full}),
+        asio::bind_cancellation_slot(
+            cancels.back()->slot(), [&, kind = job.kind, &outcome = job.outcome](
+                                        std::exception_ptr error, jobs::RunOutcome result) {
+              if (error) {
+                result.kind = kind;
+                result.status = jobs::RunStatus::failed;
+                result.started = result.finished = std::chrono::system_clock::now();
+                try {
+                  std::rethrow_exception(error);
+                } catch (const std::exception& e) {
+                  result.error = e.what();
+                }
+              }
+              metrics.finished(result);
+              outcome = std::move(result);
+              if (--pending == 0) signals.cancel();
+            }));
   }
   if (pending == 0) signals.cancel();
   io.run();

@@ -12,8 +12,6 @@
 #include <functional>
 
 #include "logging.hpp"
-#include "net/https_client.hpp"
-#include "output/publication.hpp"
 #include "schedule/jitter.hpp"
 #include "state/state_dir.hpp"
 
@@ -34,7 +32,7 @@ Service::Service(asio::io_context& io, std::filesystem::path config_file, Loaded
       config_file_(std::move(config_file)),
       scheduler_(io.get_executor(), clock_),
       all_stopped_(io) {
-  current_ = make_generation(std::move(initial));
+  current_ = make_generation(io.get_executor(), std::move(initial), 1);
   try {
     state_ = state::read_state(state_file(current_->loaded.config));
   } catch (const std::exception& error) {
@@ -43,17 +41,6 @@ Service::Service(asio::io_context& io, std::filesystem::path config_file, Loaded
 }
 
 Service::~Service() = default;
-
-std::shared_ptr<Service::Generation> Service::make_generation(LoadedConfig loaded) {
-  auto generation = std::make_shared<Generation>();
-  generation->loaded = std::move(loaded);
-  generation->http = net::make_https_client(
-      io_.get_executor(), qualys::http_client_options(generation->loaded.config.qualys));
-  generation->session = std::make_unique<qualys::QualysSession>(
-      io_.get_executor(), *generation->http, generation->loaded.endpoints,
-      generation->loaded.credentials, generation->loaded.config.qualys);
-  return generation;
-}
 
 std::vector<schedule::ScheduledJob> Service::scheduled_jobs(const config::Config& config) const {
   std::vector<schedule::ScheduledJob> result;
@@ -70,10 +57,10 @@ std::vector<schedule::ScheduledJob> Service::scheduled_jobs(const config::Config
 
 asio::awaitable<void> Service::run() {
   const auto& config = current_->loaded.config;
-  set_log_level(config.logging.level);
-  warn_about_credentials_permissions(config);
-  output::check_output_dir(config.output.dir);
-  sweep_interrupted_runs(config);
+  prepare_first_run(config);
+  metrics_.configure(config, current_->number);
+  metrics_.seed(config);
+  metrics_.write();
   scheduler_.set_jobs(scheduled_jobs(config));
   catch_up();
   publish_status();
@@ -125,8 +112,10 @@ void Service::reload() {
     const bool credentials_changed =
         staged.credentials.username != current_->loaded.credentials.username ||
         staged.credentials.password != current_->loaded.credentials.password;
-    current_ = make_generation(std::move(staged));
+    current_ = make_generation(io_.get_executor(), std::move(staged), current_->number + 1);
     set_log_level(current_->loaded.config.logging.level);
+    metrics_.configure(current_->loaded.config, current_->number);
+    metrics_.write();
     scheduler_.set_jobs(std::move(jobs));
     spdlog::info(
         "reloaded {}{}; running jobs finish with the configuration they started with",
@@ -196,12 +185,12 @@ void Service::launch(const schedule::Firing& firing) {
   running_[firing.job] = RunningJob{run_id, {}};
   save_state();
   publish_status();
-  asio::co_spawn(io_, run_job(kind, firing, current_, std::move(*lock), run_id),
+  metrics_.started(kind, *job_state.started);
+  asio::co_spawn(io_, run_job(kind, current_, std::move(*lock), run_id),
                  asio::bind_cancellation_slot(job_cancel_[firing.job].slot(), asio::detached));
 }
 
-asio::awaitable<void> Service::run_job(jobs::JobKind kind, schedule::Firing firing,
-                                       std::shared_ptr<Generation> generation,
+asio::awaitable<void> Service::run_job(jobs::JobKind kind, std::shared_ptr<Generation> generation,
                                        [[maybe_unused]] state::JobLock lock,  // held for the run
                                        std::string run_id) {
   const std::string name(jobs::job_name(kind));
@@ -215,7 +204,7 @@ asio::awaitable<void> Service::run_job(jobs::JobKind kind, schedule::Firing firi
       asio::steady_timer timer(io_, delay);
       co_await timer.async_wait(asio::use_awaitable);
     }
-    // Named, not a temporary inside the co_await: GCC 12 destroys such temporaries wrongly.
+    // Named, not temporaries inside the co_await: GCC 12 destroys such temporaries wrongly.
     std::function<void(const jobs::JobProgress&)> on_progress = [this,
                                                                  name](const jobs::JobProgress& p) {
       if (auto it = running_.find(name); it != running_.end()) {
@@ -224,13 +213,15 @@ asio::awaitable<void> Service::run_job(jobs::JobKind kind, schedule::Firing firi
         publish_status();
       }
     };
-    outcome = co_await jobs::run_job_with_deadline(kind, *generation->session, config, run_id,
-                                                   on_progress);
+    jobs::RunOptions options{.run_id = run_id, .on_progress = on_progress};
+    outcome = co_await jobs::run_job_with_deadline(kind, *generation->session, config, options);
   } catch (const std::exception& error) {
+    // Cancelled before the run started (while waiting out the jitter).
+    outcome.kind = kind;
     outcome.status = jobs::RunStatus::cancelled;
     outcome.error = error.what();
+    outcome.started = outcome.finished = system_clock::now();
   }
-  (void)firing;
   auto& job_state = state_.jobs[name];
   job_state.finished = clock_.now();
   job_state.result = outcome.status;
@@ -246,6 +237,7 @@ asio::awaitable<void> Service::run_job(jobs::JobKind kind, schedule::Firing firi
   if (running_.empty()) all_stopped_.cancel();
   save_state();
   publish_status();
+  metrics_.finished(outcome);
 }
 
 void Service::save_state() {

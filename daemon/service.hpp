@@ -11,8 +11,9 @@
 #include <memory>
 #include <string>
 
+#include "generation.hpp"
 #include "jobs/job_runner.hpp"
-#include "loaded_config.hpp"
+#include "metrics_textfile.hpp"
 #include "schedule/job_scheduler.hpp"
 #include "state/job_lock.hpp"
 #include "state/state_file.hpp"
@@ -31,26 +32,17 @@ class Service {
   asio::awaitable<void> run();
 
  private:
-  // Everything one configuration generation needs. Running jobs keep theirs alive (shared_ptr)
-  // and finish with it after a reload.
-  struct Generation {
-    LoadedConfig loaded;
-    std::unique_ptr<net::HttpClient> http;
-    std::unique_ptr<qualys::QualysSession> session;
-  };
   struct RunningJob {
     std::string run_id;
     std::string progress;
   };
 
-  std::shared_ptr<Generation> make_generation(LoadedConfig loaded);
   std::vector<schedule::ScheduledJob> scheduled_jobs(const config::Config& config) const;
   void reload();
   void catch_up();
   void launch(const schedule::Firing& firing);
-  asio::awaitable<void> run_job(jobs::JobKind kind, schedule::Firing firing,
-                                std::shared_ptr<Generation> generation, state::JobLock lock,
-                                std::string run_id);
+  asio::awaitable<void> run_job(jobs::JobKind kind, std::shared_ptr<Generation> generation,
+                                state::JobLock lock, std::string run_id);
   void save_state();
   void publish_status();
   asio::awaitable<void> watchdog_loop();
@@ -62,6 +54,7 @@ class Service {
   schedule::JobScheduler scheduler_;
   SystemdNotifier notifier_;
   state::DaemonState state_;
+  MetricsTextfile metrics_;
   std::map<std::string, RunningJob> running_;
   // Cancellation signals live as long as the Service: a coroutine bound to one touches it until
   // its very end, after the code that would erase it has run (one per job; a job never overlaps

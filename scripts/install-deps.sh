@@ -8,7 +8,7 @@ packages=(
   libboost1.81-dev libboost-url1.81-dev libssl-dev openssl
   rapidjson-dev libxml2-dev libspdlog-dev libyaml-cpp-dev libsystemd-dev
   libgtest-dev libgmock-dev libhowardhinnant-date-dev tzdata
-  libxml2-utils xsltproc python3 python3-xmltodict curl
+  libxml2-utils xsltproc python3 python3-xmltodict python3-prometheus-client curl
   dpkg-dev file systemd adduser
 )
 

@@ -11,6 +11,7 @@
 // might echo a password.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <optional>
 #include <stdexcept>
@@ -23,18 +24,35 @@ class Error : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Why a request may succeed if repeated, as operators count retries (metrics): Qualys's rate
+// limit (409 CODE 1965, 429, and any wait the server asks for), its concurrency limit (409 CODE
+// 1960), a server error (5xx, CODE 999), or the network (transport errors and timeouts, bodies
+// cut short or malformed, and the rare page a job refuses as inconsistent).
+enum class TransientCause { rate_limit, concurrency, server_error, network };
+inline constexpr std::array kTransientCauses = {
+    TransientCause::rate_limit, TransientCause::concurrency, TransientCause::server_error,
+    TransientCause::network};
+
 class TransientError : public Error {
  public:
+  // A server-requested wait makes it a rate-limit failure, otherwise a network one.
   explicit TransientError(const std::string& what,
                           std::optional<std::chrono::milliseconds> wait_hint = std::nullopt)
-      : Error(what), wait_hint_(wait_hint) {}
+      : Error(what),
+        wait_hint_(wait_hint),
+        cause_(wait_hint ? TransientCause::rate_limit : TransientCause::network) {}
+  TransientError(const std::string& what, TransientCause cause,
+                 std::optional<std::chrono::milliseconds> wait_hint = std::nullopt)
+      : Error(what), wait_hint_(wait_hint), cause_(cause) {}
 
   // How long the server asked us to wait before trying again (Retry-After,
   // X-RateLimit-ToWait-Sec, SECONDS_TO_WAIT), when it said.
   std::optional<std::chrono::milliseconds> wait_hint() const { return wait_hint_; }
+  TransientCause cause() const { return cause_; }
 
  private:
   std::optional<std::chrono::milliseconds> wait_hint_;
+  TransientCause cause_;
 };
 
 class FatalError : public Error {

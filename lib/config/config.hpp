@@ -77,6 +77,12 @@ struct LoggingConfig {
   std::string level = "info";  // trace, debug, info, warn, error
 };
 
+struct MetricsConfig {
+  // The file node_exporter's textfile collector reads (a *.prom name), rewritten at start and
+  // around every run; empty: no metrics.
+  std::filesystem::path textfile;
+};
+
 struct JobSchedule {
   bool enabled = true;
   std::string schedule;  // cron expression, 5 or 6 fields, or @daily etc.
@@ -142,6 +148,7 @@ struct Config {
   OutputConfig output;
   StateConfig state;
   LoggingConfig logging;
+  MetricsConfig metrics;
   JobsConfig jobs;
 };
 

@@ -229,6 +229,36 @@ void check_separate_dirs(YamlReader& r, const Config& config) {
   }
 }
 
+void read_metrics(YamlReader& r, const YAML::Node& node, const std::string& path,
+                  MetricsConfig& metrics) {
+  r.map(node, path, {{"textfile", [&](auto& n, auto& p) {
+                        std::filesystem::path value;
+                        if (!r.path(n, p, value) || value.empty()) return;
+                        // node_exporter's textfile collector reads *.prom files only.
+                        if (value.extension() != ".prom") {
+                          r.error(n, p, "must name a *.prom file (" + value.string() + ")");
+                          return;
+                        }
+                        metrics.textfile = value;
+                      }}});
+}
+
+// The metrics file must stay out of output.dir (where Insight reads and the manifest lists every
+// file) and state.dir (private to the daemon, unreadable for node_exporter).
+void check_metrics_outside_dirs(YamlReader& r, const Config& config) {
+  if (config.metrics.textfile.empty()) return;
+  const std::filesystem::path textfile = comparable(config.metrics.textfile);
+  for (const auto& [key, dir] :
+       {std::pair{"output.dir", &config.output.dir}, std::pair{"state.dir", &config.state.dir}}) {
+    if (is_same_or_inside(textfile, comparable(*dir))) {
+      r.error("metrics.textfile", "(" + textfile.string() + ") is inside " + key + " (" +
+                                      dir->string() +
+                                      "); use node_exporter's textfile directory, such as "
+                                      "/var/lib/prometheus/node-exporter");
+    }
+  }
+}
+
 // Fills the URLs a platform implies, so that after loading only a platform-less config without
 // URLs still needs the credentials' REGION_URL.
 void apply_platform(Config& config) {
@@ -290,9 +320,11 @@ std::vector<ConfigError> check_config(const std::filesystem::path& file, Config*
                                }}});
                }},
               {"logging", [&](auto& n, auto& p) { read_logging(r, n, p, config.logging); }},
+              {"metrics", [&](auto& n, auto& p) { read_metrics(r, n, p, config.metrics); }},
               {"jobs", [&](auto& n, auto& p) { read_jobs(r, n, p, config.jobs); }},
           });
     check_separate_dirs(r, config);
+    check_metrics_outside_dirs(r, config);
   }
   apply_platform(config);
   if (out != nullptr) *out = std::move(config);

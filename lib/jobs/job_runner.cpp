@@ -19,6 +19,13 @@ std::string_view run_status_name(RunStatus status) {
   return state::run_result_name(status);
 }
 
+std::optional<RunStatus> run_status_from_name(std::string_view name) {
+  for (auto status : kAllRunStatuses) {
+    if (run_status_name(status) == name) return status;
+  }
+  return std::nullopt;
+}
+
 std::string make_run_id(JobKind kind, system_clock::time_point when) {
   const auto t = system_clock::to_time_t(when);
   std::tm utc{};
@@ -70,24 +77,24 @@ asio::awaitable<void> log_progress_every(std::chrono::seconds interval, JobEnvir
   }
 }
 
-asio::awaitable<RunOutcome> run_job_with_deadline(
-    JobKind kind, qualys::QualysSession& session, const config::Config& config, std::string run_id,
-    std::function<void(const JobProgress&)> on_progress, std::chrono::seconds progress_interval,
-    bool force, bool full) {
+asio::awaitable<RunOutcome> run_job_with_deadline(JobKind kind, qualys::QualysSession& session,
+                                                  const config::Config& config,
+                                                  RunOptions options) {
   using namespace boost::asio::experimental::awaitable_operators;
   RunOutcome outcome;
   outcome.kind = kind;
-  outcome.run_id = std::move(run_id);
+  outcome.run_id = std::move(options.run_id);
   outcome.started = system_clock::now();
 
   const auto timeout = schedule_of(config, kind).timeout;
   const std::string label = std::string(job_name(kind));
 
-  JobEnvironment env{session, config,
-                     qualys::CallContext{label, steady_clock::now() + timeout, outcome.run_id}};
-  if (on_progress) env.on_progress = on_progress;
-  env.force = force;
-  env.full = full;
+  JobEnvironment env{
+      session, config,
+      qualys::CallContext{label, steady_clock::now() + timeout, outcome.run_id, &outcome.retries}};
+  if (options.on_progress) env.on_progress = options.on_progress;
+  env.force = options.force;
+  env.full = options.full;
   env.started = outcome.started;
 
   log::info(
@@ -101,7 +108,7 @@ asio::awaitable<RunOutcome> run_job_with_deadline(
     // the deadline. So the job branch never throws; it hands its exception over instead. The
     // progress logger never succeeds: it only ends when the others are done.
     auto which = co_await (guarded_run_job(kind, env) || deadline.async_wait(asio::use_awaitable) ||
-                           log_progress_every(progress_interval, env));
+                           log_progress_every(options.progress_interval, env));
     if (which.index() == 0) {
       auto& [result, error] = std::get<0>(which);
       if (error) std::rethrow_exception(error);

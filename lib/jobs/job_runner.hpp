@@ -20,6 +20,11 @@ namespace qi::jobs {
 using RunStatus = state::RunResult;
 
 std::string_view run_status_name(RunStatus status);
+// The status run_status_name names (as state.json records it); nullopt for any other text.
+std::optional<RunStatus> run_status_from_name(std::string_view name);
+inline constexpr RunStatus kAllRunStatuses[] = {
+    RunStatus::succeeded, RunStatus::published_state_not_saved, RunStatus::failed,
+    RunStatus::timed_out, RunStatus::cancelled};
 
 struct RunOutcome {
   JobKind kind{};
@@ -30,16 +35,25 @@ struct RunOutcome {
   std::optional<JobResult> result;  // set when the job published (also state not saved)
   std::chrono::system_clock::time_point started;
   std::chrono::system_clock::time_point finished;
+  qualys::RetryCounts retries;  // the requests of this run that were retried, by cause
 };
 
 // A short unique identifier for one run, e.g. "kb-20261128T020000Z-3f2a".
 std::string make_run_id(JobKind kind, std::chrono::system_clock::time_point when);
 
-// Logs progress every `progress_interval` while the job runs (DESIGN.md: at least every 30 s).
-asio::awaitable<RunOutcome> run_job_with_deadline(
-    JobKind kind, qualys::QualysSession& session, const config::Config& config, std::string run_id,
-    std::function<void(const JobProgress&)> on_progress = {},
-    std::chrono::seconds progress_interval = std::chrono::seconds(30), bool force = false,
-    bool full = false);
+// How one run goes beyond its job, session and configuration: what `run` asks on the command line,
+// what the daemon listens to.
+struct RunOptions {
+  std::string run_id;                                        // make_run_id
+  std::function<void(const JobProgress&)> on_progress = {};  // after every page or window
+  // The progress log's period: at least every 30 s, so a run waiting minutes for one response
+  // still shows it is alive.
+  std::chrono::seconds progress_interval = std::chrono::seconds(30);
+  bool force = false;  // `run --force`: skip the shrink guard and the count check once
+  bool full = false;   // `run --full`: a full pull even where an incremental one would do
+};
+
+asio::awaitable<RunOutcome> run_job_with_deadline(JobKind kind, qualys::QualysSession& session,
+                                                  const config::Config& config, RunOptions options);
 
 }  // namespace qi::jobs

@@ -95,13 +95,16 @@ std::string describe(const SimpleReturn& simple) {
     auto wait = seconds_header(head, "X-RateLimit-ToWait-Sec");
     if (!wait) wait = item_seconds(simple, "SECONDS_TO_WAIT");
     if (wait) governor.pause_for(*wait, "Qualys rate limit, " + describe(simple));
-    throw TransientError(where + ": rate limit reached, " + describe(simple), wait);
+    throw TransientError(where + ": rate limit reached, " + describe(simple),
+                         TransientCause::rate_limit, wait);
   }
   if (simple.code == "1960") {
-    throw TransientError(where + ": concurrency limit reached, " + describe(simple));
+    throw TransientError(where + ": concurrency limit reached, " + describe(simple),
+                         TransientCause::concurrency);
   }
   if (simple.code == "999") {
-    throw TransientError(where + ": Qualys internal error, " + describe(simple));
+    throw TransientError(where + ": Qualys internal error, " + describe(simple),
+                         TransientCause::server_error);
   }
   throw FatalError(where + ": " + describe(simple) + " (HTTP " + std::to_string(head.status) + ")",
                    simple.code);
@@ -206,11 +209,12 @@ asio::awaitable<void> QualysSession::post_v2(const CallContext& context, const s
   if (head.status == 429) {
     auto wait = wait_hint(head);
     if (wait) governor_.pause_for(*wait, "HTTP 429 Too Many Requests from " + where);
-    throw TransientError(where + ": HTTP 429 Too Many Requests", wait);
+    throw TransientError(where + ": HTTP 429 Too Many Requests", TransientCause::rate_limit, wait);
   }
   if (head.status >= 500) {
     throw TransientError(where + ": HTTP " + std::to_string(head.status) +
-                         (simple ? ", " + describe(*simple) : std::string()));
+                             (simple ? ", " + describe(*simple) : std::string()),
+                         TransientCause::server_error);
   }
   if (simple) throw_for(*simple, head, where, governor_);
   throw FatalError(where + ": unexpected HTTP " + std::to_string(head.status),
@@ -246,9 +250,11 @@ asio::awaitable<unsigned> QualysSession::send_gateway_once(const CallContext& co
   if (status == 429) {
     auto wait = wait_hint(sink.head());
     if (wait) governor_.pause_for(*wait, "HTTP 429 Too Many Requests from " + where);
-    throw TransientError(where + ": HTTP 429 Too Many Requests", wait);
+    throw TransientError(where + ": HTTP 429 Too Many Requests", TransientCause::rate_limit, wait);
   }
-  if (status >= 500) throw TransientError(where + ": HTTP " + std::to_string(status));
+  if (status >= 500) {
+    throw TransientError(where + ": HTTP " + std::to_string(status), TransientCause::server_error);
+  }
   // CSAM error bodies are JSON with responseCode/responseMessage; show their first bytes, which
   // never contain our credentials (the token travels in a header the gateway does not echo).
   std::string snippet = sink.error_body().substr(0, 300);

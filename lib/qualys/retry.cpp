@@ -37,12 +37,14 @@ asio::awaitable<void> run_with_retries(const CallContext& context, const RetryPo
   for (int n = 1;; ++n) {
     std::optional<milliseconds> wait;
     std::string failure;
+    TransientCause cause{};
     try {
       co_await attempt(n);
       co_return;
     } catch (const TransientError& error) {
       failure = error.what();
       wait = error.wait_hint();
+      cause = error.cause();
     } catch (const RefusedDocument& error) {
       throw FatalError(description + ": " + error.what() +
                        "; not retried, because the same request would get the same refusal");
@@ -68,6 +70,7 @@ asio::awaitable<void> run_with_retries(const CallContext& context, const RetryPo
               .count(),
           failure));
     }
+    if (context.retries != nullptr) context.retries->add(cause);
     log::warn(fmt::format("{}: {}: attempt {}/{} failed: {}; retrying in {:.1f} s", context.job,
                           description, n, max_attempts, failure, duration<double>(delay).count()),
               {{"JOB", context.job}, {"RUN_ID", context.run_id}, {"ATTEMPT", std::to_string(n)}});

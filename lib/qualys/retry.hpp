@@ -2,12 +2,15 @@
 // jitter, server-requested waits honoured, and a clear error once the attempts are used up.
 #pragma once
 
+#include <array>
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <random>
 #include <string>
 
+#include "common/error.hpp"
 #include "config/config.hpp"
 
 namespace qi::qualys {
@@ -24,11 +27,23 @@ struct RetryPolicy {
   static RetryPolicy from(const config::QualysConfig& config);
 };
 
+// How many requests of one run were retried, by the cause of the failure before the retry (the
+// metrics file shows them per job).
+class RetryCounts {
+ public:
+  void add(TransientCause cause) { ++counts_[static_cast<std::size_t>(cause)]; }
+  std::uint64_t of(TransientCause cause) const { return counts_[static_cast<std::size_t>(cause)]; }
+
+ private:
+  std::array<std::uint64_t, kTransientCauses.size()> counts_{};
+};
+
 // Per-call context: which job asks (for logs) and the job's deadline.
 struct CallContext {
   std::string job;
   std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
   std::string run_id;
+  RetryCounts* retries = nullptr;  // the run's counts, when someone keeps them
 };
 
 // The delay before attempt number `attempt` (2 = first retry): a random value in
@@ -36,7 +51,8 @@ struct CallContext {
 std::chrono::milliseconds backoff_delay(const RetryPolicy& policy, int attempt,
                                         std::mt19937_64& rng);
 
-// Runs `attempt(n)` until it returns, retrying on qi::TransientError. Each attempt must start
+// Runs `attempt(n)` until it returns, retrying on qi::TransientError (each retry counted into
+// context.retries by the error's cause). Each attempt must start
 // from a clean state (the callers roll their CSV writers back to a mark). Throws qi::FatalError
 // when attempts run out, when the server asks for a wait longer than max_server_wait, when the
 // next attempt would start after the deadline, or at once, naming the request, when a response

@@ -49,13 +49,15 @@ jobs::RunOutcome run_vm(const config::Config& config, const sim::SimulatorOption
   std::function<void(const jobs::JobProgress&)> record = [&](const jobs::JobProgress& p) {
     reports.push_back(p);
   };
-  boost::asio::co_spawn(io,
-                        jobs::run_job_with_deadline(JobKind::vm, session, config, "test-run",
-                                                    record, 1s, false, true),
-                        [&](std::exception_ptr error, jobs::RunOutcome result) {
-                          if (error) std::rethrow_exception(error);
-                          outcome = std::move(result);
-                        });
+  boost::asio::co_spawn(
+      io,
+      jobs::run_job_with_deadline(
+          JobKind::vm, session, config,
+          {.run_id = "test-run", .on_progress = record, .progress_interval = 1s, .full = true}),
+      [&](std::exception_ptr error, jobs::RunOutcome result) {
+        if (error) std::rethrow_exception(error);
+        outcome = std::move(result);
+      });
   io.run();
   return outcome;
 }

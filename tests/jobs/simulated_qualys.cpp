@@ -95,13 +95,12 @@ jobs::RunOutcome run_one_job(jobs::JobKind kind, const config::Config& config,
                               net::parse_origin(config.qualys.gateway_url)};
   qualys::QualysSession session(io.get_executor(), *http, endpoints, credentials, config.qualys);
   jobs::RunOutcome outcome;
-  boost::asio::co_spawn(io,
-                        jobs::run_job_with_deadline(kind, session, config, "test-run", {},
-                                                    std::chrono::seconds(30), false, full),
-                        [&](std::exception_ptr error, jobs::RunOutcome result) {
-                          if (error) std::rethrow_exception(error);
-                          outcome = std::move(result);
-                        });
+  boost::asio::co_spawn(
+      io, jobs::run_job_with_deadline(kind, session, config, {.run_id = "test-run", .full = full}),
+      [&](std::exception_ptr error, jobs::RunOutcome result) {
+        if (error) std::rethrow_exception(error);
+        outcome = std::move(result);
+      });
   io.run();
   return outcome;
 }

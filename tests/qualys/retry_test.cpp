@@ -48,6 +48,36 @@ std::string message_of(std::exception_ptr failure) {
   return {};
 }
 
+TEST(Retry, CountsEachRetryByTheCauseOfTheFailureBeforeIt) {
+  RetryCounts counts;
+  auto context = no_deadline();
+  context.retries = &counts;
+  auto failure = run(context, fast_policy(6), [&](int n) -> asio::awaitable<void> {
+    if (n == 1) throw TransientError("HTTP 503", TransientCause::server_error);
+    if (n == 2) throw TransientError("CODE 1960", TransientCause::concurrency);
+    if (n == 3) throw TransientError("HTTP 429", std::chrono::milliseconds(1));  // a wait: rate
+    if (n == 4) throw TransientError("connection reset");
+    co_return;
+  });
+  EXPECT_FALSE(failure);
+  EXPECT_EQ(counts.of(TransientCause::server_error), 1u);
+  EXPECT_EQ(counts.of(TransientCause::concurrency), 1u);
+  EXPECT_EQ(counts.of(TransientCause::rate_limit), 1u);
+  EXPECT_EQ(counts.of(TransientCause::network), 1u);
+}
+
+TEST(Retry, DoesNotCountTheFailureThatEndsTheAttempts) {
+  RetryCounts counts;
+  auto context = no_deadline();
+  context.retries = &counts;
+  auto failure = run(context, fast_policy(2), [&](int) -> asio::awaitable<void> {
+    throw TransientError("connection reset");
+    co_return;
+  });
+  EXPECT_TRUE(failure);
+  EXPECT_EQ(counts.of(TransientCause::network), 1u);
+}
+
 TEST(Retry, RepeatsTheAttemptAfterTransientErrorsUntilItSucceeds) {
   int attempts = 0;
   auto failure = run(no_deadline(), fast_policy(), [&](int n) -> asio::awaitable<void> {

@@ -1,0 +1,34 @@
+// The start-up that `run` and the daemon share: one configuration generation (the loaded
+// configuration with its HTTP client and Qualys session) and the checks and clean-up before the
+// first job.
+#pragma once
+
+#include <boost/asio/any_io_executor.hpp>
+#include <cstdint>
+#include <memory>
+
+#include "loaded_config.hpp"
+#include "net/http_client.hpp"
+#include "qualys/qualys_session.hpp"
+
+namespace qi::daemon {
+
+// Everything the jobs of one configuration need. `run` makes one; the daemon one at start and one
+// per accepted reload. Running jobs keep theirs alive (shared_ptr) and finish with it after a
+// reload.
+struct Generation {
+  LoadedConfig loaded;
+  std::unique_ptr<net::HttpClient> http;
+  std::unique_ptr<qualys::QualysSession> session;
+  std::uint64_t number = 1;  // 1 at start, one more per accepted reload (metrics)
+};
+
+std::shared_ptr<Generation> make_generation(boost::asio::any_io_executor executor,
+                                            LoadedConfig loaded, std::uint64_t number);
+
+// Before the first job: the configured log level, a warning for a credentials file others can
+// read, the output directory checked (throws), and the temp files and bases of interrupted runs
+// swept (sweep_interrupted_runs).
+void prepare_first_run(const config::Config& config);
+
+}  // namespace qi::daemon
