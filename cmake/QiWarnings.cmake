@@ -29,7 +29,10 @@ target_compile_options(qi_warnings INTERFACE
 # Targets still on the old set (-Wall -Wextra -Wpedantic only). They were being refactored when
 # the stricter set came in; switch each one on by deleting it from this list and fixing what the
 # build reports (docs/development.md, "Warnings"). `-DQI_LEGACY_WARNING_TARGETS=` puts every
-# target on the stricter set, to see what is left.
+# target on the stricter set, to see what is left. What the stricter set reports in them today
+# (GCC 12, every source of these targets; clang-tidy not yet run over them):
+#   tests/jobs/fault_matrix_test.cpp  1 (-Wshadow: the name generator's `info`, line 417)
+#   every other source                0
 # ---------------------------------------------------------------------------------------------
 if(NOT DEFINED QI_LEGACY_WARNING_TARGETS)
   set(QI_LEGACY_WARNING_TARGETS
