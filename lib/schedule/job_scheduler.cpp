@@ -33,7 +33,7 @@ std::optional<sys_seconds> latest_firing(const CronExpression& expression,
 
 JobScheduler::JobScheduler(asio::any_io_executor executor, const WallClock& clock,
                            milliseconds max_sleep)
-    : clock_(clock), max_sleep_(max_sleep), wake_(std::move(executor)) {}
+    : clock_(clock), max_sleep_(max_sleep), wake_(executor) {}
 
 void JobScheduler::set_jobs(std::vector<ScheduledJob> jobs) {
   jobs_ = std::move(jobs);
