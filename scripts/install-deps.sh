@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  g++ cmake ninja-build pkg-config git
+  g++ cmake ninja-build pkg-config git clang clang-tidy clang-format
   libboost1.81-dev libboost-url1.81-dev libssl-dev openssl
   rapidjson-dev libxml2-dev libspdlog-dev libyaml-cpp-dev libsystemd-dev
   libgtest-dev libgmock-dev libhowardhinnant-date-dev tzdata

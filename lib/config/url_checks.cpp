@@ -43,7 +43,7 @@ std::string redact_userinfo(std::string_view url) {
   std::size_t start = scheme == std::string_view::npos ? 0 : scheme + 3;
   std::size_t end = url.find_first_of("/?#", start);
   std::string_view authority =
-      url.substr(start, end == std::string_view::npos ? url.npos : end - start);
+      url.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
   std::size_t at = authority.rfind('@');
   if (at == std::string_view::npos) return std::string(url);
   std::string out(url.substr(0, start));

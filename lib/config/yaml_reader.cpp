@@ -38,7 +38,7 @@ std::string YamlReader::join(const std::string& path, std::string_view key) {
 }
 
 void YamlReader::error(const YAML::Node& node, const std::string& path, std::string reason) {
-  errors_.emplace_back(file_, path, reason + location(node));
+  errors_.emplace_back(file_, path, std::move(reason) + location(node));
 }
 
 void YamlReader::error(const std::string& path, std::string reason) {

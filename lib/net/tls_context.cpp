@@ -81,7 +81,10 @@ void prepare_tls_client(SSL* ssl, const std::string& host) {
     }
     return;
   }
-  if (SSL_set_tlsext_host_name(ssl, host.c_str()) != 1) {
+  // SSL_set_tlsext_host_name is a macro around this call with a C-style cast (-Wold-style-cast);
+  // OpenSSL copies the name, it never writes through the pointer.
+  if (SSL_ctrl(ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
+               const_cast<char*>(host.c_str())) != 1) {
     throw FatalError("cannot set TLS SNI host name " + host);
   }
   SSL_set_hostflags(ssl, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);

@@ -93,9 +93,9 @@ void QualysXmlDocument::end_element(std::string_view /*name*/) {
     collect_depth_ = 0;
     std::string value = collector_.take();
     if (mode_ == Mode::return_shape) {
-      return_builder_->text_of(return_path(), std::move(value));
+      return_builder_->text_of(return_path(), value);
     } else if (in_warning) {
-      warning_text(std::move(value));
+      warning_text(value);
     } else if (mode_ == Mode::data) {
       on_text(Path(ids_.data(), depth_), std::move(value));
     }
@@ -134,7 +134,7 @@ bool QualysXmlDocument::start_warning(std::string_view name) {
   return warning_field_ != WarningField::none;
 }
 
-void QualysXmlDocument::warning_text(std::string text) {
+void QualysXmlDocument::warning_text(std::string_view text) {
   if (depth_ != 4) return;
   // hld_xml_truncated_warning_guide.xml: TEXT spans two lines; host_list_truncated_warning_
   // guide.xml: whitespace and newlines around the URL's CDATA. Trim all three.

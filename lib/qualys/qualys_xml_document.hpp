@@ -59,6 +59,8 @@ class QualysXmlDocument : private xml::SaxHandler {
   // Data events, only for a document with the expected root and outside RESPONSE/WARNING.
   // Return true to receive the element's text.
   virtual bool on_start(Path path) = 0;
+  // By value: the parsers move the text into their records; this default ignores it.
+  // NOLINTNEXTLINE(performance-unnecessary-value-param)
   virtual void on_text(Path /*path*/, std::string /*text*/) {}
   virtual void on_end(Path /*path*/) {}
 
@@ -85,7 +87,7 @@ class QualysXmlDocument : private xml::SaxHandler {
 
   static const xml::ElementNames& no_names();
   bool start_warning(std::string_view name);
-  void warning_text(std::string text);
+  void warning_text(std::string_view text);
   std::span<const std::string> return_path() const { return {return_path_.data(), depth_}; }
 
   std::string expected_root_;

@@ -62,7 +62,7 @@ bool SimpleReturnBuilder::start(Path path, const xml::Attributes& attributes) {
          path_is(path, {"ServiceResponse", "responseErrorDetails", "errorMessage"});
 }
 
-void SimpleReturnBuilder::text_of(Path path, std::string text) {
+void SimpleReturnBuilder::text_of(Path path, std::string_view text) {
   const std::string_view leaf = path.back();
   if (path[0] == "SIMPLE_RETURN") {
     if (leaf == "CODE")
@@ -73,9 +73,7 @@ void SimpleReturnBuilder::text_of(Path path, std::string text) {
       key_ = trim(text);
     else if (leaf == "VALUE")
       value_ = trim(text);
-  } else if (path[0] == "GENERIC_RETURN") {
-    result_.text = trim(text);
-  } else if (leaf == "responseCode") {
+  } else if (path[0] != "GENERIC_RETURN" && leaf == "responseCode") {
     result_.code = trim(text);
   } else {
     result_.text = trim(text);

@@ -31,7 +31,7 @@ class SimpleReturnBuilder {
   // Called for every start tag while inside a return document; returns whether the element's
   // text is wanted (then text_of() follows at its end tag).
   bool start(Path path, const xml::Attributes& attributes);
-  void text_of(Path path, std::string text);
+  void text_of(Path path, std::string_view text);
   void end(Path path);
 
   SimpleReturn& result() { return result_; }

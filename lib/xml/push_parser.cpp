@@ -114,7 +114,8 @@ struct PushParser::Impl {
     } else if (at.starts_with("<")) {
       const std::string_view name =
           at.substr(at.starts_with("</") ? 2 : 1, limits.max_name_bytes + 1);
-      if (name.size() > limits.max_name_bytes && name.find_first_of(" \t\r\n/>") == name.npos) {
+      if (name.size() > limits.max_name_bytes &&
+          name.find_first_of(" \t\r\n/>") == std::string_view::npos) {
         refuse_over_limit("an element name", limits.max_name_bytes);
       } else if (held > limits.max_tag_bytes) {
         refuse_over_limit("a tag with its attributes", limits.max_tag_bytes);

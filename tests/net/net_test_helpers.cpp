@@ -3,6 +3,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <exception>
 #include <stdexcept>
+#include <utility>
 
 namespace qi::net::testing {
 
@@ -10,7 +11,7 @@ void run(asio::io_context& io, asio::awaitable<void> aw, std::chrono::millisecon
   bool done = false;
   std::exception_ptr error;
   asio::co_spawn(io, std::move(aw), [&](std::exception_ptr e) {
-    error = e;
+    error = std::move(e);
     done = true;
     io.stop();
   });

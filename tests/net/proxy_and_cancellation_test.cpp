@@ -143,7 +143,7 @@ TEST_F(CancellationTest, ACancellationSignalAbortsAHungRequest) {
     auto executor = co_await asio::this_coro::executor;
     asio::co_spawn(executor, client.send(request, sink),
                    asio::bind_cancellation_slot(signal.slot(), [&](std::exception_ptr e) {
-                     outcome = e;
+                     outcome = std::move(e);
                      finished = true;
                    }));
     asio::steady_timer timer(executor, 200ms);

@@ -65,8 +65,8 @@ TEST_P(EveryXmlFixture, NeverPassesATruncationBeforeTheRootCloses) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Fixtures, EveryXmlFixture, ::testing::ValuesIn(xml_fixtures()),
-                         [](const auto& info) {
-                           std::string name = info.param.substr(0, info.param.size() - 4);
+                         [](const auto& fixture) {
+                           std::string name = fixture.param.substr(0, fixture.param.size() - 4);
                            for (char& c : name) {
                              if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
                            }

@@ -52,7 +52,9 @@ asio::awaitable<void> run_job(Job& job, std::uint16_t port, std::vector<ClientRe
   const asio::ip::tcp::endpoint endpoint(asio::ip::make_address("127.0.0.1"), port);
   auto [ec] = co_await socket.async_connect(endpoint, asio::as_tuple(asio::use_awaitable));
   if (!ec) {
-    SSL_set_tlsext_host_name(job.stream->native_handle(), "localhost");
+    // SSL_set_tlsext_host_name is a macro around this call with a C-style cast.
+    SSL_ctrl(job.stream->native_handle(), SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
+             const_cast<char*>("localhost"));
     job.stream->set_verify_callback(asio::ssl::host_name_verification("localhost"));
     std::tie(ec) = co_await job.stream->async_handshake(asio::ssl::stream_base::client,
                                                         asio::as_tuple(asio::use_awaitable));

@@ -99,8 +99,8 @@ TEST_P(SimulatorAtGeneration, ListsEveryExistingHostAndNoRemovedOne) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Generations, SimulatorAtGeneration, ::testing::Values(0, 1, 2),
-                         [](const ::testing::TestParamInfo<int>& info) {
-                           return "G" + std::to_string(info.param);
+                         [](const ::testing::TestParamInfo<int>& generation) {
+                           return "G" + std::to_string(generation.param);
                          });
 
 // ---- the incremental filters ----
