@@ -4,15 +4,13 @@
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/ssl/context.hpp>
-#include <list>
 #include <mutex>
 #include <optional>
 
 #include "assets_sim/assets_sim.hpp"
 #include "assets_sim/cloud_store.hpp"
 #include "assets_sim/dc_imports.hpp"
+#include "assets_sim/https_server.hpp"
 #include "qualys_sim/core.hpp"
 
 namespace qi::assets_sim {
@@ -42,9 +40,12 @@ class AssetsCore : public std::enable_shared_from_this<AssetsCore> {
              const qi::testing::KeyPair& server_cert);
 
   const AssetsSimOptions& options() const { return options_; }
-  std::uint16_t port() const { return port_; }
+  std::uint16_t port() const { return server_->port(); }
+  // Serving starts here, not in the constructor: the server's callback holds a weak_ptr to this.
   void start();
-  void stop();
+  void stop() { server_->stop(); }
+  // The response to one request (the HttpsServer's callback); false: close the connection.
+  asio::awaitable<bool> serve(Stream& stream, const Request& request);
 
   // The state, under one lock: f(dc) or f(cloud) runs with it held.
   template <class F>
@@ -66,17 +67,10 @@ class AssetsCore : public std::enable_shared_from_this<AssetsCore> {
   std::optional<std::int64_t> over_rate_limit();
 
  private:
-  asio::awaitable<void> accept_loop();
-  asio::awaitable<void> session(asio::ip::tcp::socket socket);
-  asio::awaitable<bool> serve(Stream& stream, const Request& request);
   std::optional<FaultRule> admit(const std::string& family, qi::sim::RecordedRequest recorded);
 
-  asio::any_io_executor executor_;
   AssetsSimOptions options_;
-  asio::ssl::context tls_;
-  asio::ip::tcp::acceptor acceptor_;
-  std::uint16_t port_ = 0;
-  std::list<std::weak_ptr<Stream>> streams_;  // executor thread only
+  std::shared_ptr<HttpsServer> server_;
 
   mutable std::mutex mu_;
   FaultPlan faults_;

@@ -2,27 +2,14 @@
 // and benchmarks. See docs/simulator.md ("assets-sim").
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
-#include <filesystem>
-#include <fstream>
 #include <iostream>
-#include <sstream>
-#include <stdexcept>
 
 #include "assets_sim/assets_sim.hpp"
 #include "assets_sim/main_options.hpp"
+#include "output/atomic_file.hpp"
 #include "qualys_sim/request_log.hpp"
 
 namespace {
-
-void write_atomically(const std::filesystem::path& path, const std::string& content) {
-  const std::filesystem::path tmp = path.string() + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << content;
-    if (!out.flush()) throw std::runtime_error("cannot write " + tmp.string());
-  }
-  std::filesystem::rename(tmp, path);
-}
 
 int run(int argc, char** argv) {
   const auto cli = qi::assets_sim::parse_command_line({argv + 1, argv + argc});
@@ -39,7 +26,7 @@ int run(int argc, char** argv) {
   for (const auto& rule : cli.faults) simulator.add_fault(rule);
   simulator.start();
   if (!cli.port_file.empty()) {
-    write_atomically(cli.port_file, std::to_string(simulator.port()) + "\n");
+    qi::output::replace_file_atomically(cli.port_file, std::to_string(simulator.port()) + "\n");
   }
   std::cerr << "assets-sim: listening on https://" << cli.options.bind_address << ":"
             << simulator.port() << "\n";
@@ -50,7 +37,8 @@ int run(int argc, char** argv) {
     io.stop();
   });
   io.run();
-  if (!cli.dump_objects.empty()) write_atomically(cli.dump_objects, simulator.objects_json());
+  if (!cli.dump_objects.empty())
+    qi::output::replace_file_atomically(cli.dump_objects, simulator.objects_json());
   std::cerr << "assets-sim: stopped; " << simulator.stats().to_json();
   return 0;
 }

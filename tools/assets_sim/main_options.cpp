@@ -6,6 +6,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "qualys_sim/sim_util.hpp"
+
 namespace qi::assets_sim {
 
 const char* const kHelp = R"(Usage: assets-sim [OPTIONS]
@@ -53,14 +55,11 @@ POST /__assets/cloud/regenerate-token, POST /__assets/cloud/disabled?value=true|
 namespace {
 
 std::int64_t number(const std::string& flag, const std::string& text) {
-  try {
-    std::size_t used = 0;
-    const long long value = std::stoll(text, &used);
-    if (used != text.size() || value < 0) throw std::invalid_argument("");
-    return value;
-  } catch (const std::exception&) {
+  const auto value = qi::sim::parse_int(text);
+  if (!value || *value < 0) {
     throw std::invalid_argument(flag + ": expected a non-negative number, got '" + text + "'");
   }
+  return *value;
 }
 
 std::string first_line(const std::string& flag, const std::string& file) {

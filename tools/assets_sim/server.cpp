@@ -1,115 +1,38 @@
-// The server: accept loop, one coroutine per connection (HTTP/1.1 keep-alive), the body cap,
-// faults applied before the handlers, and the public AssetsSimulator facade.
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/use_awaitable.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/http/read.hpp>
-#include <boost/beast/ssl.hpp>
-
+// The Assets simulator's request path: the request log, faults applied before the handlers, the
+// routing to the DC and Cloud handlers, the Cloud rate limit, and the counters.
 #include "assets_sim/core.hpp"
 #include "qualys_sim/request_log.hpp"
 
 namespace qi::assets_sim {
 
+namespace {
+
+// A coroutine of its own, so the shared_ptr lives in its frame for the whole request.
+asio::awaitable<bool> serve_if_alive(std::shared_ptr<AssetsCore> core, Stream& stream,
+                                     const Request& request) {
+  if (!core) co_return false;
+  co_return co_await core->serve(stream, request);
+}
+
+}  // namespace
+
 AssetsCore::AssetsCore(asio::any_io_executor executor, AssetsSimOptions options,
                        const qi::testing::KeyPair& server_cert)
-    : executor_(executor),
-      options_(std::move(options)),
-      tls_(asio::ssl::context::tls_server),
-      acceptor_(executor),
+    : options_(std::move(options)),
       dc_(options_.dc, DcClock::now()),
       cloud_(options_.cloud),
       window_start_(std::chrono::steady_clock::now()) {
-  tls_.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
-                   asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
-                   asio::ssl::context::no_tlsv1_1);
-  tls_.use_certificate_chain(asio::buffer(server_cert.cert_pem));
-  tls_.use_private_key(asio::buffer(server_cert.key_pem), asio::ssl::context::pem);
-  const asio::ip::tcp::endpoint endpoint(asio::ip::make_address(options_.bind_address),
-                                         options_.port);
-  acceptor_.open(endpoint.protocol());
-  acceptor_.set_option(asio::socket_base::reuse_address(true));
-  acceptor_.bind(endpoint);
-  acceptor_.listen(asio::socket_base::max_listen_connections);
-  port_ = acceptor_.local_endpoint().port();
+  const HttpsServerOptions server_options{options_.bind_address, options_.port,
+                                          options_.max_body_bytes};
+  server_ = std::make_shared<HttpsServer>(executor, server_options, server_cert);
 }
 
 void AssetsCore::start() {
-  asio::co_spawn(
-      executor_, [self = shared_from_this()] { return self->accept_loop(); }, asio::detached);
-}
-
-void AssetsCore::stop() {
-  asio::post(executor_, [self = shared_from_this()] {
-    boost::system::error_code ec;
-    self->acceptor_.close(ec);
-    for (auto& weak : self->streams_) {
-      if (auto stream = weak.lock()) beast::get_lowest_layer(*stream).socket().close(ec);
-    }
-    self->streams_.clear();
+  std::weak_ptr<AssetsCore> weak = shared_from_this();
+  server_->set_serve([weak](Stream& stream, const Request& request) {
+    return serve_if_alive(weak.lock(), stream, request);
   });
-}
-
-asio::awaitable<void> AssetsCore::accept_loop() {
-  auto self = shared_from_this();
-  for (;;) {
-    auto [ec, socket] = co_await acceptor_.async_accept(asio::as_tuple(asio::use_awaitable));
-    if (ec == asio::error::operation_aborted || !acceptor_.is_open()) co_return;
-    if (ec) {
-      // e.g. EMFILE under a connection storm: pause briefly, keep serving the others.
-      asio::steady_timer pause(executor_, std::chrono::milliseconds(50));
-      co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
-      continue;
-    }
-    asio::co_spawn(executor_, session(std::move(socket)), asio::detached);
-  }
-}
-
-asio::awaitable<void> AssetsCore::session(asio::ip::tcp::socket socket) {
-  auto self = shared_from_this();
-  boost::system::error_code nodelay_ec;
-  socket.set_option(asio::ip::tcp::no_delay(true), nodelay_ec);
-  auto stream = std::make_shared<Stream>(std::move(socket), tls_);
-  streams_.remove_if([](const std::weak_ptr<Stream>& w) { return w.expired(); });
-  streams_.push_back(stream);
-  count(&Stats::connections);
-  try {
-    beast::get_lowest_layer(*stream).expires_after(std::chrono::seconds(30));
-    auto [hs] = co_await stream->async_handshake(asio::ssl::stream_base::server,
-                                                 asio::as_tuple(asio::use_awaitable));
-    if (hs) co_return;
-    beast::flat_buffer buffer;
-    for (;;) {
-      http::request_parser<http::string_body> parser;
-      parser.header_limit(64 * 1024);
-      parser.body_limit(options_.max_body_bytes);
-      beast::get_lowest_layer(*stream).expires_after(std::chrono::seconds(300));
-      auto [ec, n] =
-          co_await http::async_read(*stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
-      if (ec == http::error::body_limit) {
-        std::atomic<std::uint64_t> bytes{0};
-        qi::sim::ResponseWriter writer(*stream, {}, {}, bytes);
-        writer.set_keep_alive(false);
-        const Headers json = {{"Content-Type", "application/json;charset=UTF-8"}};
-        co_await writer.send(
-            413, json,
-            error_messages_json("The request body is larger than " +
-                                std::to_string(options_.max_body_bytes) + " bytes"));
-        break;
-      }
-      if (ec) co_return;
-      if (!co_await serve(*stream, parser.get())) break;
-    }
-    beast::get_lowest_layer(*stream).expires_after(std::chrono::seconds(5));
-    co_await stream->async_shutdown(asio::as_tuple(asio::use_awaitable));
-  } catch (const qi::sim::ConnectionDropped&) {
-  } catch (const std::exception&) {
-    // The client went away mid-response or a timeout fired: nothing to report.
-  }
+  server_->start();
 }
 
 asio::awaitable<bool> AssetsCore::serve(Stream& stream, const Request& request) {
@@ -201,7 +124,9 @@ void AssetsCore::count(std::uint64_t Stats::*field) {
 
 Stats AssetsCore::stats() const {
   std::lock_guard lock(mu_);
-  return stats_;
+  Stats copy = stats_;
+  copy.connections = server_->connections();
+  return copy;
 }
 
 std::vector<qi::sim::RecordedRequest> AssetsCore::requests() const {
