@@ -103,7 +103,10 @@ Reply serve_cloud(const Exchange& ex, CloudStore& cloud) {
     execution->progress = ex.request.body();
     return {200, "{}\n"};
   }
-  if (f == "execstatus") return {200, cloud.status_json(*execution)};
+  if (f == "execstatus") {
+    if (method != http::verb::get) return wrong_method();
+    return {200, cloud.status_json(*execution)};
+  }
   return cloud.cancel(*execution);  // "cancel" is a DELETE by its family
 }
 
