@@ -7,6 +7,7 @@
 #include "config/config_loader.hpp"
 #include "config/credentials.hpp"
 #include "config/platforms.hpp"
+#include "insight/insight_check.hpp"
 #include "jobs/incremental_base.hpp"
 #include "jobs/manifest_repair.hpp"
 #include "metrics_textfile.hpp"
@@ -135,6 +136,7 @@ std::vector<ConfigError> find_problems(const std::filesystem::path& config_file)
   if (!problems.empty()) return problems;
   check_schedules(config, problems);
   check_files(config, problems);
+  for (auto& problem : insight::insight_problems(config)) problems.push_back(std::move(problem));
   try {
     auto credentials = config::load_credentials(config.qualys.credentials_file);
     endpoints_of(config, credentials);

@@ -7,6 +7,7 @@
 #include "commands.hpp"
 #include "config/config_loader.hpp"
 #include "config/credentials.hpp"
+#include "insight/insight_check.hpp"
 #include "jobs/convert.hpp"
 #include "jobs/job_support.hpp"
 #include "loaded_config.hpp"
@@ -28,6 +29,10 @@ int check_command(const CommandLine& line) {
   if (auto check = config::check_credentials_file(loaded.config.qualys.credentials_file);
       !check.warning.empty()) {
     std::cout << "warning: " << check.warning << "\n";
+    ++warnings;
+  }
+  for (const auto& warning : insight::insight_warnings(loaded.config)) {
+    std::cout << "warning: " << warning << "\n";
     ++warnings;
   }
   std::cout << line.config.string() << ": OK (API " << loaded.endpoints.api.host << ", gateway "

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "config/insight_config.hpp"
+
 namespace qi::config {
 
 using Duration = std::chrono::milliseconds;
@@ -150,6 +152,7 @@ struct Config {
   LoggingConfig logging;
   MetricsConfig metrics;
   JobsConfig jobs;
+  InsightConfig insight;  // the optional `insight:` section; mode off when absent
 };
 
 }  // namespace qi::config

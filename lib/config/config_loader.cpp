@@ -9,6 +9,7 @@
 #include <limits>
 #include <optional>
 
+#include "config/insight_section.hpp"
 #include "config/job_fields.hpp"
 #include "config/platforms.hpp"
 #include "config/url_checks.hpp"
@@ -322,6 +323,7 @@ std::vector<ConfigError> check_config(const std::filesystem::path& file, Config*
               {"logging", [&](auto& n, auto& p) { read_logging(r, n, p, config.logging); }},
               {"metrics", [&](auto& n, auto& p) { read_metrics(r, n, p, config.metrics); }},
               {"jobs", [&](auto& n, auto& p) { read_jobs(r, n, p, config.jobs); }},
+              {"insight", [&](auto& n, auto& p) { read_insight(r, n, p, config.insight); }},
           });
     check_separate_dirs(r, config);
     check_metrics_outside_dirs(r, config);

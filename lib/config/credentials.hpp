@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "config/config.hpp"
 
@@ -22,6 +23,18 @@ namespace qi::config {
 // than one, a missing password, too many fields or a control character.
 Credentials load_credentials(const std::filesystem::path& file);
 
+// insight.token_file, insight.cloud.token_file: a Jira personal access token or an Assets
+// container token (sent as Bearer), alone on one line, read by the rules above. Throws
+// ConfigError; the token is never in its text.
+std::string load_token(const std::filesystem::path& file);
+
+// insight.credentials_file: one line "USER PASSWORD" (Basic), read by the rules above.
+struct Login {
+  std::string user;
+  std::string password;  // never logged, never in argv or error text
+};
+Login load_login(const std::filesystem::path& file);
+
 // What `check` reports about the file's permissions; the file holds a password in clear.
 struct CredentialsFileCheck {
   bool group_or_world_accessible = false;  // any of the mode's 077 bits set
@@ -31,5 +44,9 @@ struct CredentialsFileCheck {
 
 // Never throws; a file that cannot be stat'ed yields no warning (load_credentials reports it).
 CredentialsFileCheck check_credentials_file(const std::filesystem::path& file);
+// The same check of any file holding a secret: kind names it ("token file"), holds says what
+// it holds ("a token").
+CredentialsFileCheck check_secret_file(const std::filesystem::path& file, std::string_view kind,
+                                       std::string_view holds);
 
 }  // namespace qi::config
