@@ -25,6 +25,9 @@ std::string_view result_metric(jobs::RunStatus status) {
       return "timed_out";
     case jobs::RunStatus::cancelled:
       return "cancelled";
+    case jobs::RunStatus::never_run:
+    case jobs::RunStatus::running:
+      break;  // not the end of a run: no last-run gauge names them
   }
   return "unknown";
 }
@@ -105,8 +108,11 @@ void JobMetricsBook::seed(const state::DaemonState& state) {
     auto& metrics = jobs_[name];
     if (job.started) metrics.last_start = *job.started;
     if (job.last_success) metrics.last_success = *job.last_success;
-    const auto result = jobs::run_status_from_name(job.result);
-    if (!result || !job.finished) continue;
+    const std::optional<jobs::RunStatus> result = job.result;
+    if (job.result == state::RunResult::never_run || job.result == state::RunResult::running ||
+        !job.finished) {
+      continue;
+    }
     metrics.last_result = result;
     if (job.started) metrics.last_duration = *job.finished - *job.started;
     if (is_failure(*result)) metrics.last_failure = *job.finished;

@@ -164,7 +164,7 @@ TEST(JobMetrics, StateJsonSeedsWhatTheDaemonRecordedWithoutRetries) {
   auto& vm = state.jobs["vm"];
   vm.started = at("2026-11-28T03:00:00Z");
   vm.finished = at("2026-11-28T03:10:00Z");
-  vm.result = "timed out";
+  vm.result = state::RunResult::timed_out;
   vm.last_success = at("2026-11-27T03:05:00Z");
   vm.files = {{"vm.csv", 56, 4000}};
   vm.api_calls = 7;
@@ -238,7 +238,7 @@ TEST(JobMetrics, AStateEntryLeftRunningGivesItsStartButNoResult) {
   state::DaemonState state;
   auto& kb = state.jobs["kb"];
   kb.started = at("2026-11-28T02:00:00Z");
-  kb.result = "running";
+  kb.result = state::RunResult::running;
   JobMetricsBook book;
   book.seed(state);
   const auto text = text_of(book);

@@ -452,8 +452,8 @@ TEST_P(QualysDocuments, EveryXmlDocumentGivesTheSameResultFedByteByByte) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Corpora, QualysDocuments, ::testing::ValuesIn(corpora()),
-                         [](const ::testing::TestParamInfo<Corpus>& info) {
-                           return info.param.name;
+                         [](const ::testing::TestParamInfo<Corpus>& param_info) {
+                           return param_info.param.name;
                          });
 
 }  // namespace

@@ -106,8 +106,8 @@ TEST_P(SimulatorShape, CsamAssetsHaveEveryCoreKeyOfTheSample) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Corpora, SimulatorShape, ::testing::ValuesIn(corpora()),
-                         [](const ::testing::TestParamInfo<Corpus>& info) {
-                           return info.param.name;
+                         [](const ::testing::TestParamInfo<Corpus>& param_info) {
+                           return param_info.param.name;
                          });
 
 }  // namespace
