@@ -50,7 +50,8 @@ asio::awaitable<std::vector<AssetWindow>> AssetSearch::plan_windows(std::int64_t
   const std::int64_t tolerance = std::max<std::int64_t>(config_.page_size, share / 10);
   AssetIdSplitter splitter(assets, wanted, tolerance, asset_split_budget(wanted));
   while (const auto probe = splitter.next_probe()) {
-    // count/am/asset with the search's parameters: assets above the probe (qualys-api.md §4.4).
+    // count/am/asset with the search's parameters: assets above the probe (docs/qualys-api.md
+    // §4.4).
     const auto request = qualys::csam_count_request({.last_seen_asset_id = probe,
                                                      .updated_after = updated_after_,
                                                      .filter_json = config_.filter_json});

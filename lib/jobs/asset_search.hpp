@@ -1,5 +1,5 @@
 // The CSAM v2 asset search of the assets job, paged by the lastSeenAssetId cursor
-// (qualys-api.md §4). A large pull runs several cursors at once over asset-ID windows placed
+// (docs/qualys-api.md §4). A large pull runs several cursors at once over asset-ID windows placed
 // with count calls (asset_windows.hpp; jobs.assets.assets_per_window), written in assetId order
 // (ordered_windows.hpp) so the files are the ones a single cursor writes.
 #pragma once

@@ -4,9 +4,9 @@
 //
 // The windows partition the whole ID space, (0, s1], (s1, s2], …, (s_last, ∞): an asset added
 // between the split and the pull still falls in some window, and the last one is unbounded. The
-// split points come from `count?lastSeenAssetId=X` (assets with assetId > X, qualys-api.md §4.4),
-// one round trip each, so AssetIdSplitter chooses every X and stops early: when each split is
-// within a tolerance of its target, or when its budget of count calls is spent (then the best
+// split points come from `count?lastSeenAssetId=X` (assets with assetId > X, docs/qualys-api.md
+// §4.4), one round trip each, so AssetIdSplitter chooses every X and stops early: when each split
+// is within a tolerance of its target, or when its budget of count calls is spent (then the best
 // points found so far make windows of uneven size, which costs time but never rows).
 //
 // Asset IDs are sparse and clustered (the simulator puts 90% near 67 million and the rest above

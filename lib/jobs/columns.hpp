@@ -1,5 +1,5 @@
 // The output files and their headers: the compatibility contract with existing Insight import
-// configurations (DESIGN.md, "Outputs"). Names, header text and column order must not change.
+// configurations (docs/design.md, "Outputs"). Names, header text and column order must not change.
 #pragma once
 
 #include <array>

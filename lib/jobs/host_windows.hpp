@@ -1,6 +1,6 @@
 // Splitting the host-ID list (host list API, details=None) into detection windows, as Qualys
-// recommends for large subscriptions (qualys-api.md §6.4): each window is one detection request
-// stream of about `hosts_per_window` hosts, and the windows are fetched concurrently.
+// recommends for large subscriptions (docs/qualys-api.md §6.4): each window is one detection
+// request stream of about `hosts_per_window` hosts, and the windows are fetched concurrently.
 //
 // Two shapes:
 //  - covering (full pulls): the windows partition the whole ID space, [id_min, id_max] with the

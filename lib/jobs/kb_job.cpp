@@ -1,4 +1,4 @@
-// kb: KnowledgeBase vuln list in id_min/id_max windows (qualys-api.md §5: no truncation_limit,
+// kb: KnowledgeBase vuln list in id_min/id_max windows (docs/qualys-api.md §5: no truncation_limit,
 // no WARNING paging; the client chunks by QID itself), fetched concurrently and written in QID
 // order (ordered_windows.hpp). An incremental pull asks for the QIDs modified since in one open
 // window.

@@ -1,4 +1,4 @@
-// vm: host detections (qualys-api.md §6). The host IDs are listed first (host list API,
+// vm: host detections (docs/qualys-api.md §6). The host IDs are listed first (host list API,
 // details=None, truncation_limit=0) and split into windows of jobs.vm.hosts_per_window hosts,
 // fetched concurrently and written in host-ID order (ordered_windows.hpp). Inside a window the
 // pull pages by truncation_limit and the WARNING 1980 next-page URL, and ends only on a page

@@ -1,4 +1,4 @@
-// The CSV dialect of the output contract (DESIGN.md "Outputs") and a buffered writer for it.
+// The CSV dialect of the output contract (docs/design.md "Outputs") and a buffered writer for it.
 // Every field is double-quoted, '"' doubled, rows end in "\n", and each line break inside a value
 // (CRLF, lone CR, lone LF) becomes one space; all else is verbatim (no trimming, no formula
 // escaping). This is the hot path of every job (millions of rows), so fields are appended in runs

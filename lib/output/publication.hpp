@@ -1,6 +1,6 @@
-// Atomic publication of one job's output files (DESIGN.md "Publishing"). Each file is written to a
-// dot-named temp file in the output directory; commit() syncs them all, then moves every one over
-// its target, then syncs the directory. Until commit() succeeds the previous outputs stay
+// Atomic publication of one job's output files (docs/design.md "Publishing"). Each file is written
+// to a dot-named temp file in the output directory; commit() syncs them all, then moves every one
+// over its target, then syncs the directory. Until commit() succeeds the previous outputs stay
 // byte-identical, and whatever happens (error, timeout, cancellation: the destructor runs) the
 // temp files are removed. Owned by one job run.
 #pragma once

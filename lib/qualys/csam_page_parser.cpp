@@ -26,8 +26,9 @@ std::optional<std::int64_t> to_int64(std::string_view s) {
   return value;
 }
 
-// agent/inventory timestamps are epoch-ms numbers (csam_v2_search_asset_page_hasMore1_TRIMMED_
-// MOCK.json); should a date column arrive that way, it is written like the ISO strings beside it.
+// agent/inventory timestamps are epoch-ms numbers (csam_page_has_more.json;
+// docs/qualys-api.md §4.2); should a date column arrive that way, it is written like the ISO
+// strings beside it.
 std::string iso_from_epoch_ms(std::int64_t ms) {
   using namespace std::chrono;
   const sys_time<milliseconds> tp{milliseconds{ms}};
@@ -200,7 +201,7 @@ class PageHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, PageH
     } else if (key == "lastSeenAssetId") {
       envelope_.last_seen_asset_id = id_of(v, key);
     } else if (key == "hasMore") {
-      // An integer 0/1 in the API (qualys-api.md §3); accept a boolean too.
+      // An integer 0/1 in the API (docs/qualys-api.md §4.2); accept a boolean too.
       if (v.kind == Scalar::Kind::boolean) {
         envelope_.has_more = v.text == "true" ? 1 : 0;
       } else if (auto n = id_of(v, key)) {

@@ -91,7 +91,7 @@ GatewayAuth::GatewayAuth(net::HttpClient& http, net::Origin gateway,
 
 bool GatewayAuth::usable(system_clock::time_point now) const {
   if (token_.empty()) return false;
-  // Renew when less than a tenth of the lifetime remains (DESIGN.md).
+  // Renew when less than a tenth of the lifetime remains (docs/design.md "Behaviour").
   return now + (expires_ - issued_) / 10 < expires_;
 }
 

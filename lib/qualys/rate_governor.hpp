@@ -1,12 +1,11 @@
-// One RateGovernor per Qualys subscription, shared by every job in the process (DESIGN.md: "all
-// jobs share one budget"). It keeps concurrent calls within our ceiling and the server's
-// X-Concurrency-Limit-Limit, and pauses everybody when the server says to wait (409 1965, 429,
-// X-RateLimit-ToWait-Sec) or when X-RateLimit-Remaining runs low.
-// Every pause is logged once, with its reason and length, and is visible while it lasts
-// (waiting(): the runner's progress line and systemd STATUS). A pause never stalls a job
-// silently: a caller whose deadline falls inside it, or who would wait longer than the cap,
-// gets a TransientError carrying the wait, and run_with_retries fails the job at once with the
-// same rule it applies to a server-requested wait.
+// One RateGovernor per Qualys subscription, shared by every job in the process (docs/design.md
+// "Behaviour": "all jobs share one budget"). It keeps concurrent calls within our ceiling and the
+// server's X-Concurrency-Limit-Limit, and pauses everybody when the server says to wait (409 1965,
+// 429, X-RateLimit-ToWait-Sec) or when X-RateLimit-Remaining runs low. Every pause is logged once,
+// with its reason and length, and is visible while it lasts (waiting(): the runner's progress line
+// and systemd STATUS). A pause never stalls a job silently: a caller whose deadline falls inside
+// it, or who would wait longer than the cap, gets a TransientError carrying the wait, and
+// run_with_retries fails the job at once with the same rule it applies to a server-requested wait.
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
