@@ -14,6 +14,12 @@ bool is_job(std::string_view name) {
   return jobs::job_from_name(name).has_value();
 }
 
+// `convert` makes the files of a job that pulls from Qualys; insight has none.
+bool converts(std::string_view name) {
+  const auto kind = jobs::job_from_name(name);
+  return kind && jobs::job_definition(*kind).pulls_from_qualys;
+}
+
 }  // namespace
 
 std::string usage_text() {
@@ -29,7 +35,9 @@ Commands:
                          a job whose lock another process holds is named and left out, the
                          others run; --force publishes even if a file shrank below min_ratio or
                          the asset count is off (once, after you checked the drop is real);
-                         --full pulls everything even where an incremental pull would do
+                         --full pulls everything even where an incremental pull would do;
+                         with insight.mode on, insight imports the published files into Jira
+                         Assets (all: after the others; --force: also a set imported already)
   check                  validate the configuration and the credentials file, print each problem
   next [--count N]       print the next run times of each job (default 5)
   status [--json]        print what each job did last and when it runs next (from state.dir),
@@ -109,7 +117,9 @@ CommandLine parse_command_line(int argc, const char* const argv[]) {
         } else if (arg == "--full") {
           line.full = true;
         } else if (arg == "all") {
-          for (const auto& job : jobs::kJobs) line.jobs.emplace_back(job.name);
+          // insight joins when the configuration has it (run_command knows).
+          line.all = true;
+          for (const auto kind : jobs::kPullJobs) line.jobs.emplace_back(jobs::job_name(kind));
         } else if (is_job(arg)) {
           line.jobs.emplace_back(arg);
         } else {
@@ -141,7 +151,7 @@ CommandLine parse_command_line(int argc, const char* const argv[]) {
           }
         } else if (arg == "--output") {
           line.output = std::string(need_value(i, arg));
-        } else if (line.convert_kind.empty() && is_job(arg)) {
+        } else if (line.convert_kind.empty() && converts(arg)) {
           line.convert_kind = std::string(arg);
         } else {
           throw std::invalid_argument("convert: unexpected argument '" + std::string(arg) + "'");
@@ -154,7 +164,10 @@ CommandLine parse_command_line(int argc, const char* const argv[]) {
   if (line.command == Command::run) {
     if (line.jobs.empty())
       throw std::invalid_argument("run needs at least one job (assets, kb, vm, all)");
-    std::sort(line.jobs.begin(), line.jobs.end());
+    // In the table's order: insight, when named, after the jobs whose files it imports.
+    std::sort(line.jobs.begin(), line.jobs.end(), [](const auto& a, const auto& b) {
+      return *jobs::job_from_name(a) < *jobs::job_from_name(b);
+    });
     line.jobs.erase(std::unique(line.jobs.begin(), line.jobs.end()), line.jobs.end());
   }
   if (line.command == Command::convert) {

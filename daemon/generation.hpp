@@ -7,6 +7,9 @@
 #include <cstdint>
 #include <memory>
 
+#include "insight/importer.hpp"
+#include "insight/jira_transport.hpp"
+#include "jobs/insight_job.hpp"
 #include "loaded_config.hpp"
 #include "net/http_client.hpp"
 #include "qualys/qualys_session.hpp"
@@ -20,6 +23,13 @@ struct Generation {
   LoadedConfig loaded;
   std::unique_ptr<net::HttpClient> http;
   std::unique_ptr<qualys::QualysSession> session;
+  // With insight.mode on: the client to Jira (insight.ca_file, insight.proxy), the transport
+  // holding the credential read from its file when the generation was made (a reload re-reads
+  // it), the importer of the mode, and the job's view of both. Null with insight off.
+  std::unique_ptr<net::HttpClient> jira_http;
+  std::unique_ptr<insight::JiraTransport> jira;
+  std::unique_ptr<insight::Importer> importer;
+  std::unique_ptr<jobs::InsightTools> insight;
   std::uint64_t number = 1;  // 1 at start, one more per accepted reload (metrics)
 };
 

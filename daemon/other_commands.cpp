@@ -45,9 +45,10 @@ int check_command(const CommandLine& line) {
 int next_command(const CommandLine& line) {
   auto config = config::load_config(line.config);
   int exit_code = kExitOk;
-  for (const auto& definition : jobs::kJobs) {
-    const std::string name(definition.name);
-    const config::JobSchedule* job = &definition.schedule(config);
+  for (const auto kind : jobs::configured_jobs(config)) {
+    const std::string name(jobs::job_name(kind));
+    const auto schedule = jobs::schedule_of(config, kind);
+    const config::JobSchedule* job = &schedule;
     if (!job->enabled) {
       std::cout << name << ": disabled\n";
       continue;

@@ -159,6 +159,8 @@ Conversion convert_files(JobKind kind, const std::vector<std::filesystem::path>&
       files = {describe_file(kAssetsFile, assets)};
       break;
     }
+    case JobKind::insight:  // publishes nothing: the command line offers only the three above
+      throw std::logic_error("convert: insight has no files to convert");
   }
   return conversion;
 }

@@ -88,6 +88,8 @@ std::string output_settings(const config::Config& config, JobKind kind) {
       return settings + fmt::format("{}\n{}\n{}\n{}\n{}\n{}", jobs.vm.api_version, jobs.vm.status,
                                     jobs.vm.show_igs, jobs.vm.severities, jobs.vm.include_ignored,
                                     jobs.vm.include_disabled);
+    case JobKind::insight:  // pulls nothing, so has no base
+      break;
   }
   return settings;
 }
@@ -252,7 +254,7 @@ void merge_into(const IncrementalBase& base, const std::vector<MergeTarget>& tar
 std::size_t sweep_unnamed_bases(const config::Config& config) noexcept {
   std::size_t removed = 0;
   if (!std::filesystem::is_directory(state::StateDir(config.state.dir).bases())) return 0;
-  for (const auto kind : kAllJobs) {
+  for (const auto kind : kPullJobs) {
     try {
       // A run of the job elsewhere may be writing its new base right now: leave it alone then.
       const auto lock =

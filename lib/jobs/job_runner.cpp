@@ -95,6 +95,7 @@ asio::awaitable<RunOutcome> run_job_with_deadline(JobKind kind, qualys::QualysSe
   if (options.on_progress) env.on_progress = options.on_progress;
   env.force = options.force;
   env.full = options.full;
+  env.insight = options.insight;
   env.started = outcome.started;
 
   log::info(
