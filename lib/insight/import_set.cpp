@@ -56,7 +56,9 @@ SetCheck check_published_set(const std::filesystem::path& dir) {
         {std::string(name), path, entry->second.sha256, entry->second.rows, entry->second.bytes});
     checked.checked.push_back({std::string(name), identity});
   }
-  if (checked.set.files.empty()) return {std::nullopt, "manifest.json names no published file"};
+  if (checked.set.files.empty()) {
+    return {std::nullopt, "manifest.json in " + dir.string() + " names no published file", true};
+  }
   checked.set.id = import_set_id(checked.set.files);
   return {std::move(checked), {}};
 }

@@ -39,7 +39,8 @@ struct CheckedSet {
 // What a check found: a set, or why the files on disk are not one publication.
 struct SetCheck {
   std::optional<CheckedSet> set;
-  std::string mismatch;  // empty when `set` holds
+  std::string mismatch;            // empty when `set` holds
+  bool nothing_published = false;  // manifest.json names none of the files: nothing to import
 };
 
 // The set that manifest.json in `dir` describes, each file checked against its entry. A file

@@ -81,6 +81,9 @@ class InsightRun {
   asio::awaitable<JobResult> run() {
     for (int attempt = 1;; ++attempt) {
       auto found = insight::check_published_set(env_.config.output.dir);
+      if (found.nothing_published) {
+        throw FatalError("nothing to import: " + found.mismatch + "; run the Qualys jobs first");
+      }
       if (!found.set) {
         if (attempt == 1) {
           co_await start_over(found.mismatch);
