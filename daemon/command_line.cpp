@@ -38,7 +38,9 @@ Commands:
                          --full pulls everything even where an incremental pull would do;
                          with insight.mode on, insight imports the published files into Jira
                          Assets (all: after the others; --force: also a set imported already)
-  check                  validate the configuration and the credentials file, print each problem
+  check [--online]       validate the configuration and the credentials file, print each problem;
+                         --online: with insight.mode on, also reach Jira with its credentials and
+                         say what was found (import sources, the Cloud import's status)
   next [--count N]       print the next run times of each job (default 5)
   status [--json]        print what each job did last and when it runs next (from state.dir),
                          and why a job needs attention (its last run failed, or it is overdue);
@@ -137,6 +139,10 @@ CommandLine parse_command_line(int argc, const char* const argv[]) {
         } else {
           throw std::invalid_argument("next takes only --count N");
         }
+        break;
+      case Command::check:
+        if (arg != "--online") throw std::invalid_argument("check takes only --online");
+        line.online = true;
         break;
       case Command::status:
         if (arg != "--json") throw std::invalid_argument("status takes only --json");

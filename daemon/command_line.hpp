@@ -30,6 +30,7 @@ struct CommandLine {
   bool full = false;              // run --full: no incremental pull
   int count = 5;                  // next --count
   bool json = false;              // status --json
+  bool online = false;            // check --online: reach Jira with the insight credentials
   std::string convert_kind;       // convert: kb, vm, assets
   std::vector<std::filesystem::path> inputs;
   std::filesystem::path output;

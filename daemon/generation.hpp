@@ -33,6 +33,19 @@ struct Generation {
   std::uint64_t number = 1;  // 1 at start, one more per accepted reload (metrics)
 };
 
+// Assets Cloud allows about 1,000 requests a minute; Data Center sets no such limit.
+inline constexpr int kCloudRequestsPerMinute = 1000;
+
+// The client to Jira: the Qualys client's timeouts, insight's own trust anchors and proxy.
+net::HttpClientOptions jira_client_options(const config::Config& config);
+
+// How the insight job's requests are authenticated and paced: Data Center with insight.token_file
+// (Bearer) or insight.credentials_file (Basic), Cloud with insight.cloud.token_file (Bearer) at
+// kCloudRequestsPerMinute; the retries of the Qualys settings.
+insight::JiraTransportOptions jira_transport_options(const config::Config& config);
+
+// Throws qi::ConfigError when insight's credential file cannot be read (a reload keeps the
+// running generation then).
 std::shared_ptr<Generation> make_generation(boost::asio::any_io_executor executor,
                                             LoadedConfig loaded, std::uint64_t number);
 
