@@ -41,6 +41,13 @@ void log_info(const qualys::CallContext& context, const std::string& message) {
 
 }  // namespace
 
+const ImportFile* file_named(const ImportSet& set, std::string_view name) {
+  for (const auto& file : set.files) {
+    if (file.name == name) return &file;
+  }
+  return nullptr;
+}
+
 PushProgress::PushProgress(CloudSession& session, Options options)
     : session_(session),
       options_(std::move(options)),
@@ -73,7 +80,7 @@ asio::awaitable<void> send_data(CloudSession& session, const CloudLinks& executi
   std::size_t step = 0;
   for (const auto& type : plan.mapping.object_types) {
     ++step;
-    const ImportFile* file = plan.set.find(type.file);
+    const ImportFile* file = file_named(plan.set, type.file);
     if (file == nullptr) {
       throw FatalError("the published set has no " + type.file + ", which the " + type.name +
                        " objects come from; run the job that publishes it first");

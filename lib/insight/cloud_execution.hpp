@@ -18,6 +18,10 @@
 
 namespace qi::insight {
 
+// The file of the set named `name`; nullptr when the set has none (ImportSet::find, which the
+// insight job defines: the importer links without it).
+const ImportFile* file_named(const ImportSet& set, std::string_view name);
+
 // What one execution sends.
 struct PushPlan {
   const CloudMapping& mapping;

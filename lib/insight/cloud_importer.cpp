@@ -35,7 +35,7 @@ std::uint64_t check_object_quota(const ImportSet& set, const CloudMapping& mappi
   std::uint64_t total = 0;
   std::string parts;
   for (const auto& type : mapping.object_types) {
-    const ImportFile* file = set.find(type.file);
+    const ImportFile* file = file_named(set, type.file);
     const std::uint64_t rows = file ? file->rows : 0;
     total += rows;
     parts += fmt::format("{}{} {} from {}", parts.empty() ? "" : ", ", rows, type.name, type.file);
@@ -53,7 +53,7 @@ std::uint64_t check_object_quota(const ImportSet& set, const CloudMapping& mappi
 
 AssetHostIds host_ids_for(const ImportSet& set, const std::filesystem::path& state_dir,
                           const qualys::CallContext& context) {
-  const ImportFile* assets = set.find("assets.csv");
+  const ImportFile* assets = file_named(set, "assets.csv");
   AssetHostIds ids = asset_host_ids(state_dir, assets ? assets->sha256 : std::string());
   if (!ids.problem.empty()) {
     ids.problem = "Hosts are pushed without host IDs, so Detections find no Host: " + ids.problem +
