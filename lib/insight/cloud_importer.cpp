@@ -96,6 +96,25 @@ asio::awaitable<void> settle_running(CloudSession& session, const ConfigStatus& 
   co_await wait_for_execution(session, status_url, options);
 }
 
+// The import source's status once no execution runs: IDLE or MISSING_MAPPING.
+asio::awaitable<std::string> ready_status(CloudSession& session, const CloudLinks& links,
+                                          const CloudImporterOptions& options) {
+  ConfigStatus status = co_await config_status(session, links);
+  if (status.status == "RUNNING") {
+    co_await settle_running(session, status, options);
+    status = co_await config_status(session, links);
+  }
+  if (status.status == "DISABLED") {
+    throw FatalError(
+        "the Assets Cloud import source is DISABLED; enable it in Assets (object schema, Import "
+        "tab) and run the job again");
+  }
+  if (status.status != "IDLE" && status.status != "MISSING_MAPPING") {
+    throw FatalError("the Assets Cloud import source is " + status.status + "; cannot start");
+  }
+  co_return status.status;
+}
+
 // The digest of the import source's mapping now; nullopt when the link does not give it back.
 asio::awaitable<std::optional<std::string>> server_mapping_digest(CloudSession& session,
                                                                   const std::string& url) {
@@ -152,7 +171,23 @@ asio::awaitable<void> sync_mapping(CloudSession& session, const std::string& url
   }
 }
 
-ImportReport report_of(const ExecutionStatus& status, const std::string& host_id_problem) {
+// After a failure: the caller has cleared its cancellation; the request has its own deadline.
+// Never throws: the failure that led here is what the run reports.
+asio::awaitable<void> cancel_execution(CloudSession& session, const std::string& url,
+                                       std::chrono::milliseconds timeout) {
+  try {
+    const JiraRequest cancel = cloud_request(http::verb::delete_, url, "cancel the execution");
+    co_await session.call_within(cancel, timeout);
+    log_warn(session.context(), "the Assets Cloud execution " + url_path(url) + " was cancelled");
+  } catch (const std::exception& error) {
+    log_warn(session.context(),
+             std::string("the Assets Cloud execution could not be cancelled: ") + error.what());
+  }
+}
+
+// The counts as Assets gave them; objects that failed are logged with Assets' messages.
+ImportReport report_of(const ExecutionStatus& status, const std::string& host_id_problem,
+                       const qualys::CallContext& context) {
   ImportReport report;
   report.counts = status.counts;
   std::int64_t created = 0, updated = 0, failed = 0;
@@ -162,6 +197,10 @@ ImportReport report_of(const ExecutionStatus& status, const std::string& host_id
     failed += count.failed.value_or(0);
     if (count.what == "Host" && !host_id_problem.empty()) {
       count.message = host_id_problem + (count.message.empty() ? "" : "; " + count.message);
+    }
+    if (count.failed.value_or(0) > 0) {
+      log_warn(context, fmt::format("{}: {} objects failed in Assets: {}", count.what,
+                                    *count.failed, count.message));
     }
   }
   report.summary = fmt::format("Assets Cloud execution {}: {} created, {} updated, {} failed",
@@ -183,22 +222,10 @@ asio::awaitable<ImportReport> CloudImporter::import(const ImportSet& set, Import
   const JiraRequest info = cloud_request(http::verb::get, cloud.info_url, "import discovery");
   const CloudLinks links =
       read_links(co_await session.call(info), info.description, session.host(), kInfoLinks);
-  ConfigStatus status = co_await config_status(session, links);
-  if (status.status == "RUNNING") {
-    co_await settle_running(session, status, options_);
-    status = co_await config_status(session, links);
-  }
-  if (status.status == "DISABLED") {
-    throw FatalError(
-        "the Assets Cloud import source is DISABLED; enable it in Assets (object schema, Import "
-        "tab) and run the job again");
-  }
-  if (status.status != "IDLE" && status.status != "MISSING_MAPPING") {
-    throw FatalError("the Assets Cloud import source is " + status.status + "; cannot start");
-  }
+  const std::string status = co_await ready_status(session, links, options_);
   co_await sync_mapping(
       session, links.at("mapping"),
-      {mapping, status.status == "MISSING_MAPPING", cloud.manage_mapping, env.state_dir});
+      {mapping, status == "MISSING_MAPPING", cloud.manage_mapping, env.state_dir});
 
   const JiraRequest start =
       cloud_request(http::verb::post, links.at("start"), "start an execution");
@@ -230,30 +257,14 @@ asio::awaitable<ImportReport> CloudImporter::import(const ImportSet& set, Import
   if (failure) {
     // A cancelled coroutine cannot send; the cancel request goes out with a deadline of its own.
     co_await asio::this_coro::reset_cancellation_state();
-    try {
-      const JiraRequest cancel =
-          cloud_request(http::verb::delete_, execution.at("cancel"), "cancel the execution");
-      co_await session.call_within(cancel, options_.cancel_timeout);
-      log_warn(env.context,
-               "the Assets Cloud execution " + url_path(execution.at("cancel")) + " was cancelled");
-    } catch (const std::exception& error) {
-      log_warn(env.context,
-               std::string("the Assets Cloud execution could not be cancelled: ") + error.what());
-    }
+    co_await cancel_execution(session, execution.at("cancel"), options_.cancel_timeout);
     std::rethrow_exception(failure);
   }
   if (result.status != "DONE") {
     throw FatalError("the Assets Cloud execution " + url_path(execution.at("cancel")) + " ended " +
                      result.status + " instead of DONE");
   }
-  ImportReport report = report_of(result, host_ids.problem);
-  for (const auto& count : report.counts) {
-    if (count.failed.value_or(0) > 0) {
-      log_warn(env.context, fmt::format("{}: {} objects failed in Assets: {}", count.what,
-                                        *count.failed, count.message));
-    }
-  }
-  co_return report;
+  co_return report_of(result, host_ids.problem, env.context);
 }
 
 }  // namespace qi::insight
