@@ -1,10 +1,21 @@
 #include "generation.hpp"
 
+#include "insight/cloud_importer.hpp"
 #include "logging.hpp"
 #include "net/https_client.hpp"
 #include "output/publication.hpp"
 
 namespace qi::daemon {
+
+namespace {
+
+// The importer of the mode; null where none is built yet (the job then fails saying so).
+std::unique_ptr<insight::Importer> make_importer(config::InsightMode mode) {
+  if (mode == config::InsightMode::cloud) return std::make_unique<insight::CloudImporter>();
+  return nullptr;
+}
+
+}  // namespace
 
 net::HttpClientOptions jira_client_options(const config::Config& config) {
   auto options = qualys::http_client_options(config.qualys);
@@ -42,6 +53,11 @@ std::shared_ptr<Generation> make_generation(boost::asio::any_io_executor executo
     generation->jira_http = net::make_https_client(executor, jira_client_options(config));
     generation->jira =
         insight::make_jira_transport(*generation->jira_http, jira_transport_options(config));
+    generation->importer = make_importer(config.insight.mode);
+    if (generation->importer) {
+      generation->insight =
+          std::make_unique<jobs::InsightTools>(*generation->jira, *generation->importer);
+    }
   }
   return generation;
 }

@@ -160,7 +160,7 @@ int run_command(const CommandLine& line) {
                .full = line.full,
                .insight = generation->insight.get()}),
           asio::bind_cancellation_slot(
-              cancels.back()->slot(), [&, kind = job.kind, &outcome = job.outcome](
+              cancels.back()->slot(), [&, imports, kind = job.kind, &outcome = job.outcome](
                                           std::exception_ptr error, jobs::RunOutcome result) {
                 if (error) {
                   result.kind = kind;

@@ -240,7 +240,7 @@ class InsightRun {
 
 asio::awaitable<JobResult> run_insight_job(JobEnvironment& env) {
   if (env.insight == nullptr) {
-    throw FatalError("insight: no way to Jira in this run (insight.mode is off)");
+    throw FatalError("no importer for insight.mode in this build; nothing imported");
   }
   InsightRun run(env);
   co_return co_await run.run();
