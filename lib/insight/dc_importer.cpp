@@ -57,21 +57,31 @@ class DcRun {
       : polling_(polling), env_(env), api_(env.transport, env.config, env.context) {}
 
   asio::awaitable<ImportCount> import(const DcSource& source) {
-    auto progress = co_await wait_while_running(source, co_await api_.progress(source));
-    // Another start may slip in between our look and our start (Insight's own schedule, an
-    // operator): Jira then refuses ours, and we wait for that run too.
+    auto before = co_await wait_while_running(source, co_await api_.progress(source));
     Poller refusals(polling_, env_.context);
-    std::optional<DcProgress> started;
-    while (!(started = co_await api_.start(source))) {
+    for (;;) {
+      if (auto started = co_await api_.start(source)) {
+        note(spdlog::level::info, "started " + source.what());
+        env_.on_progress("importing " + source.what());
+        co_return record(source, co_await wait_for_finish(source, before, *started));
+      }
+      // HTTP 409: a run began after our look. Our own start, when its answer was lost and the
+      // transport sent it again, or Insight's schedule or an operator; either way it reads the
+      // files published now, so it is waited for and recorded instead of starting another.
+      auto now = co_await api_.progress(source);
+      if (now.phase() != DcProgress::Phase::idle && now.other_run_than(before)) {
+        note(spdlog::level::warn,
+             fmt::format("{}: Jira answers our start with HTTP 409 (already running): a run that "
+                         "began after our look, {}; recording that run instead of starting "
+                         "another",
+                         source.what(), now.describe()));
+        co_return record(source, co_await wait_for_finish(source, before, now));
+      }
       co_await refusals.wait(
           source.what() + ": Jira answers our start with HTTP 409 (already running)",
           source.what() + " stays busy in Jira (HTTP 409 to every start); ours was not started");
-      progress = co_await wait_while_running(source, co_await api_.progress(source));
+      before = co_await wait_while_running(source, co_await api_.progress(source));
     }
-    note(spdlog::level::info, "started " + source.what());
-    env_.on_progress("importing " + source.what());
-    progress = co_await wait_for_finish(source, progress, *started);
-    co_return record(source, progress);
   }
 
  private:

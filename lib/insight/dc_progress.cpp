@@ -76,6 +76,7 @@ std::string one_line(std::string_view body) {
   for (auto& c : out) {
     if (static_cast<unsigned char>(c) < 0x20) c = ' ';
   }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
   if (body.size() > kSaidLimit) out += "...";
   return out;
 }

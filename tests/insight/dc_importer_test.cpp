@@ -279,6 +279,15 @@ TEST_F(DcImporterTest, RetriesA429AndA503AndAReset) {
   EXPECT_EQ(report.counts.size(), 4u);
 }
 
+TEST_F(DcImporterTest, AStartWhoseAnswerWasLostIsRecordedNotStartedTwice) {
+  assets_.simulator().add_fault(parse_fault_spec("dc-start:reset-after-apply"));
+  const auto report = import();
+  EXPECT_EQ(count_under("/rest/assets/1.0/import/start/11"), 2u);
+  EXPECT_EQ(assets_.simulator().dc_starts(), (std::vector<std::int64_t>{11, 12, 13, 14}));
+  EXPECT_EQ(report.counts[0].status, "FINISHED");
+  EXPECT_EQ(report.counts[0].created, 10);
+}
+
 TEST_F(DcImporterTest, ARunJiraEndsAsFailedIsAFatalErrorNamingTheSourceAndStopsTheSequence) {
   assets_.simulator().add_fault(parse_fault_spec("dc-start:failed-run"));
   const auto message = failure();
