@@ -21,23 +21,30 @@ bool published(const ImportSet& set, const std::string& file) {
   return std::ranges::any_of(set.files, [&](const ImportFile& f) { return f.name == file; });
 }
 
+// Why a wait happens, for the log, and what to say when the deadline cuts it short.
+struct WaitReason {
+  std::string why;
+  std::string on_deadline;
+};
+
 // Waits between two reads of the progress, doubling up to the longest.
 class Poller {
  public:
   Poller(DcPolling polling, const qualys::CallContext& context)
       : next_(polling.first), longest_(polling.longest), context_(context) {}
 
-  // Waits before the next read, logging why; throws qi::FatalError, with `on_deadline`, when
-  // the wait would end past the job's deadline.
-  asio::awaitable<void> wait(const std::string& why, const std::string& on_deadline) {
+  // Waits before the next read, logging why; throws qi::FatalError, with reason.on_deadline,
+  // when the wait would end past the job's deadline. `reason` is a named object: it is held by
+  // reference across the wait (GCC 12 mishandles temporaries that live across a co_await).
+  asio::awaitable<void> wait(const WaitReason& reason) {
     const auto now = steady_clock::now();
     if (now + next_ >= context_.deadline) {
       throw FatalError(
           fmt::format("{}; the job's deadline (insight.timeout) comes before the next "
                       "look at the progress",
-                      on_deadline));
+                      reason.on_deadline));
     }
-    log::info(fmt::format("{}: {}; looking again in {:.1f} s", context_.job, why,
+    log::info(fmt::format("{}: {}; looking again in {:.1f} s", context_.job, reason.why,
                           duration<double>(next_).count()),
               {{"JOB", context_.job}, {"RUN_ID", context_.run_id}});
     asio::steady_timer timer(co_await asio::this_coro::executor, next_);
@@ -57,13 +64,15 @@ class DcRun {
       : polling_(polling), env_(env), api_(env.transport, env.config, env.context) {}
 
   asio::awaitable<ImportCount> import(const DcSource& source) {
-    auto before = co_await wait_while_running(source, co_await api_.progress(source));
+    auto first_look = co_await api_.progress(source);
+    auto before = co_await wait_while_running(source, first_look);
     Poller refusals(polling_, env_.context);
     for (;;) {
       if (auto started = co_await api_.start(source)) {
         note(spdlog::level::info, "started " + source.what());
         env_.on_progress("importing " + source.what());
-        co_return record(source, co_await wait_for_finish(source, before, *started));
+        const auto finished = co_await wait_for_finish(source, before, *started);
+        co_return record(source, finished);
       }
       // HTTP 409: a run began after our look. Our own start, when its answer was lost and the
       // transport sent it again, or Insight's schedule or an operator; either way it reads the
@@ -75,12 +84,15 @@ class DcRun {
                          "began after our look, {}; recording that run instead of starting "
                          "another",
                          source.what(), now.describe()));
-        co_return record(source, co_await wait_for_finish(source, before, now));
+        const auto finished = co_await wait_for_finish(source, before, now);
+        co_return record(source, finished);
       }
-      co_await refusals.wait(
+      const WaitReason refused{
           source.what() + ": Jira answers our start with HTTP 409 (already running)",
-          source.what() + " stays busy in Jira (HTTP 409 to every start); ours was not started");
-      before = co_await wait_while_running(source, co_await api_.progress(source));
+          source.what() + " stays busy in Jira (HTTP 409 to every start); ours was not started"};
+      co_await refusals.wait(refused);
+      now = co_await api_.progress(source);
+      before = co_await wait_while_running(source, now);
     }
   }
 
@@ -90,35 +102,39 @@ class DcRun {
                {{"JOB", env_.context.job}, {"RUN_ID", env_.context.run_id}});
   }
 
-  asio::awaitable<DcProgress> wait_while_running(const DcSource& source, DcProgress progress) {
+  asio::awaitable<DcProgress> wait_while_running(const DcSource& source, const DcProgress& look) {
+    DcProgress progress = look;
     Poller poller(polling_, env_.context);
     while (progress.phase() == DcProgress::Phase::running) {
       env_.on_progress("waiting for " + source.what() + " already running");
-      co_await poller.wait(
+      const WaitReason running{
           fmt::format("{} is already running in Jira, {}; waiting for it to end before starting "
                       "ours",
                       source.what(), progress.describe()),
           fmt::format("{} was already running in Jira ({}) and has not ended; ours was not "
                       "started",
-                      source.what(), progress.describe()));
+                      source.what(), progress.describe())};
+      co_await poller.wait(running);
       progress = co_await api_.progress(source);
     }
     co_return progress;
   }
 
   asio::awaitable<DcProgress> wait_for_finish(const DcSource& source, const DcProgress& before,
-                                              DcProgress progress) {
+                                              const DcProgress& first) {
+    DcProgress progress = first;
     Poller poller(polling_, env_.context);
     for (;;) {
       const bool ours = progress.other_run_than(before);
       if (ours && progress.phase() == DcProgress::Phase::finished) co_return progress;
       const auto state = ours ? progress.describe() : std::string("not begun yet");
       env_.on_progress(source.what() + ": " + state);
-      co_await poller.wait(
+      const WaitReason running{
           fmt::format("{} is running, {}", source.what(), state),
           fmt::format("{} is still running in Jira ({}); it goes on there, but this run stops "
                       "waiting and starts no later import",
-                      source.what(), state));
+                      source.what(), state)};
+      co_await poller.wait(running);
       progress = co_await api_.progress(source);
     }
   }
