@@ -149,7 +149,7 @@ class DcImporterWithARunningImport : public DcImporterTest {
   static AssetsSimOptions running_vulnkb() {
     auto options = SimulatedAssets::fast_options();
     options.dc.running_at_start = {12};
-    options.dc.step_duration = 100ms;
+    options.dc.step_duration = 200ms;  // it runs 600 ms from the simulator's start
     return options;
   }
   DcImporterWithARunningImport() : DcImporterTest(running_vulnkb()) {}
@@ -170,7 +170,7 @@ TEST_F(DcImporterWithARunningImport, WaitsForItToEndThenStartsOurs) {
 }
 
 TEST_F(DcImporterWithARunningImport, GivesUpAtTheDeadlineWithoutStartingOurs) {
-  deadline_ = 150ms;
+  deadline_ = 100ms;
   const auto message = failure(published_set({"vulnkb.csv"}));
   EXPECT_NE(message.find("import source 12 (vulnkb.csv) was already running in Jira"),
             std::string::npos)
