@@ -44,9 +44,7 @@ std::vector<DcSource> dc_sources(const config::InsightImports& imports) {
 
 DcApi::DcApi(JiraTransport& transport, const config::InsightConfig& config,
              const qualys::CallContext& context)
-    : transport_(transport),
-      context_(context),
-      base_(without_trailing_slash(config.url)) {
+    : transport_(transport), context_(context), base_(without_trailing_slash(config.url)) {
   if (config.api_root != "auto") root_ = without_trailing_slash(config.api_root);
 }
 
