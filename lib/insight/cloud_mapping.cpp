@@ -1,5 +1,7 @@
 #include "insight/cloud_mapping.hpp"
 
+#include <array>
+
 #include "insight/json_digest.hpp"
 #include "insight/json_output.hpp"
 
@@ -42,6 +44,31 @@ AttributeMapping reference(std::string id, std::string name, const AttributeMapp
   return a;
 }
 
+// The Host attributes that each carry one assets.csv column as it is: external ID (after
+// "qualys-insight/host/"), name, column, locator and type.
+struct HostColumn {
+  std::string_view id, name, column, locator;
+  AttributeType type = AttributeType::text;
+};
+constexpr std::array<HostColumn, 15> kHostColumns = {{
+    {"asset-uuid", "Asset UUID", "AssetUUID", "assetUuid"},
+    {"address", "Address", "Address", "address"},
+    {"asset-name", "Asset Name", "AssetName", "assetName"},
+    {"netbios-name", "NetBIOS Name", "NetBiosName", "netbiosName"},
+    {"last-logged-on-user", "Last Logged On User", "LastLoggedOnUser", "lastLoggedOnUser"},
+    {"bios-serial-number", "BIOS Serial Number", "BiosSerialNumber", "biosSerialNumber"},
+    {"bios-asset-tag", "BIOS Asset Tag", "BiosAssetTag", "biosAssetTag"},
+    {"operating-system", "Operating System", "OperatingSystem", "operatingSystem"},
+    {"os-category", "OS Category", "OS Category", "osCategory"},
+    {"os-subcategory", "OS Subcategory", "OS SubCategory", "osSubcategory"},
+    {"hardware", "Hardware", "Hardware", "hardware"},
+    {"hardware-category", "Hardware Category", "Hardware Category", "hardwareCategory"},
+    {"hardware-subcategory", "Hardware Subcategory", "Hardware SubCategory", "hardwareSubcategory"},
+    {"last-modified", "Asset Last Modified", "LastModifiedDate", "lastModifiedDate",
+     AttributeType::date_time},
+    {"created", "Asset Created", "CreatedDate", "createdDate", AttributeType::date_time},
+}};
+
 ObjectTypeMapping host() {
   const std::string t = "qualys-insight/host";
   ObjectTypeMapping type{
@@ -52,30 +79,11 @@ ObjectTypeMapping host() {
   host_id.description =
       "The VM host ID that vm.csv names (CSAM hostId); empty for assets VM does not track";
   type.attributes = {
-      labelled(identifying(column(t + "/asset-id", "Asset ID", "AssetID", "assetId"))),
-      host_id,
-      column(t + "/asset-uuid", "Asset UUID", "AssetUUID", "assetUuid"),
-      column(t + "/address", "Address", "Address", "address"),
-      column(t + "/asset-name", "Asset Name", "AssetName", "assetName"),
-      column(t + "/netbios-name", "NetBIOS Name", "NetBiosName", "netbiosName"),
-      column(t + "/last-logged-on-user", "Last Logged On User", "LastLoggedOnUser",
-             "lastLoggedOnUser"),
-      column(t + "/bios-serial-number", "BIOS Serial Number", "BiosSerialNumber",
-             "biosSerialNumber"),
-      column(t + "/bios-asset-tag", "BIOS Asset Tag", "BiosAssetTag", "biosAssetTag"),
-      column(t + "/operating-system", "Operating System", "OperatingSystem", "operatingSystem"),
-      column(t + "/os-category", "OS Category", "OS Category", "osCategory"),
-      column(t + "/os-subcategory", "OS Subcategory", "OS SubCategory", "osSubcategory"),
-      column(t + "/hardware", "Hardware", "Hardware", "hardware"),
-      column(t + "/hardware-category", "Hardware Category", "Hardware Category",
-             "hardwareCategory"),
-      column(t + "/hardware-subcategory", "Hardware Subcategory", "Hardware SubCategory",
-             "hardwareSubcategory"),
-      column(t + "/last-modified", "Asset Last Modified", "LastModifiedDate", "lastModifiedDate",
-             AttributeType::date_time),
-      column(t + "/created", "Asset Created", "CreatedDate", "createdDate",
-             AttributeType::date_time),
-  };
+      labelled(identifying(column(t + "/asset-id", "Asset ID", "AssetID", "assetId"))), host_id};
+  for (const auto& c : kHostColumns) {
+    type.attributes.push_back(column(t + "/" + std::string(c.id), std::string(c.name),
+                                     std::string(c.column), std::string(c.locator), c.type));
+  }
   return type;
 }
 

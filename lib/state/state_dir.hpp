@@ -33,6 +33,7 @@ class StateDir {
   // The record names, as logs and "not saved" messages call them.
   static constexpr std::string_view kAssetHostIds = "asset-host-ids";
   static constexpr std::string_view kKbWindowRows = "kb-window-rows";
+  static constexpr std::string_view kInsightMappingDigest = "insight-mapping-digest";  // Cloud
 
   explicit StateDir(std::filesystem::path dir) : dir_(std::move(dir)) {}
 
