@@ -1,6 +1,7 @@
 #include "generation.hpp"
 
 #include "insight/cloud_importer.hpp"
+#include "insight/dc_importer.hpp"
 #include "logging.hpp"
 #include "net/https_client.hpp"
 #include "output/publication.hpp"
@@ -9,10 +10,10 @@ namespace qi::daemon {
 
 namespace {
 
-// The importer of the mode; null where none is built yet (the job then fails saying so).
+// The importer of the mode (insight on).
 std::unique_ptr<insight::Importer> make_importer(config::InsightMode mode) {
   if (mode == config::InsightMode::cloud) return std::make_unique<insight::CloudImporter>();
-  return nullptr;
+  return std::make_unique<insight::DcImporter>();
 }
 
 }  // namespace
@@ -54,10 +55,8 @@ std::shared_ptr<Generation> make_generation(boost::asio::any_io_executor executo
     generation->jira =
         insight::make_jira_transport(*generation->jira_http, jira_transport_options(config));
     generation->importer = make_importer(config.insight.mode);
-    if (generation->importer) {
-      generation->insight =
-          std::make_unique<jobs::InsightTools>(*generation->jira, *generation->importer);
-    }
+    generation->insight =
+        std::make_unique<jobs::InsightTools>(*generation->jira, *generation->importer);
   }
   return generation;
 }

@@ -1,11 +1,13 @@
 #include "insight_probe.hpp"
 
 #include <fmt/format.h>
-#include <fmt/ranges.h>
 #include <rapidjson/document.h>
 
 #include <optional>
 #include <utility>
+
+#include "common/error.hpp"
+#include "insight/dc_api.hpp"
 
 namespace qi::daemon {
 
@@ -51,51 +53,30 @@ std::string origin_of(const std::string& url) {
   return url.substr(0, url.find('/', scheme + 3));
 }
 
+// Each source's progress through the importer's own calls (dc_api.hpp: the REST root found as
+// the job finds it). A 404 for one source is a finding; 401/403 end the probe (transport).
 asio::awaitable<std::vector<ProbeFinding>> probe_datacenter(insight::JiraTransport& transport,
                                                             const config::InsightConfig& config) {
-  std::vector<std::string> roots;
-  if (config.api_root == "auto") {
-    roots = {"/rest/assets/1.0", "/rest/insight/1.0"};
-  } else {
-    roots = {config.api_root};
-  }
-  struct Source {
-    const char* key;  // under insight.imports
-    const char* file;
-    std::optional<std::int64_t> id;
-  };
-  const Source sources[] = {{"assets", "assets.csv", config.imports.assets},
-                            {"vulnkb", "vulnkb.csv", config.imports.vulnkb},
-                            {"cve", "cve.csv", config.imports.cve},
-                            {"vm", "vm.csv", config.imports.vm}};
+  const auto context = probe_context();
+  insight::DcApi api(transport, config, context);
   std::vector<ProbeFinding> findings;
-  for (const auto& [key, file, id] : sources) {
-    if (!id) continue;
-    std::optional<ProbeFinding> finding;
-    for (const auto& root : roots) {
-      // Named, not temporaries inside the co_await: GCC 12 destroys such temporaries wrongly.
-      const auto request =
-          get(fmt::format("{}{}/progress/category/imports/{}", config.url, root, *id),
-              fmt::format("progress of import source {}", *id));
-      const auto context = probe_context();
-      const auto response = co_await transport.send(request, context);
-      if (response.status == 404) continue;
-      if (response.status / 100 == 2) {
-        const auto status = json_string(response.body, {"status"});
-        finding = {true, fmt::format("import source {} ({}): found under {}, status {}", *id, file,
-                                     root, status.value_or("not given"))};
+  // Named, and no conditional expression around two co_awaits: GCC 12 mishandles temporaries
+  // there.
+  const auto sources = insight::dc_sources(config.imports);
+  for (const auto& source : sources) {
+    try {
+      insight::DcProgress progress;
+      if (api.root().empty()) {
+        progress = co_await api.find_root(source);
       } else {
-        finding = {false, fmt::format("import source {} ({}): HTTP {} under {}", *id, file,
-                                      response.status, root)};
+        progress = co_await api.progress(source);
       }
-      break;
+      findings.push_back(
+          {true, fmt::format("{}: found under {}, status {}", source.what(), api.root(),
+                             progress.status.empty() ? "not given" : progress.status)});
+    } catch (const FatalError& error) {
+      findings.push_back({false, fmt::format("{} (insight.imports.{})", error.what(), source.key)});
     }
-    if (!finding) {
-      finding = {false, fmt::format("import source {} ({}): 404 under {}: no such import source "
-                                    "(insight.imports.{}; the ID is in the import's URL in Assets)",
-                                    *id, file, fmt::join(roots, " and "), key)};
-    }
-    findings.push_back(std::move(*finding));
   }
   co_return findings;
 }

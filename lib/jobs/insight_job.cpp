@@ -240,7 +240,7 @@ class InsightRun {
 
 asio::awaitable<JobResult> run_insight_job(JobEnvironment& env) {
   if (env.insight == nullptr) {
-    throw FatalError("no importer for insight.mode in this build; nothing imported");
+    throw FatalError("insight.mode is off: no way to Jira; nothing imported");
   }
   InsightRun run(env);
   co_return co_await run.run();

@@ -192,6 +192,48 @@ class CloudImport(InsightCase):
         self.assertIn("Assets Cloud import found, token accepted, status IDLE", online.stdout)
 
 
+class DataCenterImport(InsightCase):
+    mode = "datacenter"
+
+    def test_run_all_publishes_then_starts_the_imports_in_reference_order(self):
+        result = self.run_all()
+        self.assert_same_files(self.ws.output, self.expected(), CSV_FILES)
+        self.assertEqual(self.assets.get("/__assets/dc/starts"), [11, 12, 13, 14])
+        record = self.record()["last_success"]
+        self.assertEqual(record["target"], "datacenter " + self.assets.url)
+        self.assertEqual(len(record["counts"]), 4, record)
+        self.assert_secret_absent(DC_TOKEN, result.stdout, result.stderr)
+
+    def test_a_set_imported_already_is_skipped_and_force_imports_it_again(self):
+        self.run_all()
+        again = run_insightd("run", "insight", config=self.config)
+        self.assertEqual(again.returncode, 0, again.stderr)
+        self.assertIn("nothing new: set ", again.stderr)
+        self.assertEqual(len(self.assets.get("/__assets/dc/starts")), 4)
+        forced = run_insightd("run", "--force", "insight", config=self.config)
+        self.assertEqual(forced.returncode, 0, forced.stderr)
+        self.assertEqual(len(self.assets.get("/__assets/dc/starts")), 8)
+
+    def test_a_failed_import_leaves_the_files_untouched_and_is_recorded(self):
+        result = run_insightd("run", "assets", "kb", "vm", config=self.config)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        before = harness.snapshot(self.ws.output)
+        self.assets.add_faults("dc-start:failed-run")
+        failed = run_insightd("run", "insight", config=self.config)
+        self.assertEqual(failed.returncode, 1, failed.stderr)
+        self.assertEqual(harness.snapshot(self.ws.output), before)
+        record = self.record()
+        self.assertNotIn("last_success", record)
+        self.assertEqual(record["last_attempt"]["result"], "failed")
+        self.assertIn("import source 11", record["last_attempt"]["error"])
+
+    def test_check_online_names_each_import_source_it_found(self):
+        online = run_insightd("check", "--online", config=self.config)
+        self.assertEqual(online.returncode, 0, online.stdout + online.stderr)
+        self.assertIn("import source 11 (assets.csv): found under /rest/assets/1.0", online.stdout)
+        self.assertIn("import source 14 (vm.csv): found under", online.stdout)
+
+
 class InsightOff(E2ETestCase):
     def test_without_the_section_there_is_no_insight_job(self):
         sim = self.start(Simulator(self.ws))
