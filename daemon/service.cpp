@@ -176,6 +176,7 @@ bool Service::start(const std::string& job, const std::string& why,
     return false;
   }
   auto run_id = jobs::make_run_id(kind, system_clock::now());
+  if (!scheduled) spdlog::info("{}: {}: starting run {}", job, why, run_id);
   auto& job_state = state_.jobs[job];
   if (scheduled) job_state.last_scheduled = *scheduled;
   job_state.run_id = run_id;
@@ -219,7 +220,7 @@ void Service::after_run(const jobs::RunOutcome& outcome) {
 }
 
 asio::awaitable<void> Service::run_job(jobs::JobKind kind, std::shared_ptr<Generation> generation,
-                                       [[maybe_unused]] state::JobLock lock,  // held for the run
+                                       state::JobLock lock,  // held for the run
                                        std::string run_id) {
   const std::string name(jobs::job_name(kind));
   jobs::RunOutcome outcome;
@@ -267,6 +268,10 @@ asio::awaitable<void> Service::run_job(jobs::JobKind kind, std::shared_ptr<Gener
   save_state();
   publish_status();
   metrics_.finished(outcome);
+  {
+    // Released before after_run: the import it may start is this very job's next run.
+    const auto released = std::move(lock);
+  }
   after_run(outcome);
 }
 

@@ -5,6 +5,7 @@ as they were and says so in state.dir/insight-import.json."""
 
 import json
 import os
+import signal
 import subprocess
 import urllib.request
 import ssl
@@ -96,9 +97,10 @@ class AssetsSim:
         self.get("/__assets/faults", data="\n".join(specs) + "\n", method="POST")
 
 
-def insight_section(assets, mode):
+def insight_section(assets, mode, after_publish=False):
     common = (f"  ca_file: {json.dumps(assets.ca)}\n"
               f"  schedule: {json.dumps(harness.NEVER)}\n"
+              f"  after_publish: {json.dumps(after_publish)}\n"
               "  timeout: 60s\n")
     if mode == "cloud":
         return ("insight:\n  mode: cloud\n" + common +
@@ -232,6 +234,36 @@ class DataCenterImport(InsightCase):
         self.assertEqual(online.returncode, 0, online.stdout + online.stderr)
         self.assertIn("import source 11 (assets.csv): found under /rest/assets/1.0", online.stdout)
         self.assertIn("import source 14 (vm.csv): found under", online.stdout)
+
+
+class AfterPublish(E2ETestCase):
+    def test_the_daemon_imports_after_each_publication_one_run_at_a_time(self):
+        sim = self.start(Simulator(self.ws))
+        assets = self.start(AssetsSim(self.ws))
+        self.ws.write_credentials(PASSWORD)
+        # The three jobs publish every 2 s, at the same moments, so imports and publications
+        # overlap.
+        every = {"schedule": "*/2 * * * * *"}
+        self.ws.write_config(sim, jobs={"assets": every, "kb": every, "vm": every},
+                             extra=insight_section(assets, "cloud", after_publish=True))
+        daemon = self.start(harness.Daemon(self.ws))
+        daemon.log.wait_for(r"insight: run \S+ started", timeout=30)
+        daemon.log.wait_for(r"insight: run \S+ succeeded", timeout=60)
+        daemon.log.wait_for(r"insight: run \S+ succeeded", timeout=60)
+        daemon.signal(signal.SIGTERM)
+        self.assertEqual(daemon.wait_exit(20), 0, daemon.log.text())
+        text = daemon.log.text()
+        self.assertIn("(insight.after_publish)", text)
+        # Never two imports at once: each start is followed by its end before the next.
+        starts = ends = 0
+        for line in text.splitlines():
+            if "insight: run" in line and " started" in line:
+                starts += 1
+                self.assertEqual(starts, ends + 1, "a second import started before the first ended")
+            elif "insight: run" in line and (" succeeded" in line or " failed" in line):
+                ends += 1
+        with open(self.ws.path("state", "state.json")) as f:
+            self.assertIn("insight", json.load(f)["jobs"])
 
 
 class InsightOff(E2ETestCase):
