@@ -161,8 +161,18 @@ class InsightRun {
       failure = std::current_exception();
     }
     // Recorded before the run's end is logged: the record says which set failed.
-    record_failure(set, failure_text(failure));
+    record_failure(set, failure_text(failure), was_cancelled(failure));
     std::rethrow_exception(failure);
+  }
+
+  static bool was_cancelled(const std::exception_ptr& failure) {
+    try {
+      std::rethrow_exception(failure);
+    } catch (const boost::system::system_error& error) {
+      return error.code() == asio::error::operation_aborted;
+    } catch (...) {
+      return false;
+    }
   }
 
   static std::string failure_text(const std::exception_ptr& failure) {
@@ -180,9 +190,12 @@ class InsightRun {
     }
   }
 
-  void record_failure(const insight::ImportSet& set, const std::string& error) {
+  // A cancelled import (its deadline, a stop) is recorded as cancelled: the record cannot tell
+  // which, and the run's own result in state.json says.
+  void record_failure(const insight::ImportSet& set, const std::string& error,
+                      bool cancelled = false) {
     auto attempt = record_of(set, env_);
-    attempt.result = state::RunResult::failed;
+    attempt.result = cancelled ? state::RunResult::cancelled : state::RunResult::failed;
     attempt.error = error;
     record_.last_attempt = std::move(attempt);
     try {

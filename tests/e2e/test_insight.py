@@ -187,6 +187,9 @@ class CloudImport(InsightCase):
         status = run_insightd("status", config=self.config)
         self.assertIn("insight imports:", status.stdout)
         self.assertIn("last import: succeeded", status.stdout)
+        as_json = json.loads(run_insightd("status", "--json", config=self.config).stdout)
+        insight = [job for job in as_json["jobs"] if job["name"] == "insight"]
+        self.assertEqual(insight[0]["import"]["last_success"]["result"], "succeeded", insight)
         nxt = run_insightd("next", "--count", "1", config=self.config)
         self.assertIn("insight: ", nxt.stdout)
         online = run_insightd("check", "--online", config=self.config)

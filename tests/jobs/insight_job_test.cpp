@@ -7,6 +7,9 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <fstream>
 #include <functional>
 
@@ -50,11 +53,16 @@ class RecordingImporter final : public insight::Importer {
  public:
   std::vector<insight::ImportSet> sets;
   std::function<void(int call)> during = [](int) {};
+  bool hangs = false;  // waits until the run is cancelled (its deadline)
 
   asio::awaitable<insight::ImportReport> import(const insight::ImportSet& set,
                                                 insight::ImportEnvironment&) override {
     sets.push_back(set);
     during(static_cast<int>(sets.size()));
+    if (hangs) {
+      asio::steady_timer never(co_await asio::this_coro::executor, std::chrono::hours(1));
+      co_await never.async_wait(asio::use_awaitable);
+    }
     insight::ImportReport report;
     report.counts.push_back({"Host", "DONE", "", "", 2, 0, 0});
     report.summary = "2 created";
@@ -253,6 +261,18 @@ TEST_F(InsightJob, RecordsAFailedImportAndLeavesTheFilesUntouched) {
   EXPECT_EQ(saved.last_attempt->result, state::RunResult::failed);
   EXPECT_EQ(saved.last_attempt->error, "import source 14 (vm.csv): FAILED");
   EXPECT_EQ(saved.last_attempt->set_id, importer_.sets[0].id);
+}
+
+TEST_F(InsightJob, RecordsAnImportCutOffByItsTimeoutAsCancelled) {
+  config_.insight.timeout = std::chrono::milliseconds(50);
+  importer_.hangs = true;
+  const auto outcome = run();
+
+  EXPECT_EQ(outcome.status, RunStatus::timed_out);
+  const auto saved = record();
+  ASSERT_TRUE(saved.last_attempt);
+  EXPECT_EQ(saved.last_attempt->result, state::RunResult::cancelled);
+  EXPECT_FALSE(saved.last_success);
 }
 
 TEST_F(InsightJob, RetriesASetWhoseImportFailed) {
