@@ -55,8 +55,8 @@ std::shared_ptr<Generation> make_generation(boost::asio::any_io_executor executo
     generation->jira =
         insight::make_jira_transport(*generation->jira_http, jira_transport_options(config));
     generation->importer = make_importer(config.insight.mode);
-    generation->insight =
-        std::make_unique<jobs::InsightTools>(*generation->jira, *generation->importer);
+    generation->insight = std::make_unique<jobs::InsightTools>(
+        jobs::InsightTools{*generation->jira, *generation->importer});
   }
   return generation;
 }
