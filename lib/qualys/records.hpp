@@ -17,12 +17,51 @@ struct KbVuln {
   std::vector<std::string> cves;  // every CVE_LIST/CVE/ID, in document order
 };
 
+// What a DetectionParser collects beyond the host ID, QG_HOSTID and QIDs: only what the chosen
+// vm.csv extra columns need (none by default, as for the legacy columns).
+struct DetectionFields {
+  bool details = false;  // the DETECTION fields of Detection below
+  bool ip = false;
+  bool dns = false;
+  bool netbios = false;
+  bool os = false;
+};
+
+// STATUS and TYPE, ordered so that the larger is the more urgent (combining takes the largest).
+enum class DetectionStatus : std::uint8_t { none, fixed, active, new_, reopened };
+enum class DetectionType : std::uint8_t { none, info, potential, confirmed };
+
+// One DETECTION's fields, compact (a host can have hundreds of thousands): numbers and times
+// as integers, kNone where the element was absent or empty.
+struct Detection {
+  static constexpr std::int64_t kNone = -1;
+  std::int64_t qid = 0;
+  std::int64_t first_found = kNone;  // seconds since the epoch
+  std::int64_t last_found = kNone;
+  std::int64_t last_fixed = kNone;
+  std::int64_t times_found = kNone;
+  std::int32_t port = -1;
+  std::int16_t qds = -1;
+  std::int8_t severity = -1;
+  std::int8_t is_ignored = -1;
+  std::int8_t is_disabled = -1;
+  DetectionStatus status = DetectionStatus::none;
+  DetectionType type = DetectionType::none;
+};
+
 // One host of a host-detection page with the QIDs of its detections (document order, may repeat
 // when a QID is detected on several ports).
 struct DetectionHost {
   std::int64_t host_id = 0;
   std::string qg_hostid;  // empty for IP-tracked hosts
   std::vector<std::int64_t> qids;
+  // Only when DetectionFields asks for them: the host's fields, and each detection's in the
+  // order of `qids` (one per entry).
+  std::string ip;
+  std::string dns;
+  std::string netbios;
+  std::string os;
+  std::vector<Detection> details;
 };
 
 // One CSAM asset, reduced to the assets.csv columns. Absent and null become empty strings.

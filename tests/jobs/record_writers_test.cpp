@@ -11,13 +11,21 @@ namespace {
 using testing::read_file;
 using testing::TempDir;
 
+qualys::DetectionHost host(std::int64_t id, std::string qg_hostid, std::vector<std::int64_t> qids) {
+  qualys::DetectionHost host;
+  host.host_id = id;
+  host.qg_hostid = std::move(qg_hostid);
+  host.qids = std::move(qids);
+  return host;
+}
+
 TEST(DetectionRowWriter, WritesEachQidOfAHostOnceInFirstSeenOrder) {
   TempDir dir;
   {
     auto csv = output::CsvWriter::create(dir.path() / "vm.csv");
     DetectionRowWriter rows(csv);
-    rows.write({10, "guid", {5, 3, 5, 7, 3}});
-    rows.write({11, "", {5}});
+    rows.write(host(10, "guid", {5, 3, 5, 7, 3}));
+    rows.write(host(11, "", {5}));
     csv.flush();
   }
   EXPECT_EQ(read_file(dir.path() / "vm.csv"),
@@ -29,18 +37,18 @@ TEST(DetectionRowWriter, RefusesHostsOutOfOrderInsteadOfWritingDuplicates) {
   TempDir dir;
   auto csv = output::CsvWriter::create(dir.path() / "vm.csv");
   DetectionRowWriter rows(csv);
-  rows.write({20, "", {1}});
-  EXPECT_THROW(rows.write({20, "", {2}}), TransientError);
-  EXPECT_THROW(rows.write({19, "", {2}}), TransientError);
+  rows.write(host(20, "", {1}));
+  EXPECT_THROW(rows.write(host(20, "", {2})), TransientError);
+  EXPECT_THROW(rows.write(host(19, "", {2})), TransientError);
   rows.reset_last_host_id(std::nullopt);  // what a page retry does
-  EXPECT_NO_THROW(rows.write({19, "", {2}}));
+  EXPECT_NO_THROW(rows.write(host(19, "", {2})));
 }
 
 TEST(DetectionRowWriter, WritesNothingForAHostWithoutDetections) {
   TempDir dir;
   auto csv = output::CsvWriter::create(dir.path() / "vm.csv");
   DetectionRowWriter rows(csv);
-  rows.write({30, "", {}});
+  rows.write(host(30, "", {}));
   EXPECT_EQ(csv.rows(), 0u);
   EXPECT_EQ(rows.hosts(), 1u);
 }

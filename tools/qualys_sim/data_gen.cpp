@@ -169,8 +169,9 @@ SimHost base_host_at(const DataSpec& spec, std::int64_t j) {
     host.tracking_method = (h % 3 == 1) ? "IP" : "DNS";
   }
   host.os = std::string(pick(kHostOs, h >> 8));
-  host.dns = "host-" + std::to_string(j) + ".corp.example";
-  host.netbios = "HOST-" + std::to_string(j);
+  // Some hosts have no DNS name (empty CDATA) or no NetBIOS name (no element), as on real pages.
+  if (j % 7 != 3) host.dns = "host-" + std::to_string(j) + ".corp.example";
+  if (j % 7 != 4) host.netbios = "HOST-" + std::to_string(j);
   host.last_scan = iso_utc(base_last_scan(spec, j), false);
   return host;
 }
@@ -200,7 +201,7 @@ std::vector<SimDetection> base_detections_at(const DataSpec& spec, std::int64_t 
     const bool ig = vuln && vuln->information_gathered;
     d.type = ig ? "Info" : ((hk >> 16) % 3 == 0 ? "Potential" : "Confirmed");
     d.severity = vuln ? vuln->severity : static_cast<int>((hk >> 20) % 5) + 1;
-    d.port = kPorts[(hk >> 24) % kPorts.size()];
+    d.port = ig && (hk >> 24) % 2 == 0 ? 0 : kPorts[(hk >> 24) % kPorts.size()];
     if (!out.empty() && out.back().qid == d.qid && out.back().port == d.port) {
       d.port = out.back().port + 1;
     }
@@ -211,7 +212,12 @@ std::vector<SimDetection> base_detections_at(const DataSpec& spec, std::int64_t 
     d.results = std::string(pick(kResults, hk >> 44));
     const std::int64_t first = kEpoch2025 + static_cast<std::int64_t>((hk >> 12) % (100 * 86400));
     d.first_found = iso_utc(first, false);
-    d.last_found = iso_utc(first + static_cast<std::int64_t>((hk >> 30) % (90 * 86400)), false);
+    const std::int64_t last = first + static_cast<std::int64_t>((hk >> 30) % (90 * 86400));
+    d.last_found = iso_utc(last, false);
+    if (d.status == "Fixed" || d.status == "Re-Opened")
+      d.last_fixed = iso_utc((first + last) / 2, false);
+    d.times_found = 1 + static_cast<int>((hk >> 48) % 200);
+    d.qds = ig ? 0 : 1 + static_cast<int>((hk >> 52) % 100);
     out.push_back(std::move(d));
   }
   return out;

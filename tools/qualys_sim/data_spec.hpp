@@ -120,6 +120,9 @@ struct SimDetection {
   std::string results;  // multi-line
   std::string first_found;
   std::string last_found;
+  std::string last_fixed;  // empty (and no element) when never fixed
+  int times_found = 1;
+  int qds = 0;  // 1-100; 0: none (information gathered), no QDS element
 };
 
 // One VM host (host list and host detection).

@@ -222,14 +222,15 @@ std::string hld_host_list_open() {
 }
 
 void append_hld_host(std::string& out, const SimHost& host,
-                     const std::vector<SimDetection>& detections, bool show_results) {
+                     const std::vector<SimDetection>& detections, HldFields fields) {
   out += "      <HOST>\n";
   tag(out, "        ", "ID", std::to_string(host.host_id));
   tag(out, "        ", "IP", host.ip);
   tag(out, "        ", "TRACKING_METHOD", host.tracking_method);
   cdata_tag(out, "        ", "OS", host.os);
   cdata_tag(out, "        ", "DNS", host.dns);
-  cdata_tag(out, "        ", "NETBIOS", host.netbios);
+  // Real pages leave NETBIOS out for hosts without one and send DNS as empty CDATA.
+  if (!host.netbios.empty()) cdata_tag(out, "        ", "NETBIOS", host.netbios);
   if (host.qg_hostid) tag(out, "        ", "QG_HOSTID", *host.qg_hostid);
   tag(out, "        ", "LAST_SCAN_DATETIME", host.last_scan);
   tag(out, "        ", "LAST_VM_SCANNED_DATE", host.last_scan);
@@ -241,10 +242,18 @@ void append_hld_host(std::string& out, const SimHost& host,
     tag(out, in, "QID", std::to_string(d.qid));
     tag(out, in, "TYPE", d.type);
     tag(out, in, "SEVERITY", std::to_string(d.severity));
-    tag(out, in, "PORT", std::to_string(d.port));
-    tag(out, in, "PROTOCOL", d.protocol);
-    tag(out, in, "SSL", d.port == 443 ? "1" : "0");
-    if (show_results) {
+    // Information-gathered detections often have no port: no PORT, PROTOCOL or SSL.
+    if (d.port != 0) {
+      tag(out, in, "PORT", std::to_string(d.port));
+      tag(out, in, "PROTOCOL", d.protocol);
+      tag(out, in, "SSL", d.port == 443 ? "1" : "0");
+    }
+    if (fields.show_qds && d.qds > 0) {
+      const char* level = d.qds >= 70 ? "HIGH" : (d.qds >= 40 ? "MEDIUM" : "LOW");
+      out +=
+          std::string(in) + "<QDS severity=\"" + level + "\">" + std::to_string(d.qds) + "</QDS>\n";
+    }
+    if (fields.show_results) {
       // The pretty-printer's line break inside the start tag (multi_detection_fixture).
       out += std::string(in) + "<RESULTS\n      >";
       append_cdata(out, d.results);
@@ -254,9 +263,10 @@ void append_hld_host(std::string& out, const SimHost& host,
     out += std::string(in) + "<FIRST_FOUND_DATETIME\n      >" + d.first_found +
            "</FIRST_FOUND_DATETIME>\n";
     tag(out, in, "LAST_FOUND_DATETIME", d.last_found);
-    tag(out, in, "TIMES_FOUND", "111");
+    tag(out, in, "TIMES_FOUND", std::to_string(d.times_found));
     tag(out, in, "LAST_TEST_DATETIME", d.last_found);
     tag(out, in, "LAST_UPDATE_DATETIME", d.last_found);
+    if (!d.last_fixed.empty()) tag(out, in, "LAST_FIXED_DATETIME", d.last_fixed);
     tag(out, in, "IS_IGNORED", d.ignored ? "1" : "0");
     tag(out, in, "IS_DISABLED", d.disabled ? "1" : "0");
     tag(out, in, "LAST_PROCESSED_DATETIME", d.last_found);
