@@ -33,6 +33,17 @@ enum class Column : std::uint8_t {
   vm_dns,
   vm_netbios,
   vm_os,
+  // vulnkb.csv: per QID.
+  kb_type,
+  kb_published,
+  kb_last_modified,
+  kb_patchable,
+  kb_cvss_v2_base,
+  kb_cvss_v3_base,
+  kb_cvss_v3_vector,
+  kb_pci_flag,
+  kb_threat_intel,
+  kb_vendor_references,
 };
 
 struct CatalogColumn {
@@ -70,6 +81,23 @@ inline constexpr CatalogColumn kColumnCatalog[] = {
     {CsvFile::vm, Column::vm_dns, "DNS", "HOST/DNS", "the host's"},
     {CsvFile::vm, Column::vm_netbios, "NetBIOS", "HOST/NETBIOS", "the host's"},
     {CsvFile::vm, Column::vm_os, "OS", "HOST/OS", "the host's"},
+    {CsvFile::vulnkb, Column::kb_type, "Type", "VULN/VULN_TYPE",
+     "as sent (Vulnerability, Potential Vulnerability, Information Gathered, ...)"},
+    {CsvFile::vulnkb, Column::kb_published, "Published", "VULN/PUBLISHED_DATETIME", "date"},
+    {CsvFile::vulnkb, Column::kb_last_modified, "Last Modified",
+     "VULN/LAST_SERVICE_MODIFICATION_DATETIME", "date"},
+    {CsvFile::vulnkb, Column::kb_patchable, "Patchable", "VULN/PATCHABLE", "1 or 0"},
+    {CsvFile::vulnkb, Column::kb_cvss_v2_base, "CVSS v2 Base", "VULN/CVSS/BASE", "as sent"},
+    {CsvFile::vulnkb, Column::kb_cvss_v3_base, "CVSS v3 Base", "VULN/CVSS_V3/BASE", "as sent"},
+    {CsvFile::vulnkb, Column::kb_cvss_v3_vector, "CVSS v3 Vector", "VULN/CVSS_V3/VECTOR_STRING",
+     "as sent"},
+    {CsvFile::vulnkb, Column::kb_pci_flag, "PCI Flag", "VULN/PCI_FLAG", "1 or 0"},
+    {CsvFile::vulnkb, Column::kb_threat_intel, "Threat Intelligence",
+     "VULN/THREAT_INTELLIGENCE/THREAT_INTEL (text)",
+     "every flag (Exploit_Public, Active_Attacks, Malware, Ransomware, ...), ||-joined in "
+     "document order, duplicates dropped"},
+    {CsvFile::vulnkb, Column::kb_vendor_references, "Vendor References",
+     "VULN/VENDOR_REFERENCE_LIST/VENDOR_REFERENCE/ID", "every ID, ||-joined in document order"},
 };
 // clang-format on
 

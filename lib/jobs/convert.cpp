@@ -11,6 +11,7 @@
 #include "config/url_checks.hpp"
 #include "jobs/columns.hpp"
 #include "jobs/job_support.hpp"
+#include "jobs/kb_columns.hpp"
 #include "jobs/record_writers.hpp"
 #include "jobs/vm_columns.hpp"
 #include "output/publication.hpp"
@@ -115,11 +116,13 @@ Conversion convert_files(JobKind kind, const std::vector<std::filesystem::path>&
                                       dialect);
       auto& vulnkb = publication.writer(kVulnKbFile);
       auto& cve = publication.writer(kCveFile);
-      vulnkb.write_header(kVulnKbHeader);
+      vulnkb.write_header(header_with(kVulnKbHeader, columns.vulnkb));
       cve.write_header(kCveHeader);
       for (const auto& input : inputs) {
         with_input(input, [&] {
-          qualys::KbParser parser([&](qualys::KbVuln&& vuln) { write_kb_rows(vulnkb, cve, vuln); });
+          qualys::KbParser parser(
+              [&](qualys::KbVuln&& vuln) { write_kb_rows(vulnkb, cve, vuln, columns.vulnkb); },
+              kb_fields(columns.vulnkb));
           stream_file(input, parser);
           conversion.incomplete = unfinished_answer(input, parser, "vulnkb.csv and cve.csv hold");
         });

@@ -6,6 +6,7 @@
 
 #include "common/error.hpp"
 #include "jobs/columns.hpp"
+#include "jobs/kb_columns.hpp"
 #include "jobs/vm_columns.hpp"
 
 namespace qi::jobs {
@@ -40,9 +41,19 @@ void write_asset_row(output::CsvWriter& assets, const qualys::Asset& a) {
                     a.last_modified_date, a.created_date});
 }
 
-void write_kb_rows(output::CsvWriter& vulnkb, output::CsvWriter& cve, const qualys::KbVuln& vuln) {
+void write_kb_rows(output::CsvWriter& vulnkb, output::CsvWriter& cve, const qualys::KbVuln& vuln,
+                   const std::vector<config::Column>& extra) {
   IntText qid(vuln.qid);
-  vulnkb.write_row({qid.view(), vuln.title, vuln.category, vuln.severity_level});
+  if (extra.empty()) {
+    vulnkb.write_row({qid.view(), vuln.title, vuln.category, vuln.severity_level});
+  } else {
+    std::vector<std::string> values;
+    values.reserve(extra.size());
+    for (auto column : extra) values.push_back(kb_value(column, vuln));
+    std::vector<std::string_view> row{qid.view(), vuln.title, vuln.category, vuln.severity_level};
+    row.insert(row.end(), values.begin(), values.end());
+    vulnkb.write_row(row);
+  }
   const auto& ids = vuln.cves;
   for (auto id = ids.begin(); id != ids.end(); ++id) {
     // An evaluation subscription's KB has `<CVE><ID><![CDATA[]]></ID></CVE>`, and a QID can list

@@ -16,8 +16,10 @@ namespace qi::jobs {
 void write_asset_row(output::CsvWriter& assets, const qualys::Asset& asset);
 
 // One vulnkb.csv row and one cve.csv row per distinct non-blank CVE ID of the QID, in document
-// order (a QID without CVEs has no cve.csv row; an empty or whitespace-only ID is none).
-void write_kb_rows(output::CsvWriter& vulnkb, output::CsvWriter& cve, const qualys::KbVuln& vuln);
+// order (a QID without CVEs has no cve.csv row; an empty or whitespace-only ID is none). `extra`:
+// the vulnkb.csv extra columns, whose fields the parser collected (kb_fields).
+void write_kb_rows(output::CsvWriter& vulnkb, output::CsvWriter& cve, const qualys::KbVuln& vuln,
+                   const std::vector<config::Column>& extra = {});
 
 // Writes vm.csv rows: one per distinct (host, QID) pair, in document order of each QID's first
 // detection. Hosts must arrive in ascending ID order across all pages (Qualys sorts them; paging

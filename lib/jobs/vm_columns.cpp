@@ -149,8 +149,9 @@ std::string CombinedDetection::value(Column column, const qualys::DetectionHost&
       return host.netbios;
     case Column::vm_os:
       return host.os;
+    default:
+      return {};
   }
-  return {};
 }
 
 }  // namespace qi::jobs

@@ -8,13 +8,40 @@
 
 namespace qi::qualys {
 
-// One KnowledgeBase VULN (details=Basic). Text is as the API sent it (CDATA content verbatim).
+// What a KbParser collects beyond QID, title, category, severity and CVEs: only what the
+// chosen vulnkb.csv extra columns need (none by default).
+struct KbFields {
+  bool vuln_type = false;
+  bool published = false;
+  bool last_modified = false;
+  bool patchable = false;
+  bool cvss_v2_base = false;
+  bool cvss_v3_base = false;
+  bool cvss_v3_vector = false;
+  bool pci_flag = false;
+  bool threat_intel = false;
+  bool vendor_references = false;
+};
+
+// One KnowledgeBase VULN (details=Basic). Text is as the API sent it (CDATA content verbatim);
+// the KbFields ones trimmed, dates as seconds since the epoch (-1: none).
 struct KbVuln {
   std::int64_t qid = 0;
   std::string title;
   std::string category;
   std::string severity_level;
   std::vector<std::string> cves;  // every CVE_LIST/CVE/ID, in document order
+  // Only when KbFields asks for them.
+  std::string vuln_type;
+  std::int64_t published = -1;
+  std::int64_t last_modified = -1;
+  std::string patchable;
+  std::string cvss_v2_base;
+  std::string cvss_v3_base;
+  std::string cvss_v3_vector;
+  std::string pci_flag;
+  std::vector<std::string> threat_intel;       // THREAT_INTELLIGENCE/THREAT_INTEL, in order
+  std::vector<std::string> vendor_references;  // VENDOR_REFERENCE_LIST/VENDOR_REFERENCE/ID
 };
 
 // What a DetectionParser collects beyond the host ID, QG_HOSTID and QIDs: only what the chosen

@@ -76,5 +76,27 @@ TEST(ExtraColumnsConvert, HostColumnsAloneNeedNoDetectionFields) {
             "\"7200002\",\"0a1b2c3d-0000-4000-8000-000000000021\",\"90002\",\"\"\n");
 }
 
+TEST(ExtraColumnsConvert, VulnKbColumnsLeaveMissingFieldsEmptyAndCveAlone) {
+  TempDir out;
+  ConvertOptions options;
+  options.columns.vulnkb = {Column::kb_type, Column::kb_vendor_references, Column::kb_threat_intel,
+                            Column::kb_cvss_v3_base};
+  convert_files(JobKind::kb, {kFixtures / "kb_multi_cve.xml"}, out.path(), options);
+  // Read off kb_multi_cve.xml: only 90001 has vendor references and threat flags, none has
+  // CVSS v3; a vendor reference ID is not a CVE.
+  EXPECT_EQ(read_file(out.path() / "vulnkb.csv"),
+            "\"QID_KB\",\"Vulnerability\",\"Category\",\"SeverityLevel\",\"Type\","
+            "\"Vendor References\",\"Threat Intelligence\",\"CVSS v3 Base\"\n"
+            "\"90001\",\"Example \"\"Quoted\"\" Server, Multiple Flaws\",\"Web server\",\"4\","
+            "\"Vulnerability\",\"EXAMPLE-SA-2026-01\",\"Remote_Code_Execution\",\"\"\n"
+            "\"90002\",\"  Padded <B>Title</B> & more  \",\"Information gathering\",\"1\","
+            "\"Information Gathered\",\"\",\"\",\"\"\n"
+            "\"90003\",\"Plain & simple title\",\"Local\",\"3\",\"Potential Vulnerability\","
+            "\"\",\"\",\"\"\n");
+  TempDir plain;
+  convert_files(JobKind::kb, {kFixtures / "kb_multi_cve.xml"}, plain.path(), {});
+  EXPECT_EQ(read_file(out.path() / "cve.csv"), read_file(plain.path() / "cve.csv"));
+}
+
 }  // namespace
 }  // namespace qi::jobs

@@ -122,5 +122,34 @@ TEST_F(ExtraColumnsJobs, NoSelectionPublishesTheLegacyFileByteForByte) {
   EXPECT_EQ(published(), expected_vm({}));
 }
 
+std::vector<std::string> every_vulnkb_column_name() {
+  std::vector<std::string> names;
+  for (const auto& entry : config::kColumnCatalog) {
+    if (entry.file == config::CsvFile::vulnkb) names.emplace_back(entry.name);
+  }
+  return names;
+}
+
+TEST_F(ExtraColumnsJobs, KbPullsWithEveryVulnKbColumnEqualTheOracleFullAndIncremental) {
+  config.jobs.kb.full_refresh = 24h * 7;
+  for (const auto& entry : config::kColumnCatalog) {
+    if (entry.file == config::CsvFile::vulnkb)
+      config.output.extra_columns.vulnkb.push_back(entry.column);
+  }
+  for (int generation = 0; generation <= 2; ++generation) {
+    if (generation > 0) simulated.simulator().mutate();
+    auto outcome = run_one_job(JobKind::kb, config, credentials);
+    ASSERT_EQ(outcome.status, RunStatus::succeeded) << outcome.error;
+    EXPECT_NE(outcome.result->summary.find(generation == 0 ? "full pull" : "incremental"),
+              std::string::npos)
+        << outcome.result->summary;
+    TempDir oracle;
+    sim::write_expected_vulnkb_csv(simulated.simulator().data(), oracle.path(),
+                                   every_vulnkb_column_name());
+    EXPECT_EQ(read_file(config.output.dir / "vulnkb.csv"), read_file(oracle.path() / "vulnkb.csv"))
+        << "generation " << generation;
+  }
+}
+
 }  // namespace
 }  // namespace qi::testing

@@ -11,6 +11,17 @@ namespace {
 using testing::read_file;
 using testing::TempDir;
 
+qualys::KbVuln vuln(std::int64_t qid, std::string title, std::string category, std::string severity,
+                    std::vector<std::string> cves) {
+  qualys::KbVuln vuln;
+  vuln.qid = qid;
+  vuln.title = std::move(title);
+  vuln.category = std::move(category);
+  vuln.severity_level = std::move(severity);
+  vuln.cves = std::move(cves);
+  return vuln;
+}
+
 qualys::DetectionHost host(std::int64_t id, std::string qg_hostid, std::vector<std::int64_t> qids) {
   qualys::DetectionHost host;
   host.host_id = id;
@@ -58,8 +69,8 @@ TEST(KbRows, WritesOneCveRowPerCveAndNoneForAQidWithout) {
   {
     auto vulnkb = output::CsvWriter::create(dir.path() / "vulnkb.csv");
     auto cve = output::CsvWriter::create(dir.path() / "cve.csv");
-    write_kb_rows(vulnkb, cve, {1, "T", "C", "5", {"CVE-1", "CVE-2"}});
-    write_kb_rows(vulnkb, cve, {2, "U", "D", "1", {}});
+    write_kb_rows(vulnkb, cve, vuln(1, "T", "C", "5", {"CVE-1", "CVE-2"}));
+    write_kb_rows(vulnkb, cve, vuln(2, "U", "D", "1", {}));
     EXPECT_EQ(vulnkb.rows(), 2u);
     EXPECT_EQ(cve.rows(), 2u);
     vulnkb.flush();
@@ -75,9 +86,9 @@ TEST(KbRows, WritesOneCveRowPerDistinctNonBlankIdOfAQid) {
   {
     auto vulnkb = output::CsvWriter::create(dir.path() / "vulnkb.csv");
     auto cve = output::CsvWriter::create(dir.path() / "cve.csv");
-    write_kb_rows(vulnkb, cve, {1, "T", "C", "5", {"", "CVE-1", " \t\r\n", "CVE-2", "CVE-1"}});
-    write_kb_rows(vulnkb, cve, {2, "U", "D", "1", {"CVE-1", "CVE-1"}});
-    write_kb_rows(vulnkb, cve, {3, "V", "E", "2", {""}});
+    write_kb_rows(vulnkb, cve, vuln(1, "T", "C", "5", {"", "CVE-1", " \t\r\n", "CVE-2", "CVE-1"}));
+    write_kb_rows(vulnkb, cve, vuln(2, "U", "D", "1", {"CVE-1", "CVE-1"}));
+    write_kb_rows(vulnkb, cve, vuln(3, "V", "E", "2", {""}));
     EXPECT_EQ(vulnkb.rows(), 3u);
     EXPECT_EQ(cve.rows(), 3u);
     vulnkb.flush();

@@ -25,6 +25,10 @@ void write_expected_csv(const DataSpec& spec, const std::filesystem::path& dir,
 void write_expected_vm_csv(const DataSpec& spec, const std::filesystem::path& dir,
                            const DetectionFilter& filter, const std::vector<std::string>& columns);
 
+// vulnkb.csv with the extra columns `columns` (catalog names) appended, for details=Basic.
+void write_expected_vulnkb_csv(const DataSpec& spec, const std::filesystem::path& dir,
+                               const std::vector<std::string>& columns);
+
 // One CSV field in the docs/design.md dialect (exposed for the oracle's own tests).
 std::string expected_csv_field(std::string_view value);
 

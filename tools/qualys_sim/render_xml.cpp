@@ -159,11 +159,17 @@ void append_kb_vuln(std::string& out, const SimVuln& v, bool basic_or_all) {
   cdata_tag(out, "        ", "PRODUCT", "http_server");
   cdata_tag(out, "        ", "VENDOR", "apache");
   out += "      </SOFTWARE>\n    </SOFTWARE_LIST>\n";
-  out += "    <VENDOR_REFERENCE_LIST>\n      <VENDOR_REFERENCE>\n";
-  cdata_tag(out, "        ", "ID", "Vendor Advisory " + std::to_string(v.qid));
-  cdata_tag(out, "        ", "URL",
-            "https://vendor.example/advisory?id=" + std::to_string(v.qid) + "&lang=en");
-  out += "      </VENDOR_REFERENCE>\n    </VENDOR_REFERENCE_LIST>\n";
+  if (!v.vendor_refs.empty()) {
+    out += "    <VENDOR_REFERENCE_LIST>\n";
+    for (const auto& id : v.vendor_refs) {
+      out += "      <VENDOR_REFERENCE>\n";
+      cdata_tag(out, "        ", "ID", id);
+      cdata_tag(out, "        ", "URL",
+                "https://vendor.example/advisory?id=" + std::to_string(v.qid) + "&lang=en");
+      out += "      </VENDOR_REFERENCE>\n";
+    }
+    out += "    </VENDOR_REFERENCE_LIST>\n";
+  }
   if (!v.cves.empty()) {  // QIDs without CVEs have no CVE_LIST at all
     out += "    <CVE_LIST>\n";
     for (const auto& cve : v.cves) {
@@ -178,11 +184,19 @@ void append_kb_vuln(std::string& out, const SimVuln& v, bool basic_or_all) {
   cdata_tag(out, "    ", "CONSEQUENCE",
             " A successful exploit could allow the attacker to execute commands.<P>");
   cdata_tag(out, "    ", "SOLUTION", kSolution);
+  out += "    <CVSS>\n      <BASE source=\"service\">" + v.cvss_v2_base + "</BASE>\n    </CVSS>\n";
+  if (!v.cvss_v3_base.empty()) {
+    out += "    <CVSS_V3>\n      <BASE>" + v.cvss_v3_base + "</BASE>\n      <VECTOR_STRING>" +
+           v.cvss_v3_vector + "</VECTOR_STRING>\n    </CVSS_V3>\n";
+  }
   tag(out, "    ", "PCI_FLAG", v.severity >= 3 ? "1" : "0");
-  out +=
-      "    <THREAT_INTELLIGENCE>\n      <THREAT_INTEL "
-      "id=\"5\"><![CDATA[Easy_Exploit]]></THREAT_INTEL>\n"
-      "    </THREAT_INTELLIGENCE>\n";
+  out += "    <THREAT_INTELLIGENCE>\n";
+  for (std::size_t k = 0; k < v.threat_intel.size(); ++k) {
+    out += "      <THREAT_INTEL id=\"" + std::to_string(k + 1) + "\">";
+    append_cdata(out, v.threat_intel[k]);
+    out += "</THREAT_INTEL>\n";
+  }
+  out += "    </THREAT_INTELLIGENCE>\n";
   out +=
       "    <DISCOVERY>\n      <REMOTE>1</REMOTE>\n      <AUTH_TYPE_LIST>\n        "
       "<AUTH_TYPE>Unix</AUTH_TYPE>\n"

@@ -1,5 +1,5 @@
-// The oracle of the vm.csv extra columns: written from the detection generator with plain
-// containers, independent of the daemon's parser and combining code (jobs/vm_columns.cpp).
+// The oracle of the extra columns (vm.csv, vulnkb.csv): written from the generators with plain
+// containers, independent of the daemon's parsers and combining code (jobs/*_columns.cpp).
 #include <algorithm>
 #include <fstream>
 #include <map>
@@ -100,6 +100,62 @@ void write_expected_vm_csv(const DataSpec& spec, const std::filesystem::path& di
       for (const auto& column : columns) fields.push_back(column_value(column, host, by_qid[qid]));
       row(fields);
     }
+  }
+}
+
+}  // namespace qi::sim
+
+namespace qi::sim {
+
+namespace {
+
+std::string joined(const std::vector<std::string>& values, bool distinct) {
+  std::string text;
+  std::set<std::string> seen;
+  for (const auto& value : values) {
+    if (distinct && !seen.insert(value).second) continue;
+    text += (text.empty() ? "" : "||") + value;
+  }
+  return text;
+}
+
+std::string kb_column(const std::string& column, const SimVuln& v) {
+  if (column == "Type") return v.vuln_type;
+  // Rendered only for some QIDs (render_xml.cpp): absent is empty.
+  if (column == "Published") return v.qid % 5 != 0 ? v.published : "";
+  if (column == "Last Modified") return v.last_modified;
+  if (column == "Patchable") return v.patchable ? "1" : "0";
+  if (column == "CVSS v2 Base") return v.cvss_v2_base;
+  if (column == "CVSS v3 Base") return v.cvss_v3_base;
+  if (column == "CVSS v3 Vector") return v.cvss_v3_vector;
+  if (column == "PCI Flag") return v.severity >= 3 ? "1" : "0";
+  if (column == "Threat Intelligence") return joined(v.threat_intel, true);
+  if (column == "Vendor References") return joined(v.vendor_refs, false);
+  throw std::invalid_argument("no vulnkb.csv column " + column);
+}
+
+}  // namespace
+
+void write_expected_vulnkb_csv(const DataSpec& spec, const std::filesystem::path& dir,
+                               const std::vector<std::string>& columns) {
+  std::filesystem::create_directories(dir);
+  std::ofstream out(dir / "vulnkb.csv", std::ios::binary | std::ios::trunc);
+  if (!out) throw std::runtime_error("cannot write " + (dir / "vulnkb.csv").string());
+  std::vector<std::string> header{"QID_KB", "Vulnerability", "Category", "SeverityLevel"};
+  header.insert(header.end(), columns.begin(), columns.end());
+  auto row = [&](const std::vector<std::string>& fields) {
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+      out << (i == 0 ? "" : ",") << expected_csv_field(fields[i]);
+    }
+    out << '\n';
+  };
+  row(header);
+  for (std::int64_t i = 0; i < qid_slots(spec); ++i) {
+    const SimVuln v = vuln_at(spec, i);
+    std::vector<std::string> fields{std::to_string(v.qid), v.title, v.category,
+                                    std::to_string(v.severity)};
+    for (const auto& column : columns) fields.push_back(kb_column(column, v));
+    row(fields);
   }
 }
 
