@@ -1,6 +1,7 @@
 // Streaming parser of a KnowledgeBase vuln list (KNOWLEDGE_BASE_VULN_LIST_OUTPUT). Owned by the kb
 // job for one response body. Emits each VULN at its end tag, so memory does not grow with the
-// number of VULNs (a details=All KB is hundreds of MB).
+// number of VULNs (a details=All KB is hundreds of MB). Beyond the legacy columns' fields it reads
+// only those of the chosen vulnkb.csv extra columns (KbFields).
 #pragma once
 
 #include <cstddef>
