@@ -127,11 +127,11 @@ int convert_command(const CommandLine& line) {
   // With --config the files are written exactly as `run` writes them (the output settings);
   // without, in the documented default dialect. Only the configuration file is read: convert
   // needs no credentials.
-  const auto dialect =
-      line.config_given ? jobs::dialect_of(config::load_config(line.config)) : output::CsvDialect{};
+  const auto options = line.config_given ? jobs::convert_options(config::load_config(line.config))
+                                         : jobs::ConvertOptions{};
   std::error_code ec;
   std::filesystem::create_directories(line.output, ec);  // a missing DIR is reported by convert
-  auto conversion = jobs::convert_files(kind, line.inputs, line.output, dialect);
+  auto conversion = jobs::convert_files(kind, line.inputs, line.output, options);
   for (const auto& file : conversion.files) {
     std::cout << (line.output / file.name).string() << ": " << file.rows << " rows, " << file.bytes
               << " bytes\n";

@@ -74,8 +74,7 @@ void sync_directory(const std::filesystem::path& dir) {
   if (fd.valid()) (void)::fsync(fd.get());
 }
 
-// Every setting that shapes a job's rows: when one changes, the base is not a base any more.
-std::string output_settings(const config::Config& config, JobKind kind) {
+std::string output_settings_before_extra_columns(const config::Config& config, JobKind kind) {
   const auto& jobs = config.jobs;
   std::string settings = fmt::format("{}\n{}\n{}\n{}\n", job_name(kind), config.qualys.api_url,
                                      config.qualys.gateway_url, config.output.double_backslashes);
@@ -92,6 +91,33 @@ std::string output_settings(const config::Config& config, JobKind kind) {
       break;
   }
   return settings;
+}
+
+// The extra columns of the job's files, "" when none (so that a base made before extra columns
+// existed stays a base).
+std::string extra_columns_of(const config::Config& config, JobKind kind) {
+  const auto& chosen = config.output.extra_columns;
+  config::ExtraColumns mine;
+  switch (kind) {
+    case JobKind::assets:
+      mine.assets = chosen.assets;
+      break;
+    case JobKind::kb:
+      mine.vulnkb = chosen.vulnkb;
+      mine.cve = chosen.cve;
+      break;
+    case JobKind::vm:
+      mine.vm = chosen.vm;
+      break;
+  }
+  const std::string text = config::selection_text(mine);
+  return text.empty() ? text : "\nextra columns\n" + text;
+}
+
+// Every setting that shapes a job's rows: when one changes, the base is not a base any more. The
+// extra columns are among them: a base made with other columns has other rows.
+std::string output_settings(const config::Config& config, JobKind kind) {
+  return output_settings_before_extra_columns(config, kind) + extra_columns_of(config, kind);
 }
 
 }  // namespace
