@@ -14,6 +14,16 @@ bool is_job(std::string_view name) {
   return jobs::job_from_name(name).has_value();
 }
 
+// "assets, kb, vm": the job table's names, for the help text and the usage errors.
+std::string job_names() {
+  std::string names;
+  for (const auto& job : jobs::kJobs) {
+    if (!names.empty()) names += ", ";
+    names += job.name;
+  }
+  return names;
+}
+
 }  // namespace
 
 std::string usage_text() {
@@ -25,7 +35,8 @@ them atomically as CSV files for Jira Insight (Assets) imports.
 Commands:
   (none)                 run as a daemon in the foreground: fire the jobs on their schedules
   run [--force] [--full] JOB...
-                         run assets, kb, vm (or all) once, now; exit 0 only if every job published;
+                         run )" +
+         job_names() + R"( (or all) once, now; exit 0 only if every job published;
                          a job whose lock another process holds is named and left out, the
                          others run; --force publishes even if a file shrank below min_ratio or
                          the asset count is off (once, after you checked the drop is real);
@@ -114,7 +125,7 @@ CommandLine parse_command_line(int argc, const char* const argv[]) {
           line.jobs.emplace_back(arg);
         } else {
           throw std::invalid_argument("unknown job '" + std::string(arg) +
-                                      "' (jobs: assets, kb, vm, all)");
+                                      "' (jobs: " + job_names() + ", all)");
         }
         break;
       case Command::next:
@@ -153,7 +164,7 @@ CommandLine parse_command_line(int argc, const char* const argv[]) {
   }
   if (line.command == Command::run) {
     if (line.jobs.empty())
-      throw std::invalid_argument("run needs at least one job (assets, kb, vm, all)");
+      throw std::invalid_argument("run needs at least one job (" + job_names() + ", all)");
     std::sort(line.jobs.begin(), line.jobs.end());
     line.jobs.erase(std::unique(line.jobs.begin(), line.jobs.end()), line.jobs.end());
   }
