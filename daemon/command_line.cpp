@@ -20,6 +20,16 @@ bool converts(std::string_view name) {
   return kind && jobs::job_definition(*kind).pulls_from_qualys;
 }
 
+// "assets, kb, vm, insight": the job table's names, for the help text and the usage errors.
+std::string job_names() {
+  std::string names;
+  for (const auto& job : jobs::kJobs) {
+    if (!names.empty()) names += ", ";
+    names += job.name;
+  }
+  return names;
+}
+
 }  // namespace
 
 std::string usage_text() {
@@ -31,7 +41,8 @@ them atomically as CSV files for Jira Insight (Assets) imports.
 Commands:
   (none)                 run as a daemon in the foreground: fire the jobs on their schedules
   run [--force] [--full] JOB...
-                         run assets, kb, vm (or all) once, now; exit 0 only if every job published;
+                         run )" +
+         job_names() + R"( (or all) once, now; exit 0 only if every job published;
                          a job whose lock another process holds is named and left out, the
                          others run; --force publishes even if a file shrank below min_ratio or
                          the asset count is off (once, after you checked the drop is real);
@@ -126,7 +137,7 @@ CommandLine parse_command_line(int argc, const char* const argv[]) {
           line.jobs.emplace_back(arg);
         } else {
           throw std::invalid_argument("unknown job '" + std::string(arg) +
-                                      "' (jobs: assets, kb, vm, all)");
+                                      "' (jobs: " + job_names() + ", all)");
         }
         break;
       case Command::next:
@@ -169,7 +180,7 @@ CommandLine parse_command_line(int argc, const char* const argv[]) {
   }
   if (line.command == Command::run) {
     if (line.jobs.empty())
-      throw std::invalid_argument("run needs at least one job (assets, kb, vm, all)");
+      throw std::invalid_argument("run needs at least one job (" + job_names() + ", all)");
     // In the table's order: insight, when named, after the jobs whose files it imports.
     std::sort(line.jobs.begin(), line.jobs.end(), [](const auto& a, const auto& b) {
       return *jobs::job_from_name(a) < *jobs::job_from_name(b);

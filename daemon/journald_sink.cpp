@@ -37,7 +37,7 @@ void JournaldSink::sink_it_(const spdlog::details::log_msg& msg) {
   entries.reserve(8);
   entries.push_back("MESSAGE=" + std::string(msg.payload.data(), msg.payload.size()));
   entries.push_back("PRIORITY=" + std::to_string(journal_priority(msg.level)));
-  entries.push_back("SYSLOG_IDENTIFIER=qualys-insightd");
+  entries.emplace_back("SYSLOG_IDENTIFIER=qualys-insightd");
   for (const auto& field : log::current_fields()) {
     entries.push_back(std::string(field.name) + "=" + field.value);
   }

@@ -108,7 +108,7 @@ void sweep_interrupted_runs(const config::Config& config) {
   std::size_t swept = 0;
   const state::StateDir state_dir(config.state.dir);
   for (const auto& dir : {config.output.dir, state_dir.path(), state_dir.bases()}) {
-    swept += output::sweep_stale_temp_files(dir, true);
+    swept += output::sweep_stale_temp_files(dir);
   }
   if (swept > 0) spdlog::info("removed {} temp files left by an interrupted earlier run", swept);
   if (const auto bases = jobs::sweep_unnamed_bases(config); bases > 0) {

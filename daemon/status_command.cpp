@@ -32,11 +32,6 @@ struct JobReport {
 
 using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
 
-void write_string(JsonWriter& w, const char* key, const std::string& value) {
-  w.Key(key);
-  w.String(value.c_str(), static_cast<rapidjson::SizeType>(value.size()));
-}
-
 void write_time(JsonWriter& w, const char* key, const std::optional<state::Time>& time) {
   w.Key(key);
   if (time)
@@ -52,12 +47,12 @@ void write_last_run(JsonWriter& w, const state::JobState* job) {
     return;
   }
   w.StartObject();
-  write_string(w, "id", job->run_id);
+  output::write_json_string(w, "id", job->run_id);
   write_time(w, "scheduled", job->last_scheduled);
   write_time(w, "started", job->started);
   write_time(w, "finished", job->finished);
-  write_string(w, "result", std::string(state::run_result_name(job->result)));
-  write_string(w, "error", job->error);
+  output::write_json_string(w, "result", std::string(state::run_result_name(job->result)));
+  output::write_json_string(w, "error", job->error);
   w.EndObject();
 }
 
@@ -68,13 +63,13 @@ void write_import(JsonWriter& w, const char* key, const std::optional<state::Imp
     return;
   }
   w.StartObject();
-  write_string(w, "set_id", run->set_id);
-  write_string(w, "target", run->target);
-  write_string(w, "run_id", run->run_id);
-  write_string(w, "result", std::string(state::run_result_name(run->result)));
-  write_string(w, "error", run->error);
+  output::write_json_string(w, "set_id", run->set_id);
+  output::write_json_string(w, "target", run->target);
+  output::write_json_string(w, "run_id", run->run_id);
+  output::write_json_string(w, "result", std::string(state::run_result_name(run->result)));
+  output::write_json_string(w, "error", run->error);
   write_time(w, "finished", run->finished);
-  write_string(w, "summary", run->summary);
+  output::write_json_string(w, "summary", run->summary);
   w.EndObject();
 }
 
@@ -88,11 +83,11 @@ void write_imports(JsonWriter& w, const state::InsightRecord& record) {
 
 void write_job(JsonWriter& w, const JobReport& job) {
   w.StartObject();
-  write_string(w, "name", job.name);
+  output::write_json_string(w, "name", job.name);
   w.Key("enabled");
   w.Bool(job.schedule.enabled);
-  write_string(w, "schedule", job.schedule.schedule);
-  write_string(w, "time_zone", job.schedule.time_zone);
+  output::write_json_string(w, "schedule", job.schedule.schedule);
+  output::write_json_string(w, "time_zone", job.schedule.time_zone);
   write_last_run(w, job.state);
   write_time(w, "last_success", job.state ? job.state->last_success : std::nullopt);
   // The files of the last successful run, as it published them.
@@ -114,7 +109,7 @@ void write_job(JsonWriter& w, const JobReport& job) {
   w.StartArray();
   for (const auto& reason : job.health.reasons) w.String(reason.c_str());
   w.EndArray();
-  write_string(w, "incremental", job.incremental);
+  output::write_json_string(w, "incremental", job.incremental);
   if (job.imports) write_imports(w, *job.imports);
   w.EndObject();
 }
@@ -136,9 +131,9 @@ std::string status_json(const config::Config& config, const std::vector<JobRepor
   rapidjson::StringBuffer buffer;
   JsonWriter w(buffer);
   w.StartObject();
-  write_string(w, "config", config.source.string());
-  write_string(w, "state_dir", config.state.dir.string());
-  write_string(w, "output_dir", config.output.dir.string());
+  output::write_json_string(w, "config", config.source.string());
+  output::write_json_string(w, "state_dir", config.state.dir.string());
+  output::write_json_string(w, "output_dir", config.output.dir.string());
   write_time(w, "now", now);
   w.Key("needs_attention");
   w.Bool(attention);

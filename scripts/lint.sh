@@ -26,22 +26,14 @@ if ((run_tidy)); then
   if (($#)); then
     files=("$@")
   else
-    # Every translation unit of ours that the clang preset compiles, but those of the targets still
-    # on the old warning set (cmake/QiWarnings.cmake), which clang-tidy joins when they switch.
+    # Every translation unit of ours that the clang preset compiles.
     mapfile -t files < <(python3 -c '
-import json, os, sys
+import json, os
 root = os.getcwd() + "/"
-legacy = open("build/clang/qi_legacy_warning_targets.txt").read().split()
-skipped = set()
 for entry in json.load(open("build/clang/compile_commands.json")):
     path = os.path.join(entry["directory"], entry["file"])
-    if any(f"CMakeFiles/{target}.dir/" in entry["command"] for target in legacy):
-        skipped.add(os.path.relpath(path, root))
-    elif path.startswith(root) and not path.startswith(root + "build/"):
-        print(path)
-if skipped:
-    print(f"lint: {len(skipped)} sources of the targets on the old warning set are not yet under "
-          "clang-tidy (cmake/QiWarnings.cmake)", file=sys.stderr)' | sort -u)
+    if path.startswith(root) and not path.startswith(root + "build/"):
+        print(path)' | sort -u)
   fi
   printf '%s\0' "${files[@]}" |
     xargs -0 -n 1 -P "${jobs}" clang-tidy -p build/clang --quiet 2> >(grep -v '^[0-9]* warnings generated\.$' >&2)

@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
-#include <openssl/evp.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -13,6 +12,7 @@
 
 #include "common/error.hpp"
 #include "output/atomic_file.hpp"
+#include "output/content_tap.hpp"
 #include "output/file_copy.hpp"
 #include "output/file_descriptor.hpp"
 #include "state/job_lock.hpp"
@@ -26,12 +26,9 @@ using std::chrono::floor;
 using std::chrono::seconds;
 
 std::string sha256_hex(std::string_view text) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  EVP_Digest(text.data(), text.size(), digest, &size, EVP_sha256(), nullptr);
-  std::string hex;
-  for (unsigned int i = 0; i < size; ++i) hex += fmt::format("{:02x}", digest[i]);
-  return hex;
+  output::Sha256 digest;
+  digest.consume(text);
+  return digest.hex();
 }
 
 std::string format(IncrementalBase::Time time) {

@@ -149,14 +149,16 @@ void merge_by_key(const MergeSource& source, const IdSet& replaced, output::CsvW
     cursor.advance();
   };
   while (base.row || delta.row) {
-    if (base.row && (replaced.contains(base.id) || (present && !present->contains(base.id)))) {
+    const bool dropped =
+        base.row && (replaced.contains(base.id) || (present && !present->contains(base.id)));
+    // Same ID: the delta's rows replace the base's.
+    const bool replaced_by_delta = base.row && delta.row && base.id == delta.id;
+    if (dropped || replaced_by_delta) {
       base.advance();
     } else if (!delta.row || (base.row && base.id < delta.id)) {
       emit(base);
-    } else if (!base.row || delta.id < base.id) {
-      emit(delta);
     } else {
-      base.advance();  // same ID: the delta's rows replace the base's
+      emit(delta);
     }
   }
 }

@@ -6,19 +6,11 @@
 #include "common/log.hpp"
 #include "state/job_lock.hpp"
 #include "state/state_dir.hpp"
+#include "state/state_file.hpp"
 
 namespace qi::jobs {
 
 namespace {
-
-std::string now_iso() {
-  const auto t = std::time(nullptr);
-  std::tm utc{};
-  gmtime_r(&t, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return text;
-}
 
 // The rows the previous publication of `name` had: from the manifest when it still describes the
 // file on disk, else counted.
@@ -79,7 +71,7 @@ void publish_checked(JobEnvironment& env, output::Publication& publication,
   // Empty unless computed for this publication: an older manifest's checks are not this run's.
   std::map<std::string, output::ReferenceCheck> references;
   save_after_publishing(env, result, std::string(output::kManifestFile), [&] {
-    const auto published_at = now_iso();
+    const auto published_at = state::now_text();
     std::map<std::string, output::ManifestFile> entries;
     for (const auto& file : files) {
       const auto path = dir / file.name;

@@ -46,6 +46,9 @@ struct HttpResponseHead {
 
   // Case-insensitive lookup (Qualys sends lower-case names over HTTP/2-era proxies).
   std::optional<std::string_view> header(std::string_view name) const;
+  // The number a header starts with (leading blanks skipped, what follows the digits ignored);
+  // nullopt when the header is absent or does not start with a number.
+  std::optional<long long> header_number(std::string_view name) const;
 };
 
 // Receives one response as it arrives: on_head once, then on_body zero or more times with the

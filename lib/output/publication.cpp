@@ -195,7 +195,7 @@ void Publication::commit() {
   fsync_dir(dir_);
 }
 
-std::size_t sweep_stale_temp_files(const std::filesystem::path& dir, bool include_own_pid) {
+std::size_t sweep_stale_temp_files(const std::filesystem::path& dir) {
   std::size_t removed = 0;
   std::error_code ec;
   for (const auto& item : std::filesystem::directory_iterator(dir, ec)) {
@@ -204,9 +204,7 @@ std::size_t sweep_stale_temp_files(const std::filesystem::path& dir, bool includ
     if (pid == 0) continue;
     std::error_code type_ec;
     if (!item.is_regular_file(type_ec)) continue;
-    if (pid == ::getpid()) {
-      if (!include_own_pid) continue;
-    } else if (::kill(pid, 0) == 0 || errno != ESRCH) {
+    if (pid != ::getpid() && (::kill(pid, 0) == 0 || errno != ESRCH)) {
       continue;  // alive (EPERM: another user's live process)
     }
     if (::unlink(item.path().c_str()) == 0) ++removed;

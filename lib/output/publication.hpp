@@ -77,11 +77,10 @@ class Publication {
 
 // Removes ".<name>.tmp-<pid>-<random>" files left in `dir` by processes that no longer run
 // (kill(pid, 0) fails with ESRCH); files of live processes and every other file are left alone.
-// Our own pid's files are kept too (a job of ours may be writing them) unless `include_own_pid`:
-// pass true at start-up, before any job runs, because in a container the daemon is often pid 1
-// on every start and would otherwise never clean up after its own crash. Returns how many it
-// removed.
-std::size_t sweep_stale_temp_files(const std::filesystem::path& dir, bool include_own_pid = false);
+// Our own pid's files are removed too: the sweep runs at start-up, before any job of ours writes,
+// and in a container the daemon is often pid 1 on every start, so it would otherwise never clean
+// up after its own crash. Returns how many it removed.
+std::size_t sweep_stale_temp_files(const std::filesystem::path& dir);
 
 // Throws FatalError when `dir` is missing, not a directory, or we cannot create files in it
 // (checked by creating and removing a probe temp file).

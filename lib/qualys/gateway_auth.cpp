@@ -136,7 +136,6 @@ asio::awaitable<void> GatewayAuth::login() {
                                    {"password", credentials_.password},
                                    {"token", "true"}});
   TextSink sink;
-  ++logins_;
   spdlog::debug("gateway: logging in to {} as {}", gateway_.host, credentials_.username);
   co_await http_.send(request, sink);
   if (sink.status == 401 || sink.status == 403) {

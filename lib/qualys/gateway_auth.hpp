@@ -32,8 +32,6 @@ class GatewayAuth {
   // The gateway answered 401 to this token: forget it so the next token() logs in again.
   void invalidate(const std::string& token);
 
-  int logins() const { return logins_; }
-
  private:
   asio::awaitable<void> login();
   bool usable(std::chrono::system_clock::time_point now) const;
@@ -47,7 +45,6 @@ class GatewayAuth {
   std::optional<std::string> rejected_;  // why the credentials were refused
   bool login_in_flight_ = false;
   async::WaitQueue login_done_;  // callers waiting for the login in flight
-  int logins_ = 0;
 };
 
 }  // namespace qi::qualys

@@ -21,14 +21,9 @@ std::string path_only(std::string_view target) {
 
 std::optional<milliseconds> seconds_header(const net::HttpResponseHead& head,
                                            std::string_view name) {
-  auto value = head.header(name);
-  if (!value) return std::nullopt;
-  std::string_view text = *value;
-  while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
-  long long number = 0;
-  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
-  if (ec != std::errc{} || ptr == text.data() || number < 0) return std::nullopt;
-  return seconds(number);
+  const auto number = head.header_number(name);
+  if (!number || *number < 0) return std::nullopt;
+  return seconds(*number);
 }
 
 std::optional<milliseconds> item_seconds(const SimpleReturn& simple, std::string_view key) {
@@ -41,21 +36,17 @@ std::optional<milliseconds> item_seconds(const SimpleReturn& simple, std::string
   return std::nullopt;
 }
 
-// Collects the head and either streams a 2xx body to the consumer or keeps the first bytes of an
-// error body for classification.
+// Collects the head and either streams a 200 body to the consumer or keeps the first bytes of
+// any other body for classification.
 class ClassifyingSink final : public net::ResponseSink {
  public:
-  ClassifyingSink(BodyConsumer& consumer, RateGovernor& governor, ApiCallStats& stats,
-                  bool stream_status_200_only)
-      : consumer_(consumer),
-        governor_(governor),
-        stats_(stats),
-        stream_200_only_(stream_status_200_only) {}
+  ClassifyingSink(BodyConsumer& consumer, RateGovernor& governor, ApiCallStats& stats)
+      : consumer_(consumer), governor_(governor), stats_(stats) {}
 
   void on_head(const net::HttpResponseHead& head) override {
     head_ = head;
     governor_.observe(head);
-    streaming_ = head.status == 200 || (!stream_200_only_ && head.status == 201);
+    streaming_ = head.status == 200;
   }
 
   void on_body(std::string_view bytes) override {
@@ -75,7 +66,6 @@ class ClassifyingSink final : public net::ResponseSink {
   BodyConsumer& consumer_;
   RateGovernor& governor_;
   ApiCallStats& stats_;
-  bool stream_200_only_;
   net::HttpResponseHead head_;
   bool streaming_ = false;
   std::string error_body_;
@@ -178,7 +168,7 @@ asio::awaitable<void> QualysSession::post_v2(const CallContext& context, const s
   request.content_type = "application/x-www-form-urlencoded";
   request.body = form_body;
 
-  ClassifyingSink sink(consumer, governor_, stats_, true);
+  ClassifyingSink sink(consumer, governor_, stats_);
   {
     auto permit = co_await governor_.acquire(context.deadline);
     ++stats_.calls;
@@ -235,7 +225,7 @@ asio::awaitable<unsigned> QualysSession::send_gateway_once(const CallContext& co
   request.content_type = "application/json";
   request.body = json_body;
 
-  ClassifyingSink sink(consumer, governor_, stats_, true);
+  ClassifyingSink sink(consumer, governor_, stats_);
   {
     auto permit = co_await governor_.acquire(context.deadline);
     ++stats_.calls;

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <boost/asio/use_awaitable.hpp>
-#include <charconv>
 
 #include "common/error.hpp"
 #include "common/log.hpp"
@@ -20,14 +19,9 @@ namespace {
 constexpr long long kLongestHeaderSeconds = 366LL * 24 * 3600;
 
 std::optional<long long> header_number(const net::HttpResponseHead& head, std::string_view name) {
-  auto value = head.header(name);
-  if (!value) return std::nullopt;
-  std::string_view text = *value;
-  while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
-  long long number = 0;
-  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
-  if (ec != std::errc{} || ptr == text.data()) return std::nullopt;
-  return std::clamp(number, -kLongestHeaderSeconds, kLongestHeaderSeconds);
+  const auto number = head.header_number(name);
+  if (!number) return std::nullopt;
+  return std::clamp(*number, -kLongestHeaderSeconds, kLongestHeaderSeconds);
 }
 
 std::string calls_left(long long remaining) {

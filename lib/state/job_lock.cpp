@@ -8,25 +8,16 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
-#include <ctime>
 #include <utility>
 
 #include "common/error.hpp"
 #include "output/atomic_file.hpp"
 #include "state/state_dir.hpp"
+#include "state/state_file.hpp"
 
 namespace qi::state {
 
 namespace {
-
-std::string now_text() {
-  const auto t = std::time(nullptr);
-  std::tm utc{};
-  gmtime_r(&t, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return text;
-}
 
 std::string read_holder(int fd) {
   char buffer[256] = {};

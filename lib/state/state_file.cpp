@@ -23,6 +23,10 @@ std::string format_time(Time time) {
   return date::format("%Y-%m-%dT%H:%M:%SZ", time);
 }
 
+std::string now_text() {
+  return format_time(std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
+}
+
 std::optional<Time> parse_time(std::string_view text) {
   // sscanf rather than date::parse: the latter trips GCC 12's -Wmaybe-uninitialized at -O2.
   int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0, consumed = 0;

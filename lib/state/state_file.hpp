@@ -54,6 +54,8 @@ struct DaemonState {
 };
 
 std::string format_time(Time time);
+// The wall clock now, as format_time writes it: when a record was written, for people reading it.
+std::string now_text();
 std::optional<Time> parse_time(std::string_view text);
 
 // A missing file gives an empty state; an unreadable or corrupt one throws qi::FatalError.

@@ -413,7 +413,7 @@ TEST_P(FaultMatrix, EndsInTheExactResultOrACleanFailure) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Faults, FaultMatrix, ::testing::ValuesIn(fault_cases()),
-                         [](const auto& info) { return info.param.name; });
+                         [](const auto& param_info) { return param_info.param.name; });
 
 }  // namespace
 }  // namespace qi::testing

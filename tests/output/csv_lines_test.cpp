@@ -51,7 +51,7 @@ TEST(CsvLines, KeepsLinesWholeAcrossReadBlocks) {
   std::vector<std::string> expected;
   std::string text;
   for (std::size_t i = 0; text.size() < 5u * 1024 * 1024; ++i) {
-    expected.push_back(std::string(1 + (i * 7919) % 1500000, static_cast<char>('a' + i % 26)));
+    expected.emplace_back(1 + (i * 7919) % 1500000, static_cast<char>('a' + i % 26));
     text += expected.back() + "\n";
   }
   write(dir.path() / "big.csv", text);

@@ -126,15 +126,13 @@ TEST_F(PublicationTest, ReportsATempFileThatCannotBeCreated) {
 TEST_F(PublicationTest, SweepRemovesTempsOfDeadProcessesOnly) {
   const std::string dead = ".vm.csv.tmp-" + std::to_string(dead_pid()) + "-0123abcd";
   const std::string live = ".vm.csv.tmp-1-0123abcd";  // pid 1 always runs
-  const std::string own = ".kb.csv.tmp-" + std::to_string(::getpid()) + "-0123abcd";
-  for (const auto& name : {dead, live, own, std::string(".hidden"), std::string(".vm.csv.tmp-x-1"),
+  for (const auto& name : {dead, live, std::string(".hidden"), std::string(".vm.csv.tmp-x-1"),
                            std::string("notes.tmp-1-2")}) {
     write_file(dir() / name, "x");
   }
   EXPECT_EQ(sweep_stale_temp_files(dir()), 1u);
   EXPECT_FALSE(std::filesystem::exists(dir() / dead));
   EXPECT_TRUE(std::filesystem::exists(dir() / live));
-  EXPECT_TRUE(std::filesystem::exists(dir() / own));
   EXPECT_TRUE(std::filesystem::exists(dir() / ".hidden"));
   EXPECT_TRUE(std::filesystem::exists(dir() / ".vm.csv.tmp-x-1"));
   EXPECT_TRUE(std::filesystem::exists(dir() / "vulnkb.csv"));
@@ -143,7 +141,7 @@ TEST_F(PublicationTest, SweepRemovesTempsOfDeadProcessesOnly) {
 TEST_F(PublicationTest, SweepAtStartUpAlsoRemovesTempsCarryingOurOwnPid) {
   const std::string own = ".vm.csv.tmp-" + std::to_string(::getpid()) + "-0123abcd";
   write_file(dir() / own, "x");
-  EXPECT_EQ(sweep_stale_temp_files(dir(), /*include_own_pid=*/true), 1u);
+  EXPECT_EQ(sweep_stale_temp_files(dir()), 1u);
   EXPECT_FALSE(std::filesystem::exists(dir() / own));
   EXPECT_TRUE(std::filesystem::exists(dir() / "vulnkb.csv"));
 }

@@ -76,7 +76,6 @@ TEST(GatewayAuth, CallersArrivingDuringALoginShareItsToken) {
   gateway.respond(201);
   io.run();
   EXPECT_EQ(gateway.requests, 1);
-  EXPECT_EQ(auth.logins(), 1);
   for (const auto& call : calls) {
     EXPECT_FALSE(call.error);
     EXPECT_EQ(call.token, kToken);
@@ -101,7 +100,7 @@ TEST(GatewayAuth, ACallerCancelledWhileWaitingForTheLoginStopsWithoutHoldingUpTh
   io.run();
   EXPECT_EQ(login.token, kToken);
   EXPECT_EQ(waiting.token, kToken);
-  EXPECT_EQ(auth.logins(), 1);
+  EXPECT_EQ(gateway.requests, 1);
 }
 
 TEST(GatewayAuth, CallersWaitingForALoginThatFailsTransientlyAreToldSoWithoutASecondLogin) {
@@ -114,7 +113,7 @@ TEST(GatewayAuth, CallersWaitingForALoginThatFailsTransientlyAreToldSoWithoutASe
   io.poll();
   gateway.respond(503);
   io.run();
-  EXPECT_EQ(auth.logins(), 1);
+  EXPECT_EQ(gateway.requests, 1);
   EXPECT_THROW(std::rethrow_exception(login.error), TransientError);
   EXPECT_THROW(std::rethrow_exception(waiting.error), TransientError);
 }

@@ -10,8 +10,8 @@
 #include "assets_sim/assets_sim.hpp"
 #include "assets_sim/cloud_store.hpp"
 #include "assets_sim/dc_imports.hpp"
-#include "assets_sim/https_server.hpp"
 #include "qualys_sim/core.hpp"
+#include "sim_common/https_server.hpp"
 
 namespace qi::assets_sim {
 
@@ -21,6 +21,8 @@ namespace http = beast::http;
 using qi::sim::Headers;
 using qi::sim::Request;
 using qi::sim::Stream;
+using sim_common::HttpsServer;
+using sim_common::HttpsServerOptions;
 
 class AssetsCore;
 

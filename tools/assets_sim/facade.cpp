@@ -15,14 +15,8 @@ void append_string(std::string& out, std::string_view text) {
 }  // namespace
 
 std::string Stats::to_json() const {
-  std::string out = "{\"requests\":{";
-  bool first = true;
-  for (const auto& [name, n] : requests) {
-    if (!first) out += ',';
-    first = false;
-    out += "\"" + name + "\":" + std::to_string(n);
-  }
-  return out + "},\"connections\":" + std::to_string(connections) +
+  return "{\"requests\":" + qi::sim::counts_json(requests) +
+         ",\"connections\":" + std::to_string(connections) +
          ",\"faults_fired\":" + std::to_string(faults_fired) +
          ",\"rate_limited\":" + std::to_string(rate_limited) +
          ",\"auth_failed\":" + std::to_string(auth_failed) + "}\n";

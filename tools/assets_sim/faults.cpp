@@ -4,7 +4,7 @@
 #include <map>
 #include <stdexcept>
 
-#include "qualys_sim/sim_util.hpp"
+#include "sim_common/fault_spec.hpp"
 
 namespace qi::assets_sim {
 
@@ -36,49 +36,24 @@ const std::map<std::string_view, FaultKind>& kinds() {
   return map;
 }
 
-std::int64_t number(std::string_view text, std::string_view what) {
-  const auto value = qi::sim::parse_int(text);
-  if (!value || *value < 0) {
-    throw std::invalid_argument("fault spec: " + std::string(what) + " must be a number, got '" +
-                                std::string(text) + "'");
-  }
-  return *value;
-}
-
-void apply_argument(FaultRule& rule, std::string_view kind, std::optional<std::string_view> arg) {
+void apply_argument(FaultRule& rule, const sim_common::FaultSpec& parts) {
+  const auto& arg = parts.argument;
+  using sim_common::fault_number;
   switch (rule.kind) {
     case FaultKind::http_status:
-      if (!arg) throw std::invalid_argument("fault spec: status needs a code, e.g. status:503");
-      rule.status = static_cast<int>(number(*arg, "status"));
-      if (rule.status < 100 || rule.status > 599)
-        throw std::invalid_argument("fault spec: bad status");
+      rule.status = sim_common::fault_status(parts);
       return;
     case FaultKind::too_many_429:
-      if (arg) rule.seconds = number(*arg, "seconds");
+      if (arg) rule.seconds = fault_number(*arg, "seconds");
       return;
     case FaultKind::slow:
-      rule.delay = std::chrono::milliseconds(arg ? number(*arg, "milliseconds") : 1000);
+      rule.delay = std::chrono::milliseconds(arg ? fault_number(*arg, "milliseconds") : 1000);
       return;
     case FaultKind::drip:
-      rule.delay = std::chrono::milliseconds(arg ? number(*arg, "milliseconds") : 50);
+      rule.delay = std::chrono::milliseconds(arg ? fault_number(*arg, "milliseconds") : 50);
       return;
     default:
-      if (arg)
-        throw std::invalid_argument("fault spec: " + std::string(kind) + " takes no argument");
-  }
-}
-
-void apply_option(FaultRule& rule, std::string_view option) {
-  if (option.starts_with("nth=")) {
-    rule.nth = static_cast<std::uint64_t>(number(option.substr(4), "nth"));
-    if (rule.nth == 0) throw std::invalid_argument("fault spec: nth starts at 1");
-  } else if (option == "times=forever" || option == "forever") {
-    rule.times = 0;
-  } else if (option.starts_with("times=")) {
-    rule.times = static_cast<std::uint64_t>(number(option.substr(6), "times"));
-    if (rule.times == 0) throw std::invalid_argument("fault spec: times must be >= 1 (or forever)");
-  } else {
-    throw std::invalid_argument("fault spec: unknown option '" + std::string(option) + "'");
+      sim_common::refuse_argument(parts);
   }
 }
 
@@ -96,38 +71,22 @@ bool family_covers(std::string_view rule_family, std::string_view family) {
 }
 
 FaultRule parse_fault_spec(std::string_view spec) {
-  const auto comma = spec.find(',');
-  const std::string_view head = spec.substr(0, comma);
-  std::string_view options =
-      comma == std::string_view::npos ? std::string_view{} : spec.substr(comma + 1);
-
-  const auto c1 = head.find(':');
-  if (c1 == std::string_view::npos) {
-    throw std::invalid_argument("fault spec '" + std::string(spec) +
-                                "': expected FAMILY:KIND[:ARG]");
-  }
+  const auto parts = sim_common::split_fault_spec(spec, "FAMILY");
   FaultRule rule;
-  rule.family = std::string(head.substr(0, c1));
+  rule.family = std::string(parts.target);
   if (!is_family(rule.family)) {
     throw std::invalid_argument("fault spec: unknown family '" + rule.family +
                                 "' (dc-progress, dc-start, info, status, mapping, start, data, "
                                 "progress, execstatus, cancel, dc, cloud, any)");
   }
-  const std::string_view rest = head.substr(c1 + 1);
-  const auto c2 = rest.find(':');
-  const std::string_view kind_name = rest.substr(0, c2);
-  const auto kind = kinds().find(kind_name);
+  const auto kind = kinds().find(parts.kind);
   if (kind == kinds().end()) {
-    throw std::invalid_argument("fault spec: unknown kind '" + std::string(kind_name) + "'");
+    throw std::invalid_argument("fault spec: unknown kind '" + std::string(parts.kind) + "'");
   }
   rule.kind = kind->second;
-  apply_argument(rule, kind_name,
-                 c2 == std::string_view::npos ? std::nullopt : std::optional(rest.substr(c2 + 1)));
-  while (!options.empty()) {
-    const auto next = options.find(',');
-    apply_option(rule, options.substr(0, next));
-    options = next == std::string_view::npos ? std::string_view{} : options.substr(next + 1);
-  }
+  rule.nth = parts.nth;
+  rule.times = parts.times;
+  apply_argument(rule, parts);
   return rule;
 }
 

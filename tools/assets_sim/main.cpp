@@ -1,13 +1,12 @@
 // assets-sim: the Assets simulator as a standalone HTTPS server for the demo, end-to-end scripts
 // and benchmarks. See docs/simulator.md ("assets-sim").
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/signal_set.hpp>
 #include <iostream>
 
 #include "assets_sim/assets_sim.hpp"
 #include "assets_sim/main_options.hpp"
-#include "output/atomic_file.hpp"
 #include "qualys_sim/request_log.hpp"
+#include "sim_common/launch.hpp"
 
 namespace {
 
@@ -25,20 +24,13 @@ int run(int argc, char** argv) {
                                             pki.issue(cli.cert_names));
   for (const auto& rule : cli.faults) simulator.add_fault(rule);
   simulator.start();
-  if (!cli.port_file.empty()) {
-    qi::output::replace_file_atomically(cli.port_file, std::to_string(simulator.port()) + "\n");
-  }
+  qi::sim_common::write_port_file(cli.port_file, simulator.port());
   std::cerr << "assets-sim: listening on https://" << cli.options.bind_address << ":"
             << simulator.port() << "\n";
 
-  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
-  signals.async_wait([&](const boost::system::error_code&, int) {
-    simulator.stop();
-    io.stop();
-  });
-  io.run();
+  qi::sim_common::run_until_signalled(io, [&] { simulator.stop(); });
   if (!cli.dump_objects.empty())
-    qi::output::replace_file_atomically(cli.dump_objects, simulator.objects_json());
+    qi::sim_common::write_file_atomically(cli.dump_objects, simulator.objects_json());
   std::cerr << "assets-sim: stopped; " << simulator.stats().to_json();
   return 0;
 }
@@ -46,10 +38,5 @@ int run(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  try {
-    return run(argc, argv);
-  } catch (const std::exception& e) {
-    std::cerr << "assets-sim: " << e.what() << "\n";
-    return 2;
-  }
+  return qi::sim_common::run_main("assets-sim", [&] { return run(argc, argv); });
 }

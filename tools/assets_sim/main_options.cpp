@@ -1,12 +1,10 @@
 #include "assets_sim/main_options.hpp"
 
-#include <fstream>
 #include <functional>
 #include <map>
-#include <sstream>
 #include <stdexcept>
 
-#include "qualys_sim/sim_util.hpp"
+#include "sim_common/launch.hpp"
 
 namespace qi::assets_sim {
 
@@ -54,31 +52,8 @@ POST /__assets/cloud/regenerate-token, POST /__assets/cloud/disabled?value=true|
 
 namespace {
 
-std::int64_t number(const std::string& flag, const std::string& text) {
-  const auto value = qi::sim::parse_int(text);
-  if (!value || *value < 0) {
-    throw std::invalid_argument(flag + ": expected a non-negative number, got '" + text + "'");
-  }
-  return *value;
-}
-
-std::string first_line(const std::string& flag, const std::string& file) {
-  std::ifstream in(file);
-  std::string line;
-  if (!in || !std::getline(in, line)) throw std::invalid_argument(flag + ": cannot read " + file);
-  if (!line.empty() && line.back() == '\r') line.pop_back();
-  if (line.empty()) throw std::invalid_argument(flag + ": " + file + " is empty");
-  return line;
-}
-
-std::vector<std::string> split(const std::string& text, char sep) {
-  std::vector<std::string> out;
-  std::stringstream in(text);
-  for (std::string item; std::getline(in, item, sep);) {
-    if (!item.empty()) out.push_back(item);
-  }
-  return out;
-}
+using sim_common::first_line_of;
+using sim_common::flag_number;
 
 using Setter = std::function<void(CommandLine&, const std::string& flag, const std::string&)>;
 
@@ -86,41 +61,43 @@ const std::map<std::string, Setter>& valued_flags() {
   static const std::map<std::string, Setter> flags = {
       {"--bind", [](auto& c, auto&, auto& v) { c.options.bind_address = v; }},
       {"--port", [](auto& c, auto& f,
-                    auto& v) { c.options.port = static_cast<std::uint16_t>(number(f, v)); }},
+                    auto& v) { c.options.port = static_cast<std::uint16_t>(flag_number(f, v)); }},
       {"--port-file", [](auto& c, auto&, auto& v) { c.port_file = v; }},
       {"--ca-out", [](auto& c, auto&, auto& v) { c.ca_out = v; }},
-      {"--cert-names", [](auto& c, auto&, auto& v) { c.cert_names = split(v, ','); }},
+      {"--cert-names",
+       [](auto& c, auto&, auto& v) { c.cert_names = sim_common::split_list(v, ','); }},
       {"--max-body-bytes",
        [](auto& c, auto& f, auto& v) {
-         c.options.max_body_bytes = static_cast<std::size_t>(number(f, v));
+         c.options.max_body_bytes = static_cast<std::size_t>(flag_number(f, v));
        }},
       {"--dc-user", [](auto& c, auto&, auto& v) { c.options.dc.username = v; }},
       {"--dc-password-file",
-       [](auto& c, auto& f, auto& v) { c.options.dc.password = first_line(f, v); }},
-      {"--dc-token-file", [](auto& c, auto& f, auto& v) { c.options.dc.token = first_line(f, v); }},
-      {"--dc-running",
-       [](auto& c, auto& f, auto& v) { c.options.dc.running_at_start.push_back(number(f, v)); }},
+       [](auto& c, auto& f, auto& v) { c.options.dc.password = first_line_of(f, v); }},
+      {"--dc-token-file",
+       [](auto& c, auto& f, auto& v) { c.options.dc.token = first_line_of(f, v); }},
+      {"--dc-running", [](auto& c, auto& f,
+                          auto& v) { c.options.dc.running_at_start.push_back(flag_number(f, v)); }},
       {"--dc-step-ms",
        [](auto& c, auto& f, auto& v) {
-         c.options.dc.step_duration = std::chrono::milliseconds(number(f, v));
+         c.options.dc.step_duration = std::chrono::milliseconds(flag_number(f, v));
        }},
       {"--cloud-token-file",
-       [](auto& c, auto& f, auto& v) { c.options.cloud.token = first_line(f, v); }},
+       [](auto& c, auto& f, auto& v) { c.options.cloud.token = first_line_of(f, v); }},
       {"--cloud-workspace", [](auto& c, auto&, auto& v) { c.options.cloud.workspace_id = v; }},
       {"--cloud-import-source",
-       [](auto& c, auto& f, auto& v) { c.options.cloud.import_source_id = number(f, v); }},
+       [](auto& c, auto& f, auto& v) { c.options.cloud.import_source_id = flag_number(f, v); }},
       {"--cloud-link-host", [](auto& c, auto&, auto& v) { c.options.cloud.link_host = v; }},
       {"--cloud-processing-ms",
        [](auto& c, auto& f, auto& v) {
-         c.options.cloud.processing_duration = std::chrono::milliseconds(number(f, v));
+         c.options.cloud.processing_duration = std::chrono::milliseconds(flag_number(f, v));
        }},
       {"--cloud-rate-limit",
        [](auto& c, auto& f, auto& v) {
-         c.options.cloud.rate_limit_per_minute = static_cast<std::uint64_t>(number(f, v));
+         c.options.cloud.rate_limit_per_minute = static_cast<std::uint64_t>(flag_number(f, v));
        }},
       {"--max-chunk-objects",
        [](auto& c, auto& f, auto& v) {
-         c.options.cloud.max_chunk_objects = static_cast<std::size_t>(number(f, v));
+         c.options.cloud.max_chunk_objects = static_cast<std::size_t>(flag_number(f, v));
        }},
       {"--fault", [](auto& c, auto&, auto& v) { c.faults.push_back(parse_fault_spec(v)); }},
       {"--request-log", [](auto& c, auto&, auto& v) { c.request_log = v; }},
@@ -151,9 +128,9 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
       if (!imports_given) cli.options.dc.imports.clear();
       imports_given = true;
       const auto colon = value.find(':');
-      DcImportSource source{number(flag, value.substr(0, colon)), 10};
+      DcImportSource source{flag_number(flag, value.substr(0, colon)), 10};
       if (colon != std::string::npos) {
-        source.objects = static_cast<std::uint64_t>(number(flag, value.substr(colon + 1)));
+        source.objects = static_cast<std::uint64_t>(flag_number(flag, value.substr(colon + 1)));
       }
       cli.options.dc.imports.push_back(source);
       continue;

@@ -7,11 +7,14 @@ namespace qi::assets_sim {
 
 namespace {
 
-// A coroutine of its own, so the shared_ptr lives in its frame for the whole request.
-asio::awaitable<bool> serve_if_alive(std::shared_ptr<AssetsCore> core, Stream& stream,
-                                     const Request& request) {
-  if (!core) co_return false;
-  co_return co_await core->serve(stream, request);
+asio::awaitable<void> refuse_large_body(Stream& stream, std::size_t cap) {
+  std::atomic<std::uint64_t> bytes{0};
+  qi::sim::ResponseWriter writer(stream, {}, {}, bytes);
+  writer.set_keep_alive(false);
+  const Headers headers = {{"Content-Type", "application/json;charset=UTF-8"}};
+  co_await writer.send(413, headers,
+                       "{\"errorMessages\":[\"The request body is larger than " +
+                           std::to_string(cap) + " bytes\"],\"errors\":{}}\n");
 }
 
 }  // namespace
@@ -28,10 +31,9 @@ AssetsCore::AssetsCore(asio::any_io_executor executor, AssetsSimOptions options,
 }
 
 void AssetsCore::start() {
-  std::weak_ptr<AssetsCore> weak = shared_from_this();
-  server_->set_serve([weak](Stream& stream, const Request& request) {
-    return serve_if_alive(weak.lock(), stream, request);
-  });
+  server_->set_serve(sim_common::serve_while_alive(shared_from_this()));
+  server_->set_refuse_body(
+      [cap = options_.max_body_bytes](Stream& stream) { return refuse_large_body(stream, cap); });
   server_->start();
 }
 

@@ -7,14 +7,8 @@
 namespace qi::sim {
 
 std::string Stats::to_json() const {
-  std::string out = "{\"requests\":{";
-  bool first = true;
-  for (const auto& [name, n] : requests) {
-    if (!first) out += ',';
-    first = false;
-    out += "\"" + name + "\":" + std::to_string(n);
-  }
-  out += "},\"gateway_logins_ok\":" + std::to_string(gateway_logins_ok) +
+  std::string out = "{\"requests\":" + counts_json(requests);
+  out += ",\"gateway_logins_ok\":" + std::to_string(gateway_logins_ok) +
          ",\"gateway_logins_failed\":" + std::to_string(gateway_logins_failed) +
          ",\"basic_auth_ok\":" + std::to_string(basic_auth_ok) +
          ",\"basic_auth_failed\":" + std::to_string(basic_auth_failed) +

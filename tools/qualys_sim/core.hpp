@@ -5,30 +5,23 @@
 
 #include <atomic>
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/ssl/context.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/http/message.hpp>
-#include <boost/beast/http/string_body.hpp>
-#include <boost/beast/ssl/ssl_stream.hpp>
-#include <list>
 #include <mutex>
 #include <optional>
 
 #include "qualys_sim/sim_util.hpp"
 #include "qualys_sim/simulator.hpp"
+#include "sim_common/https_server.hpp"
 
 namespace qi::sim {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
-using Stream = beast::ssl_stream<beast::tcp_stream>;
-using Request = http::request<http::string_body>;
+using sim_common::ConnectionDropped;  // thrown by the writer after it reset the connection
+using sim_common::Request;
+using sim_common::Stream;
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
-// Thrown by the writer after it reset the connection: the session must end.
-struct ConnectionDropped {};
 // Thrown by the writer after it ended a chunked body early on purpose (truncate fault): the
 // response is over, the connection stays usable.
 struct BodyCut {};
@@ -96,10 +89,10 @@ class SimulatorCore : public std::enable_shared_from_this<SimulatorCore> {
                 const qi::testing::KeyPair& server_cert);
 
   const SimulatorOptions& options() const { return options_; }
-  std::uint16_t port() const { return port_; }
+  std::uint16_t port() const { return server_->port(); }
   void start();
-  asio::awaitable<void> run() { return accept_loop(); }
-  void stop();
+  asio::awaitable<void> run();
+  void stop() { server_->stop(); }
 
   // --- state, all guarded by mu_ ---
   void add_fault(FaultRule rule);
@@ -123,18 +116,14 @@ class SimulatorCore : public std::enable_shared_from_this<SimulatorCore> {
   // docs/qualys-api.md §7.1); running includes this call.
   Headers rate_limit_headers(bool with_wait_and_remaining, std::int64_t to_wait = 0);
   int running_v2 = 0;  // executor thread only
+  // The response to one request (the HttpsServer's callback); false: close the connection.
+  asio::awaitable<bool> serve(Stream& stream, const Request& request);
 
  private:
-  asio::awaitable<void> accept_loop();
-  asio::awaitable<void> session(asio::ip::tcp::socket socket);
-  asio::awaitable<bool> serve(Stream& stream, Request& request);
+  void connect_server();  // the server's Serve callback: this core while it lives
 
-  asio::any_io_executor executor_;
   SimulatorOptions options_;
-  asio::ssl::context tls_;
-  asio::ip::tcp::acceptor acceptor_;
-  std::uint16_t port_ = 0;
-  std::list<std::weak_ptr<Stream>> streams_;  // executor thread only
+  std::shared_ptr<sim_common::HttpsServer> server_;
   std::atomic<std::uint64_t> body_bytes_{0};
 
   mutable std::mutex mu_;

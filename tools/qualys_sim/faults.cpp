@@ -3,7 +3,7 @@
 #include <map>
 #include <stdexcept>
 
-#include "qualys_sim/sim_util.hpp"
+#include "sim_common/fault_spec.hpp"
 
 namespace qi::sim {
 
@@ -53,23 +53,6 @@ const std::map<std::string_view, FaultKind>& kinds() {
   return map;
 }
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
-    s.remove_suffix(1);
-  return s;
-}
-
-std::int64_t number(std::string_view text, std::string_view what) {
-  const auto value = parse_int(text);
-  if (!value || *value < 0) {
-    throw std::invalid_argument("fault spec: " + std::string(what) + " must be a number, got '" +
-                                std::string(text) + "'");
-  }
-  return *value;
-}
-
 }  // namespace
 
 std::string_view endpoint_name(Endpoint endpoint) {
@@ -80,82 +63,50 @@ std::string_view endpoint_name(Endpoint endpoint) {
 }
 
 FaultRule parse_fault_spec(std::string_view spec) {
-  spec = trim(spec);
-  const auto comma = spec.find(',');
-  std::string_view head = spec.substr(0, comma);
-  std::string_view options =
-      comma == std::string_view::npos ? std::string_view{} : spec.substr(comma + 1);
-
-  FaultRule rule;
-  const auto c1 = head.find(':');
-  if (c1 == std::string_view::npos) {
-    throw std::invalid_argument("fault spec '" + std::string(spec) +
-                                "': expected ENDPOINT:KIND[:ARG]");
-  }
-  const auto endpoint = endpoints().find(head.substr(0, c1));
+  const auto parts = sim_common::split_fault_spec(spec, "ENDPOINT");
+  const auto endpoint = endpoints().find(parts.target);
   if (endpoint == endpoints().end()) {
-    throw std::invalid_argument("fault spec: unknown endpoint '" + std::string(head.substr(0, c1)) +
+    throw std::invalid_argument("fault spec: unknown endpoint '" + std::string(parts.target) +
                                 "' (auth, search, count, kb, detection, hostlist, any)");
   }
-  rule.endpoint = endpoint->second;
-  std::string_view rest = head.substr(c1 + 1);
-  const auto c2 = rest.find(':');
-  const std::string_view kind_name = rest.substr(0, c2);
-  const std::optional<std::string_view> arg =
-      c2 == std::string_view::npos ? std::nullopt : std::optional(rest.substr(c2 + 1));
-  const auto kind = kinds().find(kind_name);
+  const auto kind = kinds().find(parts.kind);
   if (kind == kinds().end()) {
-    throw std::invalid_argument("fault spec: unknown kind '" + std::string(kind_name) + "'");
+    throw std::invalid_argument("fault spec: unknown kind '" + std::string(parts.kind) + "'");
   }
+  FaultRule rule;
+  rule.endpoint = endpoint->second;
   rule.kind = kind->second;
+  rule.nth = parts.nth;
+  rule.times = parts.times;
+  const auto& arg = parts.argument;
+  using sim_common::fault_number;
   switch (rule.kind) {
     case FaultKind::http_status:
-      if (!arg) throw std::invalid_argument("fault spec: status needs a code, e.g. status:503");
-      rule.status = static_cast<int>(number(*arg, "status"));
-      if (rule.status < 100 || rule.status > 599)
-        throw std::invalid_argument("fault spec: bad status");
+      rule.status = sim_common::fault_status(parts);
       break;
     case FaultKind::rate_limit_409:
     case FaultKind::rate_limit_409_no_header:
     case FaultKind::too_many_429:
-      if (arg) rule.seconds = number(*arg, "seconds");
+      if (arg) rule.seconds = fault_number(*arg, "seconds");
       break;
     case FaultKind::reset_mid_body:
     case FaultKind::truncate:
-      if (arg) rule.after_bytes = static_cast<std::uint64_t>(number(*arg, "bytes"));
+      if (arg) rule.after_bytes = static_cast<std::uint64_t>(fault_number(*arg, "bytes"));
       break;
     case FaultKind::slow_drip:
-      if (arg) rule.interval = std::chrono::milliseconds(number(*arg, "milliseconds"));
+      if (arg) rule.interval = std::chrono::milliseconds(fault_number(*arg, "milliseconds"));
       break;
     case FaultKind::foreign_warning_url:
       if (arg) rule.host = std::string(*arg);
       break;
     case FaultKind::count_skew:
-      if (arg) rule.skew = number(*arg, "assets");
+      if (arg) rule.skew = fault_number(*arg, "assets");
       break;
     case FaultKind::low_remaining:
-      if (arg) rule.remaining = number(*arg, "calls");
+      if (arg) rule.remaining = fault_number(*arg, "calls");
       break;
     default:
-      if (arg)
-        throw std::invalid_argument("fault spec: " + std::string(kind_name) + " takes no argument");
-  }
-  while (!options.empty()) {
-    const auto next = options.find(',');
-    const std::string_view option = trim(options.substr(0, next));
-    options = next == std::string_view::npos ? std::string_view{} : options.substr(next + 1);
-    if (option.starts_with("nth=")) {
-      rule.nth = static_cast<std::uint64_t>(number(option.substr(4), "nth"));
-      if (rule.nth == 0) throw std::invalid_argument("fault spec: nth starts at 1");
-    } else if (option == "times=forever" || option == "forever") {
-      rule.times = 0;
-    } else if (option.starts_with("times=")) {
-      rule.times = static_cast<std::uint64_t>(number(option.substr(6), "times"));
-      if (rule.times == 0)
-        throw std::invalid_argument("fault spec: times must be >= 1 (or forever)");
-    } else {
-      throw std::invalid_argument("fault spec: unknown option '" + std::string(option) + "'");
-    }
+      sim_common::refuse_argument(parts);
   }
   return rule;
 }

@@ -1,7 +1,6 @@
 // qualys-sim: the Qualys API simulator as a standalone HTTPS server for the README demo,
 // end-to-end scripts and benchmarks. See docs/simulator.md.
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/signal_set.hpp>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -15,6 +14,7 @@
 #include "qualys_sim/expected_csv.hpp"
 #include "qualys_sim/request_log.hpp"
 #include "qualys_sim/simulator.hpp"
+#include "sim_common/launch.hpp"
 
 namespace {
 
@@ -73,16 +73,7 @@ std::vector<std::string> split_words(const std::string& line) {
   return out;
 }
 
-std::int64_t number(const std::string& flag, const std::string& text) {
-  try {
-    std::size_t used = 0;
-    const long long value = std::stoll(text, &used);
-    if (used != text.size() || value < 0) throw std::invalid_argument("");
-    return value;
-  } catch (const std::exception&) {
-    throw std::invalid_argument(flag + ": expected a non-negative number, got '" + text + "'");
-  }
-}
+using qi::sim_common::flag_number;
 
 std::chrono::seconds duration(const std::string& text) {
   if (text.empty()) throw std::invalid_argument("--token-lifetime: empty");
@@ -90,26 +81,7 @@ std::chrono::seconds duration(const std::string& text) {
   const int scale = unit == 'h' ? 3600 : unit == 'm' ? 60 : 1;
   const std::string digits =
       std::isdigit(static_cast<unsigned char>(unit)) ? text : text.substr(0, text.size() - 1);
-  return std::chrono::seconds(number("--token-lifetime", digits) * scale);
-}
-
-std::vector<std::string> split(const std::string& text, char sep) {
-  std::vector<std::string> out;
-  std::stringstream in(text);
-  for (std::string item; std::getline(in, item, sep);) {
-    if (!item.empty()) out.push_back(item);
-  }
-  return out;
-}
-
-void write_atomically(const std::filesystem::path& path, const std::string& content) {
-  const std::filesystem::path tmp = path.string() + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << content;
-    if (!out.flush()) throw std::runtime_error("cannot write " + tmp.string());
-  }
-  std::filesystem::rename(tmp, path);
+  return std::chrono::seconds(flag_number("--token-lifetime", digits) * scale);
 }
 
 int run(int argc, char** argv) {
@@ -136,13 +108,13 @@ int run(int argc, char** argv) {
     if (flag == "--bind")
       options.bind_address = value;
     else if (flag == "--port")
-      options.port = static_cast<std::uint16_t>(number(flag, value));
+      options.port = static_cast<std::uint16_t>(flag_number(flag, value));
     else if (flag == "--port-file")
       port_file = value;
     else if (flag == "--ca-out")
       ca_out = value;
     else if (flag == "--cert-names")
-      cert_names = split(value, ',');
+      cert_names = qi::sim_common::split_list(value, ',');
     else if (flag == "--username")
       options.username = value, username_given = true;
     else if (flag == "--password-file")
@@ -152,23 +124,23 @@ int run(int argc, char** argv) {
     else if (flag == "--token-lifetime")
       options.token_lifetime = duration(value);
     else if (flag == "--seed")
-      options.data.seed = static_cast<std::uint64_t>(number(flag, value));
+      options.data.seed = static_cast<std::uint64_t>(flag_number(flag, value));
     else if (flag == "--assets")
-      options.data.assets = number(flag, value);
+      options.data.assets = flag_number(flag, value);
     else if (flag == "--qids")
-      options.data.qids = number(flag, value);
+      options.data.qids = flag_number(flag, value);
     else if (flag == "--hosts")
-      options.data.hosts = number(flag, value);
+      options.data.hosts = flag_number(flag, value);
     else if (flag == "--detections-per-host")
-      options.data.detections_per_host = number(flag, value);
+      options.data.detections_per_host = flag_number(flag, value);
     else if (flag == "--generations")
-      qi::sim::append_past_generations(options.data, static_cast<int>(number(flag, value)));
+      qi::sim::append_past_generations(options.data, static_cast<int>(flag_number(flag, value)));
     else if (flag == "--ttfb-ms")
-      options.latency.time_to_first_byte = std::chrono::milliseconds(number(flag, value));
+      options.latency.time_to_first_byte = std::chrono::milliseconds(flag_number(flag, value));
     else if (flag == "--bandwidth")
-      options.latency.bandwidth = static_cast<std::uint64_t>(number(flag, value));
+      options.latency.bandwidth = static_cast<std::uint64_t>(flag_number(flag, value));
     else if (flag == "--concurrency-limit")
-      options.concurrency_limit = static_cast<int>(number(flag, value));
+      options.concurrency_limit = static_cast<int>(flag_number(flag, value));
     else if (flag == "--fault")
       faults.push_back(qi::sim::parse_fault_spec(value));
     else if (flag == "--write-expected")
@@ -190,14 +162,7 @@ int run(int argc, char** argv) {
   }
 
   if (!password_file.empty()) {
-    // The whole first line is the password (spaces included); only the line end is dropped.
-    std::ifstream in(password_file);
-    std::string line;
-    if (!in || !std::getline(in, line))
-      throw std::invalid_argument("--password-file: cannot read " + password_file);
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.empty()) throw std::invalid_argument("--password-file: empty password");
-    options.password = line;
+    options.password = qi::sim_common::first_line_of("--password-file", password_file);
   }
   if (!credentials_file.empty()) {
     // The legacy auth.conf the daemon reads: "LOGIN PASSWORD [REGION_URL]".
@@ -219,17 +184,12 @@ int run(int argc, char** argv) {
   qi::sim::Simulator simulator(io.get_executor(), options, pki.issue(cert_names));
   for (auto& rule : faults) simulator.add_fault(std::move(rule));
   simulator.start();
-  if (!port_file.empty()) write_atomically(port_file, std::to_string(simulator.port()) + "\n");
+  qi::sim_common::write_port_file(port_file, simulator.port());
   std::cerr << "qualys-sim: listening on https://" << options.bind_address << ":"
             << simulator.port() << " (user " << options.username << ", seed " << options.data.seed
             << ")\n";
 
-  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
-  signals.async_wait([&](const boost::system::error_code&, int) {
-    simulator.stop();
-    io.stop();
-  });
-  io.run();
+  qi::sim_common::run_until_signalled(io, [&] { simulator.stop(); });
   std::cerr << "qualys-sim: stopped; " << simulator.stats().to_json();
   return 0;
 }
@@ -237,10 +197,5 @@ int run(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  try {
-    return run(argc, argv);
-  } catch (const std::exception& e) {
-    std::cerr << "qualys-sim: " << e.what() << "\n";
-    return 2;
-  }
+  return qi::sim_common::run_main("qualys-sim", [&] { return run(argc, argv); });
 }

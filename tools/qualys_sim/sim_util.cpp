@@ -240,6 +240,15 @@ void append_json_escaped(std::string& out, std::string_view text) {
   }
 }
 
+std::string counts_json(const std::map<std::string, std::uint64_t>& counts) {
+  std::string out = "{";
+  for (const auto& [name, n] : counts) {
+    if (out.size() > 1) out += ',';
+    out += "\"" + name + "\":" + std::to_string(n);
+  }
+  return out + "}";
+}
+
 void append_xml_escaped(std::string& out, std::string_view text) {
   for (const char c : text) {
     switch (c) {

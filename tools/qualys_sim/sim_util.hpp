@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -35,6 +36,8 @@ std::optional<std::string> base64_decode(std::string_view text);
 
 // Appends text as the inside of a JSON string literal (UTF-8 passes through untouched).
 void append_json_escaped(std::string& out, std::string_view text);
+// {"name":count,...} of the stats' request counters (the names are ours: no escaping needed).
+std::string counts_json(const std::map<std::string, std::uint64_t>& counts);
 // Appends text as XML character data (&, <, > escaped).
 void append_xml_escaped(std::string& out, std::string_view text);
 // Appends <![CDATA[text]]>, splitting any "]]>" inside text across two sections.

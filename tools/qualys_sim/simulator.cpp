@@ -1,17 +1,10 @@
-// The server: accept loop, one coroutine per connection (HTTP/1.1 keep-alive), routing, and the
-// shared state behind the public Simulator facade.
+// The server: routing each request, and the shared state behind the public Simulator facade. The
+// connections (accept loop, TLS, keep-alive) are tools/sim_common's HttpsServer.
 #include "qualys_sim/simulator.hpp"
 
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/asio/ssl/stream_base.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/http/read.hpp>
 #include <boost/beast/ssl.hpp>
 #include <stdexcept>
 
@@ -23,92 +16,26 @@ namespace qi::sim {
 
 SimulatorCore::SimulatorCore(asio::any_io_executor executor, SimulatorOptions options,
                              const qi::testing::KeyPair& server_cert)
-    : executor_(executor),
-      options_(std::move(options)),
-      tls_(asio::ssl::context::tls_server),
-      acceptor_(executor) {
-  tls_.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
-                   asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
-                   asio::ssl::context::no_tlsv1_1);
-  tls_.use_certificate_chain(asio::buffer(server_cert.cert_pem));
-  tls_.use_private_key(asio::buffer(server_cert.key_pem), asio::ssl::context::pem);
-
-  const asio::ip::tcp::endpoint endpoint(asio::ip::make_address(options_.bind_address),
-                                         options_.port);
-  acceptor_.open(endpoint.protocol());
-  acceptor_.set_option(asio::socket_base::reuse_address(true));
-  acceptor_.bind(endpoint);
-  acceptor_.listen(asio::socket_base::max_listen_connections);
-  port_ = acceptor_.local_endpoint().port();
+    : options_(std::move(options)) {
+  const sim_common::HttpsServerOptions server_options{options_.bind_address, options_.port,
+                                                      16 * 1024 * 1024};
+  server_ = std::make_shared<sim_common::HttpsServer>(executor, server_options, server_cert);
   check_generations(options_.data);
   data_ = options_.data;
 }
 
+void SimulatorCore::connect_server() {
+  server_->set_serve(sim_common::serve_while_alive(shared_from_this()));
+}
+
 void SimulatorCore::start() {
-  asio::co_spawn(
-      executor_, [self = shared_from_this()] { return self->accept_loop(); }, asio::detached);
+  connect_server();
+  server_->start();
 }
 
-void SimulatorCore::stop() {
-  asio::post(executor_, [self = shared_from_this()] {
-    boost::system::error_code ec;
-    self->acceptor_.close(ec);
-    for (auto& weak : self->streams_) {
-      if (auto stream = weak.lock()) beast::get_lowest_layer(*stream).socket().close(ec);
-    }
-    self->streams_.clear();
-  });
-}
-
-asio::awaitable<void> SimulatorCore::accept_loop() {
-  auto self = shared_from_this();
-  for (;;) {
-    auto [ec, socket] = co_await acceptor_.async_accept(asio::as_tuple(asio::use_awaitable));
-    if (ec == asio::error::operation_aborted || !acceptor_.is_open()) co_return;
-    if (ec) {
-      // e.g. EMFILE under a connection storm: pause briefly, keep serving the others.
-      asio::steady_timer pause(executor_, std::chrono::milliseconds(50));
-      co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
-      continue;
-    }
-    asio::co_spawn(executor_, session(std::move(socket)), asio::detached);
-  }
-}
-
-asio::awaitable<void> SimulatorCore::session(asio::ip::tcp::socket socket) {
-  auto self = shared_from_this();  // the coroutine keeps the core alive
-  // As front ends do: without it each response's small last write (the chunked terminator)
-  // waits for the client's delayed ACK, ~40 ms per response on loopback.
-  boost::system::error_code nodelay_ec;
-  socket.set_option(asio::ip::tcp::no_delay(true), nodelay_ec);
-  auto stream = std::make_shared<Stream>(std::move(socket), tls_);
-  streams_.remove_if([](const std::weak_ptr<Stream>& w) { return w.expired(); });
-  streams_.push_back(stream);
-  count(&Stats::connections);
-  try {
-    beast::get_lowest_layer(*stream).expires_after(std::chrono::seconds(30));
-    auto [hs] = co_await stream->async_handshake(asio::ssl::stream_base::server,
-                                                 asio::as_tuple(asio::use_awaitable));
-    if (hs) co_return;
-    beast::flat_buffer buffer;
-    for (;;) {
-      http::request_parser<http::string_body> parser;
-      parser.body_limit(16 * 1024 * 1024);
-      beast::get_lowest_layer(*stream).expires_after(
-          std::chrono::seconds(300));  // Keep-Alive: timeout=300
-      auto [rec, read_bytes] =
-          co_await http::async_read(*stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
-      if (rec) co_return;
-      (void)read_bytes;
-      Request request = parser.release();
-      if (!co_await serve(*stream, request)) break;
-    }
-    beast::get_lowest_layer(*stream).expires_after(std::chrono::seconds(5));
-    co_await stream->async_shutdown(asio::as_tuple(asio::use_awaitable));
-  } catch (const ConnectionDropped&) {
-  } catch (const std::exception&) {
-    // The client went away mid-response (write error) or a timeout fired: nothing to report.
-  }
+asio::awaitable<void> SimulatorCore::run() {
+  connect_server();
+  co_await server_->run();
 }
 
 namespace {
@@ -137,7 +64,7 @@ Endpoint route(std::string_view path, const std::string& version, std::string& n
 
 }  // namespace
 
-asio::awaitable<bool> SimulatorCore::serve(Stream& stream, Request& request) {
+asio::awaitable<bool> SimulatorCore::serve(Stream& stream, const Request& request) {
   const std::string target(request.target());
   const auto question = target.find('?');
   const std::string path = target.substr(0, question);
@@ -269,6 +196,7 @@ void SimulatorCore::count(std::uint64_t Stats::*field, std::uint64_t amount) {
 Stats SimulatorCore::stats() const {
   std::lock_guard lock(mu_);
   Stats copy = stats_;
+  copy.connections = server_->connections();
   copy.body_bytes_sent = body_bytes_;
   return copy;
 }

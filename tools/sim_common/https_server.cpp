@@ -1,4 +1,4 @@
-#include "assets_sim/https_server.hpp"
+#include "sim_common/https_server.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -10,12 +10,11 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/ssl.hpp>
 
-namespace qi::assets_sim {
+namespace qi::sim_common {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
-using qi::sim::Stream;
 
 namespace {
 
@@ -33,16 +32,6 @@ asio::ssl::context server_tls(const qi::testing::KeyPair& cert) {
   return tls;
 }
 
-asio::awaitable<void> refuse_large_body(Stream& stream, std::size_t cap) {
-  std::atomic<std::uint64_t> bytes{0};
-  qi::sim::ResponseWriter writer(stream, {}, {}, bytes);
-  writer.set_keep_alive(false);
-  const qi::sim::Headers headers = {{"Content-Type", "application/json;charset=UTF-8"}};
-  co_await writer.send(413, headers,
-                       "{\"errorMessages\":[\"The request body is larger than " +
-                           std::to_string(cap) + " bytes\"],\"errors\":{}}\n");
-}
-
 }  // namespace
 
 HttpsServer::HttpsServer(asio::any_io_executor executor, const HttpsServerOptions& options,
@@ -56,7 +45,7 @@ HttpsServer::HttpsServer(asio::any_io_executor executor, const HttpsServerOption
 
 void HttpsServer::start() {
   asio::co_spawn(
-      executor_, [self = shared_from_this()] { return self->accept_loop(); }, asio::detached);
+      executor_, [self = shared_from_this()] { return self->run(); }, asio::detached);
 }
 
 void HttpsServer::stop() {
@@ -72,7 +61,7 @@ void HttpsServer::stop() {
   });
 }
 
-asio::awaitable<void> HttpsServer::accept_loop() {
+asio::awaitable<void> HttpsServer::run() {
   const auto self = shared_from_this();
   while (acceptor_.is_open()) {
     auto [ec, socket] = co_await acceptor_.async_accept(asio::as_tuple(asio::use_awaitable));
@@ -111,8 +100,8 @@ asio::awaitable<void> HttpsServer::session(asio::ip::tcp::socket socket) {
       tcp.expires_after(kIdleTimeout);
       auto [ec, n] =
           co_await http::async_read(*stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
-      if (ec == http::error::body_limit) {
-        co_await refuse_large_body(*stream, max_body_bytes_);
+      if (ec == http::error::body_limit && refuse_body_) {
+        co_await refuse_body_(*stream);
         break;
       }
       if (ec) co_return;
@@ -120,11 +109,11 @@ asio::awaitable<void> HttpsServer::session(asio::ip::tcp::socket socket) {
     }
     tcp.expires_after(std::chrono::seconds(5));
     co_await stream->async_shutdown(asio::as_tuple(asio::use_awaitable));
-  } catch (const qi::sim::ConnectionDropped&) {
+  } catch (const ConnectionDropped&) {
     // A reset fault: the connection is gone on purpose.
   } catch (const std::exception&) {
     // The client went away mid-response or a timeout fired: nothing to report.
   }
 }
 
-}  // namespace qi::assets_sim
+}  // namespace qi::sim_common
