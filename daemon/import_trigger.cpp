@@ -1,5 +1,8 @@
 #include "import_trigger.hpp"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 namespace qi::daemon {
 
 ImportTrigger::Action ImportTrigger::publication_finished(const jobs::RunOutcome& outcome,
@@ -15,6 +18,17 @@ bool ImportTrigger::import_finished() {
   const bool again = pending_;
   pending_ = false;
   return again;
+}
+
+ImportTrigger::Wait ImportTrigger::wait_for(const std::vector<std::string>& missing) {
+  if (missing.empty()) {
+    waiting_ = false;
+    return {};
+  }
+  if (waiting_) return {true, {}};
+  waiting_ = true;
+  return {true,
+          fmt::format("waiting for {} to be published before importing", fmt::join(missing, ", "))};
 }
 
 }  // namespace qi::daemon

@@ -11,6 +11,7 @@
 #include <csignal>
 #include <functional>
 
+#include "insight/import_set.hpp"
 #include "logging.hpp"
 #include "schedule/jitter.hpp"
 #include "state/state_dir.hpp"
@@ -199,16 +200,15 @@ void Service::after_run(const jobs::RunOutcome& outcome) {
   const std::string insight(jobs::job_name(jobs::JobKind::insight));
   if (outcome.kind == jobs::JobKind::insight) {
     if (import_trigger_.import_finished()) {
-      start(insight, "import after the publication during the last one (insight.after_publish)",
-            std::nullopt);
+      start_after_publish(
+          "import after the publication during the last one (insight.after_publish)");
     }
     return;
   }
   const std::string published(jobs::job_name(outcome.kind));
   switch (import_trigger_.publication_finished(outcome, running_.contains(insight))) {
     case ImportTrigger::Action::import_now:
-      start(insight, "import after " + published + "'s publication (insight.after_publish)",
-            std::nullopt);
+      start_after_publish("import after " + published + "'s publication (insight.after_publish)");
       break;
     case ImportTrigger::Action::import_later:
       spdlog::info("{}: {} published during run {}: one more import when it ends", insight,
@@ -217,6 +217,15 @@ void Service::after_run(const jobs::RunOutcome& outcome) {
     case ImportTrigger::Action::nothing:
       break;
   }
+}
+
+void Service::start_after_publish(const std::string& why) {
+  const auto& config = current_->loaded.config;
+  const auto wait = import_trigger_.wait_for(
+      insight::unpublished_files(config.output.dir, insight::files_to_import(config.insight)));
+  const std::string insight(jobs::job_name(jobs::JobKind::insight));
+  if (!wait.message.empty()) spdlog::info("{}: {}", insight, wait.message);
+  if (!wait.waiting) start(insight, why, std::nullopt);
 }
 
 asio::awaitable<void> Service::run_job(jobs::JobKind kind, std::shared_ptr<Generation> generation,

@@ -48,6 +48,8 @@ class Service {
              std::optional<std::chrono::sys_seconds> scheduled);
   // After a run ended: insight.after_publish's import, or the one pending since.
   void after_run(const jobs::RunOutcome& outcome);
+  // insight.after_publish's import, unless the published set still lacks a file it imports.
+  void start_after_publish(const std::string& why);
   asio::awaitable<void> run_job(jobs::JobKind kind, std::shared_ptr<Generation> generation,
                                 state::JobLock lock, std::string run_id);
   void save_state();

@@ -1,5 +1,6 @@
 #include "insight/import_set.hpp"
 
+#include "insight/dc_api.hpp"
 #include "output/content_tap.hpp"
 
 namespace qi::insight {
@@ -9,6 +10,26 @@ const ImportFile* ImportSet::find(std::string_view name) const {
     if (file.name == name) return &file;
   }
   return nullptr;
+}
+
+std::vector<std::string> files_to_import(const config::InsightConfig& config) {
+  std::vector<std::string> files;
+  if (config.mode == config::InsightMode::cloud) {
+    files.assign(kImportFiles.begin(), kImportFiles.end());
+  } else if (config.mode == config::InsightMode::datacenter) {
+    for (const auto& source : dc_sources(config.imports)) files.push_back(source.file);
+  }
+  return files;
+}
+
+std::vector<std::string> unpublished_files(const std::filesystem::path& dir,
+                                           const std::vector<std::string>& files) {
+  const auto manifest = output::read_manifest(dir);
+  std::vector<std::string> missing;
+  for (const auto& name : files) {
+    if (!manifest.files.contains(name)) missing.push_back(name);
+  }
+  return missing;
 }
 
 std::string import_set_id(const std::vector<ImportFile>& files) {

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "config/insight_config.hpp"
 #include "insight/importer.hpp"
 #include "output/manifest.hpp"
 
@@ -19,6 +20,14 @@ namespace qi::insight {
 // the detections that reference them.
 inline constexpr std::array<std::string_view, 4> kImportFiles = {"assets.csv", "vulnkb.csv",
                                                                  "cve.csv", "vm.csv"};
+
+// The files insight.mode imports, in import order: on Cloud all four (its mapping references
+// across them), on Data Center those of the configured import sources (insight.imports).
+std::vector<std::string> files_to_import(const config::InsightConfig& config);
+
+// Those of `files` that manifest.json in `dir` does not name yet: not published so far.
+std::vector<std::string> unpublished_files(const std::filesystem::path& dir,
+                                           const std::vector<std::string>& files);
 
 // The digest of the files' names and SHA-256 (lower-case hex): equal sets, equal IDs.
 std::string import_set_id(const std::vector<ImportFile>& files);

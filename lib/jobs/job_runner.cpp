@@ -53,13 +53,32 @@ asio::awaitable<std::pair<std::optional<JobResult>, std::exception_ptr>> guarded
 
 }  // namespace
 
+namespace {
+
+// The insight job makes no Qualys call: pages, rows and the rate limit are not its figures; the
+// stage its importer is at is.
+void log_import_progress(const JobEnvironment& env) {
+  log::info(fmt::format("{}: run {} in progress: {}", env.context.job, env.context.run_id,
+                        env.progress.stage.empty() ? "starting" : env.progress.stage),
+            {{"JOB", env.context.job},
+             {"RUN_ID", env.context.run_id},
+             {"MESSAGE_ID", std::string(log::kRunProgress)}});
+}
+
+}  // namespace
+
 // Logs the live progress every `interval` until cancelled (it never finishes by itself), so a
 // run that waits minutes for one Qualys response still shows it is alive.
-asio::awaitable<void> log_progress_every(std::chrono::seconds interval, JobEnvironment& env) {
+asio::awaitable<void> log_progress_every(std::chrono::seconds interval, JobKind kind,
+                                         JobEnvironment& env) {
   asio::steady_timer timer(co_await asio::this_coro::executor);
   for (;;) {
     timer.expires_after(interval);
     co_await timer.async_wait(asio::use_awaitable);
+    if (!job_definition(kind).pulls_from_qualys) {
+      log_import_progress(env);
+      continue;
+    }
     auto& p = env.progress;
     // A run held back by a rate-limit pause says so, and for how long, rather than looking hung.
     p.waiting = env.session.governor().waiting();
@@ -109,7 +128,7 @@ asio::awaitable<RunOutcome> run_job_with_deadline(JobKind kind, qualys::QualysSe
     // the deadline. So the job branch never throws; it hands its exception over instead. The
     // progress logger never succeeds: it only ends when the others are done.
     auto which = co_await (guarded_run_job(kind, env) || deadline.async_wait(asio::use_awaitable) ||
-                           log_progress_every(options.progress_interval, env));
+                           log_progress_every(options.progress_interval, kind, env));
     if (which.index() == 0) {
       auto& [result, error] = std::get<0>(which);
       if (error) std::rethrow_exception(error);
@@ -162,12 +181,15 @@ asio::awaitable<RunOutcome> run_job_with_deadline(JobKind kind, qualys::QualysSe
                {"ROWS", std::to_string(rows)},
                {"PAGE", std::to_string(outcome.result->pages)}});
   } else if (outcome.status == RunStatus::published_state_not_saved) {
-    log::error(fmt::format("{}: run {} published, state not saved, after {:.1f} s: {}; {}", label,
-                           outcome.run_id, elapsed, outcome.result->summary, outcome.error),
-               {{"JOB", label},
-                {"RUN_ID", outcome.run_id},
-                {"MESSAGE_ID", std::string(log::kRunFailed)},
-                {"RESULT", std::string(run_status_name(outcome.status))}});
+    // Same result and exit code for insight, which publishes nothing: its line says what it did.
+    log::error(
+        fmt::format("{}: run {} {}, state not saved, after {:.1f} s: {}; {}", label, outcome.run_id,
+                    job_definition(kind).pulls_from_qualys ? "published" : "imported", elapsed,
+                    outcome.result->summary, outcome.error),
+        {{"JOB", label},
+         {"RUN_ID", outcome.run_id},
+         {"MESSAGE_ID", std::string(log::kRunFailed)},
+         {"RESULT", std::string(run_status_name(outcome.status))}});
   } else {
     log::error(fmt::format("{}: run {} {} after {:.1f} s: {}", label, outcome.run_id,
                            run_status_name(outcome.status), elapsed, outcome.error),

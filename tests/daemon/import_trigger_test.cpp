@@ -1,10 +1,14 @@
-// insight.after_publish's coalescing (daemon/import_trigger) and the job table's view of the
-// insight job (jobs::configured_jobs): no clock or network involved.
+// insight.after_publish's coalescing and its wait for a complete set (daemon/import_trigger),
+// the files each mode waits for (insight/import_set, with a real manifest.json in a temp dir),
+// and the job table's view of the insight job (jobs::configured_jobs): no clock or network.
 #include "import_trigger.hpp"
 
 #include <gtest/gtest.h>
 
+#include "insight/import_set.hpp"
 #include "jobs/job.hpp"
+#include "output/manifest.hpp"
+#include "support/temp_dir.hpp"
 
 namespace qi::daemon {
 namespace {
@@ -53,6 +57,45 @@ TEST(ImportTrigger, AnImportDoesNotTriggerItself) {
   EXPECT_EQ(trigger.publication_finished(ended(jobs::JobKind::insight, jobs::RunStatus::succeeded),
                                          false),
             Action::nothing);
+}
+
+TEST(ImportTrigger, WaitsWithoutFailingForAnIncompleteSetAndSaysSoOnce) {
+  ImportTrigger trigger;
+  const auto first = trigger.wait_for({"vulnkb.csv", "cve.csv", "vm.csv"});
+  EXPECT_TRUE(first.waiting);
+  EXPECT_EQ(first.message,
+            "waiting for vulnkb.csv, cve.csv, vm.csv to be published before importing");
+  const auto second = trigger.wait_for({"vm.csv"});
+  EXPECT_TRUE(second.waiting);
+  EXPECT_EQ(second.message, "");
+  const auto complete = trigger.wait_for({});
+  EXPECT_FALSE(complete.waiting);
+  EXPECT_EQ(complete.message, "");
+  // A set incomplete again (a new output.dir after a reload) is said again.
+  EXPECT_NE(trigger.wait_for({"assets.csv"}).message, "");
+}
+
+TEST(ImportTrigger, CloudWaitsForAllFourFilesDataCenterForThoseOfItsImportSources) {
+  config::InsightConfig insight;
+  insight.mode = config::InsightMode::cloud;
+  EXPECT_EQ(insight::files_to_import(insight),
+            (std::vector<std::string>{"assets.csv", "vulnkb.csv", "cve.csv", "vm.csv"}));
+  insight.mode = config::InsightMode::datacenter;
+  insight.imports.vm = 14;
+  insight.imports.assets = 11;
+  EXPECT_EQ(insight::files_to_import(insight), (std::vector<std::string>{"assets.csv", "vm.csv"}));
+}
+
+TEST(ImportTrigger, FindsTheFilesManifestJsonDoesNotNameYet) {
+  const qi::testing::TempDir dir;
+  const std::vector<std::string> all = {"assets.csv", "vulnkb.csv", "cve.csv", "vm.csv"};
+  EXPECT_EQ(insight::unpublished_files(dir.path(), all), all);  // no manifest.json at all
+  output::Manifest manifest;
+  manifest.files["assets.csv"].sha256 = std::string(64, 'a');
+  output::write_manifest(dir.path(), manifest);
+  EXPECT_EQ(insight::unpublished_files(dir.path(), all),
+            (std::vector<std::string>{"vulnkb.csv", "cve.csv", "vm.csv"}));
+  EXPECT_EQ(insight::unpublished_files(dir.path(), {"assets.csv"}), std::vector<std::string>{});
 }
 
 TEST(JobTable, HasNoInsightJobWithInsightOff) {

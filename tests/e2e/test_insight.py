@@ -268,6 +268,24 @@ class AfterPublish(E2ETestCase):
         with open(self.ws.path("state", "state.json")) as f:
             self.assertIn("insight", json.load(f)["jobs"])
 
+    def test_a_first_install_waits_for_the_whole_set_instead_of_failing(self):
+        sim = self.start(Simulator(self.ws))
+        assets = self.start(AssetsSim(self.ws))
+        self.ws.write_credentials(PASSWORD)
+        # Only the assets job publishes: vulnkb.csv, cve.csv and vm.csv never come.
+        self.ws.write_config(sim, jobs={"assets": {"schedule": "* * * * * *"}},
+                             extra=insight_section(assets, "cloud", after_publish=True))
+        daemon = self.start(harness.Daemon(self.ws))
+        daemon.log.wait_for(r"assets: run \S+ succeeded", timeout=30)
+        daemon.log.wait_for(r"assets: run \S+ succeeded", timeout=30)
+        daemon.signal(signal.SIGTERM)
+        self.assertEqual(daemon.wait_exit(20), 0, daemon.log.text())
+        text = daemon.log.text()
+        waiting = ("info insight: waiting for vulnkb.csv, cve.csv, vm.csv to be published "
+                   "before importing")
+        self.assertEqual(text.count(waiting), 1, text)
+        self.assertNotIn("insight: run", text)
+
 
 class InsightOff(E2ETestCase):
     def test_without_the_section_there_is_no_insight_job(self):

@@ -18,6 +18,7 @@
 #include "jobs/job_runner.hpp"
 #include "net/origin.hpp"
 #include "output/manifest.hpp"
+#include "simulated_qualys.hpp"
 #include "state/insight_record.hpp"
 #include "state/state_dir.hpp"
 #include "support/read_file.hpp"
@@ -54,9 +55,11 @@ class RecordingImporter final : public insight::Importer {
   std::vector<insight::ImportSet> sets;
   std::function<void(int call)> during = [](int) {};
   bool hangs = false;  // waits until the run is cancelled (its deadline)
+  std::string stage;   // reported through the environment before anything else
 
   asio::awaitable<insight::ImportReport> import(const insight::ImportSet& set,
-                                                insight::ImportEnvironment&) override {
+                                                insight::ImportEnvironment& env) override {
+    if (!stage.empty()) env.on_progress(stage);
     sets.push_back(set);
     during(static_cast<int>(sets.size()));
     if (hangs) {
@@ -111,6 +114,7 @@ class InsightJob : public ::testing::Test {
     boost::asio::co_spawn(io,
                           run_job_with_deadline(JobKind::insight, session, config_,
                                                 {.run_id = "insight-run-" + std::to_string(++runs_),
+                                                 .progress_interval = progress_interval_,
                                                  .force = force,
                                                  .insight = &tools}),
                           [&](std::exception_ptr error, RunOutcome done) {
@@ -129,6 +133,7 @@ class InsightJob : public ::testing::Test {
   config::Config config_;
   NoJira jira_;
   RecordingImporter importer_;
+  std::chrono::seconds progress_interval_ = std::chrono::seconds(30);
   int runs_ = 0;
 };
 
@@ -273,6 +278,37 @@ TEST_F(InsightJob, RecordsAnImportCutOffByItsTimeoutAsCancelled) {
   ASSERT_TRUE(saved.last_attempt);
   EXPECT_EQ(saved.last_attempt->result, state::RunResult::cancelled);
   EXPECT_FALSE(saved.last_success);
+}
+
+TEST_F(InsightJob, ShowsTheImportStageInTheProgressLogNotQualysFigures) {
+  // The progress log fires at 1 s, the deadline at 2 s, while the import waits for the deadline.
+  progress_interval_ = std::chrono::seconds(1);
+  config_.insight.timeout = std::chrono::seconds(2);
+  importer_.hangs = true;
+  importer_.stage = "Assets Cloud processing";
+  const qi::testing::LogCapture logs;
+  run();
+
+  const auto text = logs.text();
+  EXPECT_NE(text.find("insight: run insight-run-1 in progress: Assets Cloud processing\n"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(text.find("pages"), std::string::npos) << text;
+}
+
+TEST_F(InsightJob, SaysImportedStateNotSavedWhenItsRecordCannotBeWritten) {
+  // A directory where the record goes: its atomic replace fails, even for root.
+  std::filesystem::create_directories(state::StateDir(config_.state.dir).insight_record() / "x");
+  const qi::testing::LogCapture logs;
+  const auto outcome = run();
+
+  EXPECT_EQ(outcome.status, RunStatus::published_state_not_saved);
+  EXPECT_EQ(importer_.sets.size(), 1u);
+  const auto text = logs.text();
+  EXPECT_NE(text.find("insight: run insight-run-1 imported, state not saved, after "),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("the next run imports this set again"), std::string::npos) << text;
 }
 
 TEST_F(InsightJob, RetriesASetWhoseImportFailed) {
