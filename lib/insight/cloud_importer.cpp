@@ -62,7 +62,7 @@ PushObjects count_push_objects(const ImportSet& set, const CloudMapping& mapping
                                       "Vulnerabilities and CVEs of the {} QIDs vm.csv names "
                                       "(insight.cloud.vulnerabilities: detected)",
                                       push.detected->size())
-                                : "the whole KnowledgeBase (insight.cloud.vulnerabilities: all)";
+                                : "whole KnowledgeBase (insight.cloud.vulnerabilities: all)";
   if (push.total > static_cast<std::uint64_t>(cloud.max_objects)) {
     throw FatalError(fmt::format(
         "the push would make {} objects in Assets ({}), more than insight.cloud.max_objects "
