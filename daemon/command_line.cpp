@@ -14,6 +14,12 @@ bool is_job(std::string_view name) {
   return jobs::job_from_name(name).has_value();
 }
 
+// `convert` makes the files of a job that pulls from Qualys; insight has none.
+bool converts(std::string_view name) {
+  const auto kind = jobs::job_from_name(name);
+  return kind && jobs::job_definition(*kind).pulls_from_qualys;
+}
+
 }  // namespace
 
 std::string usage_text() {
@@ -29,8 +35,12 @@ Commands:
                          a job whose lock another process holds is named and left out, the
                          others run; --force publishes even if a file shrank below min_ratio or
                          the asset count is off (once, after you checked the drop is real);
-                         --full pulls everything even where an incremental pull would do
-  check                  validate the configuration and the credentials file, print each problem
+                         --full pulls everything even where an incremental pull would do;
+                         with insight.mode on, insight imports the published files into Jira
+                         Assets (all: after the others; --force: also a set imported already)
+  check [--online]       validate the configuration and the credentials file, print each problem;
+                         --online: with insight.mode on, also reach Jira with its credentials and
+                         say what was found (import sources, the Cloud import's status)
   next [--count N]       print the next run times of each job (default 5)
   status [--json]        print what each job did last and when it runs next (from state.dir),
                          and why a job needs attention (its last run failed, or it is overdue);
@@ -109,7 +119,9 @@ CommandLine parse_command_line(int argc, const char* const argv[]) {
         } else if (arg == "--full") {
           line.full = true;
         } else if (arg == "all") {
-          for (const auto& job : jobs::kJobs) line.jobs.emplace_back(job.name);
+          // insight joins when the configuration has it (run_command knows).
+          line.all = true;
+          for (const auto kind : jobs::kPullJobs) line.jobs.emplace_back(jobs::job_name(kind));
         } else if (is_job(arg)) {
           line.jobs.emplace_back(arg);
         } else {
@@ -128,6 +140,10 @@ CommandLine parse_command_line(int argc, const char* const argv[]) {
           throw std::invalid_argument("next takes only --count N");
         }
         break;
+      case Command::check:
+        if (arg != "--online") throw std::invalid_argument("check takes only --online");
+        line.online = true;
+        break;
       case Command::status:
         if (arg != "--json") throw std::invalid_argument("status takes only --json");
         line.json = true;
@@ -141,7 +157,7 @@ CommandLine parse_command_line(int argc, const char* const argv[]) {
           }
         } else if (arg == "--output") {
           line.output = std::string(need_value(i, arg));
-        } else if (line.convert_kind.empty() && is_job(arg)) {
+        } else if (line.convert_kind.empty() && converts(arg)) {
           line.convert_kind = std::string(arg);
         } else {
           throw std::invalid_argument("convert: unexpected argument '" + std::string(arg) + "'");
@@ -154,7 +170,10 @@ CommandLine parse_command_line(int argc, const char* const argv[]) {
   if (line.command == Command::run) {
     if (line.jobs.empty())
       throw std::invalid_argument("run needs at least one job (assets, kb, vm, all)");
-    std::sort(line.jobs.begin(), line.jobs.end());
+    // In the table's order: insight, when named, after the jobs whose files it imports.
+    std::sort(line.jobs.begin(), line.jobs.end(), [](const auto& a, const auto& b) {
+      return *jobs::job_from_name(a) < *jobs::job_from_name(b);
+    });
     line.jobs.erase(std::unique(line.jobs.begin(), line.jobs.end()), line.jobs.end());
   }
   if (line.command == Command::convert) {

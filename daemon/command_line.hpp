@@ -24,11 +24,13 @@ struct CommandLine {
   Command command = Command::daemon;
   std::filesystem::path config = "/etc/qualys-insight/config.yaml";
   bool config_given = false;      // --config on the command line (convert reads a config only then)
-  std::vector<std::string> jobs;  // run: assets, kb, vm (all expanded)
+  std::vector<std::string> jobs;  // run: assets, kb, vm, insight in this order (all expanded)
+  bool all = false;               // run all: insight too, when the configuration has it
   bool force = false;             // run --force: skip the shrink guard and the count check once
   bool full = false;              // run --full: no incremental pull
   int count = 5;                  // next --count
   bool json = false;              // status --json
+  bool online = false;            // check --online: reach Jira with the insight credentials
   std::string convert_kind;       // convert: kb, vm, assets
   std::vector<std::filesystem::path> inputs;
   std::filesystem::path output;

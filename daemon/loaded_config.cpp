@@ -21,10 +21,12 @@ namespace qi::daemon {
 
 namespace {
 
+// The jobs.<job> schedules; insight's (the insight section) is insight_problems' to check.
 void check_schedules(const config::Config& config, std::vector<ConfigError>& problems) {
-  for (const auto& definition : jobs::kJobs) {
-    const std::string name(definition.name);
-    const config::JobSchedule* job = &definition.schedule(config);
+  for (const auto kind : jobs::kPullJobs) {
+    const std::string name(jobs::job_name(kind));
+    const auto schedule = jobs::schedule_of(config, kind);
+    const config::JobSchedule* job = &schedule;
     const std::string key = std::string("jobs.") + name + ".schedule";
     try {
       const auto expression = schedule::CronExpression::parse(job->schedule);
@@ -94,6 +96,8 @@ LoadedConfig load_everything(const std::filesystem::path& config_file) {
   loaded.config = config::load_config(config_file);
   std::vector<ConfigError> problems;
   check_schedules(loaded.config, problems);
+  // The insight job's schedule and credential files, read as its runs read them.
+  for (auto& problem : insight::insight_problems(loaded.config)) problems.push_back(problem);
   if (!problems.empty()) throw problems.front();
   loaded.credentials = config::load_credentials(loaded.config.qualys.credentials_file);
   loaded.endpoints = endpoints_of(loaded.config, loaded.credentials);

@@ -1,12 +1,14 @@
 // `run JOB...`: the jobs once, now, concurrently under the shared rate governor.
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <csignal>
+#include <functional>
 
 #include "commands.hpp"
 #include "common/error.hpp"
@@ -44,6 +46,20 @@ RequestedJob take_lock(const config::Config& config, const std::string& name) {
   }
   if (!job.not_started.empty()) spdlog::error("{}: not started: {}", name, job.not_started);
   return job;
+}
+
+// The jobs named, `all` with insight when the configuration has it. Naming insight while
+// insight.mode is off is a configuration error.
+std::vector<std::string> jobs_to_run(const CommandLine& line, const config::Config& config) {
+  auto names = line.jobs;
+  const std::string insight(jobs::job_name(jobs::JobKind::insight));
+  const bool named = std::find(names.begin(), names.end(), insight) != names.end();
+  if (named && !jobs::insight_on(config)) {
+    throw ConfigError(config.source.string(), "insight.mode",
+                      "is off, so there is no insight job to run; set it to datacenter or cloud");
+  }
+  if (line.all && !named && jobs::insight_on(config)) names.push_back(insight);
+  return names;
 }
 
 // `nohup qualys-insightd run all` starts the run with SIGHUP ignored, on purpose: it stays so.
@@ -101,7 +117,9 @@ int run_command(const CommandLine& line) {
   prepare_first_run(loaded.config);
 
   std::vector<RequestedJob> requested;
-  for (const auto& name : line.jobs) requested.push_back(take_lock(loaded.config, name));
+  for (const auto& name : jobs_to_run(line, loaded.config)) {
+    requested.push_back(take_lock(loaded.config, name));
+  }
 
   asio::io_context io;
   const auto generation = make_generation(io.get_executor(), std::move(loaded), 1);
@@ -123,36 +141,47 @@ int run_command(const CommandLine& line) {
     for (auto& cancel : cancels) cancel->emit(asio::cancellation_type::terminal);
   });
 
-  for (auto& job : requested) {
-    if (!job.lock) continue;
-    ++pending;
-    cancels.push_back(std::make_unique<asio::cancellation_signal>());
-    metrics.started(job.kind, std::chrono::system_clock::now());
-    asio::co_spawn(
-        io,
-        jobs::run_job_with_deadline(
-            job.kind, *generation->session, config,
-            {.run_id = jobs::make_run_id(job.kind, std::chrono::system_clock::now()),
-             .force = line.force,
-             .full = line.full}),
-        asio::bind_cancellation_slot(
-            cancels.back()->slot(), [&, kind = job.kind, &outcome = job.outcome](
-                                        std::exception_ptr error, jobs::RunOutcome result) {
-              if (error) {
-                result.kind = kind;
-                result.status = jobs::RunStatus::failed;
-                result.started = result.finished = std::chrono::system_clock::now();
-                try {
-                  std::rethrow_exception(error);
-                } catch (const std::exception& e) {
-                  result.error = e.what();
+  // insight imports what the others publish: it starts when they have finished, unless the
+  // run was interrupted (`run all` = assets, kb, vm, then insight).
+  auto is_insight = [](const RequestedJob& job) { return job.kind == jobs::JobKind::insight; };
+  std::function<void(bool)> start;
+  start = [&](bool imports) {
+    for (auto& job : requested) {
+      if (!job.lock || is_insight(job) != imports) continue;
+      ++pending;
+      cancels.push_back(std::make_unique<asio::cancellation_signal>());
+      metrics.started(job.kind, std::chrono::system_clock::now());
+      asio::co_spawn(
+          io,
+          jobs::run_job_with_deadline(
+              job.kind, *generation->session, config,
+              {.run_id = jobs::make_run_id(job.kind, std::chrono::system_clock::now()),
+               .force = line.force,
+               .full = line.full,
+               .insight = generation->insight.get()}),
+          asio::bind_cancellation_slot(
+              cancels.back()->slot(), [&, imports, kind = job.kind, &outcome = job.outcome](
+                                          std::exception_ptr error, jobs::RunOutcome result) {
+                if (error) {
+                  result.kind = kind;
+                  result.status = jobs::RunStatus::failed;
+                  result.started = result.finished = std::chrono::system_clock::now();
+                  try {
+                    std::rethrow_exception(error);
+                  } catch (const std::exception& e) {
+                    result.error = e.what();
+                  }
                 }
-              }
-              metrics.finished(result);
-              outcome = std::move(result);
-              if (--pending == 0) signals.cancel();
-            }));
-  }
+                metrics.finished(result);
+                outcome = std::move(result);
+                if (--pending > 0) return;
+                if (!imports && !interrupted) start(true);
+                if (pending == 0) signals.cancel();
+              }));
+    }
+  };
+  start(false);
+  if (pending == 0) start(true);
   if (pending == 0) signals.cancel();
   io.run();
 

@@ -44,8 +44,8 @@ Service::~Service() = default;
 
 std::vector<schedule::ScheduledJob> Service::scheduled_jobs(const config::Config& config) const {
   std::vector<schedule::ScheduledJob> result;
-  for (auto kind : jobs::kAllJobs) {
-    const auto& job = jobs::schedule_of(config, kind);
+  for (auto kind : jobs::configured_jobs(config)) {
+    const auto job = jobs::schedule_of(config, kind);
     if (!job.enabled) continue;
     const date::time_zone* zone =
         job.time_zone.empty() ? date::current_zone() : date::locate_zone(job.time_zone);
@@ -152,46 +152,75 @@ void Service::catch_up() {
 }
 
 void Service::launch(const schedule::Firing& firing) {
-  if (stopping_) return;
-  const auto kind = *jobs::job_from_name(firing.job);
-  if (running_.contains(firing.job)) {
-    spdlog::warn("{}: firing of {} skipped: run {} is still active", firing.job,
-                 state::format_time(firing.scheduled), running_[firing.job].run_id);
-    return;
+  start(firing.job, "firing of " + state::format_time(firing.scheduled), firing.scheduled);
+}
+
+bool Service::start(const std::string& job, const std::string& why,
+                    std::optional<std::chrono::sys_seconds> scheduled) {
+  if (stopping_) return false;
+  const auto kind = *jobs::job_from_name(job);
+  if (running_.contains(job)) {
+    spdlog::warn("{}: {} skipped: run {} is still active", job, why, running_[job].run_id);
+    return false;
   }
   std::string holder;
   std::optional<state::JobLock> lock;
   try {
-    lock = state::JobLock::try_acquire(current_->loaded.config.state.dir, firing.job, "daemon",
-                                       &holder);
+    lock = state::JobLock::try_acquire(current_->loaded.config.state.dir, job, "daemon", &holder);
   } catch (const std::exception& error) {
-    spdlog::error("{}: firing of {} skipped: {}", firing.job, state::format_time(firing.scheduled),
-                  error.what());
-    return;
+    spdlog::error("{}: {} skipped: {}", job, why, error.what());
+    return false;
   }
   if (!lock) {
-    spdlog::warn("{}: firing of {} skipped: the job is already running in {}", firing.job,
-                 state::format_time(firing.scheduled), holder);
-    return;
+    spdlog::warn("{}: {} skipped: the job is already running in {}", job, why, holder);
+    return false;
   }
   auto run_id = jobs::make_run_id(kind, system_clock::now());
-  auto& job_state = state_.jobs[firing.job];
-  job_state.last_scheduled = firing.scheduled;
+  if (!scheduled) spdlog::info("{}: {}: starting run {}", job, why, run_id);
+  auto& job_state = state_.jobs[job];
+  if (scheduled) job_state.last_scheduled = *scheduled;
   job_state.run_id = run_id;
   job_state.started = clock_.now();
   job_state.finished.reset();
   job_state.result = state::RunResult::running;
   job_state.error.clear();
-  running_[firing.job] = RunningJob{run_id, {}};
+  running_[job] = RunningJob{run_id, {}};
   save_state();
   publish_status();
   metrics_.started(kind, *job_state.started);
   asio::co_spawn(io_, run_job(kind, current_, std::move(*lock), run_id),
-                 asio::bind_cancellation_slot(job_cancel_[firing.job].slot(), asio::detached));
+                 asio::bind_cancellation_slot(job_cancel_[job].slot(), asio::detached));
+  return true;
+}
+
+void Service::after_run(const jobs::RunOutcome& outcome) {
+  const auto& config = current_->loaded.config;
+  if (stopping_ || !jobs::insight_on(config) || !config.insight.after_publish) return;
+  const std::string insight(jobs::job_name(jobs::JobKind::insight));
+  if (outcome.kind == jobs::JobKind::insight) {
+    if (import_trigger_.import_finished()) {
+      start(insight, "import after the publication during the last one (insight.after_publish)",
+            std::nullopt);
+    }
+    return;
+  }
+  const std::string published(jobs::job_name(outcome.kind));
+  switch (import_trigger_.publication_finished(outcome, running_.contains(insight))) {
+    case ImportTrigger::Action::import_now:
+      start(insight, "import after " + published + "'s publication (insight.after_publish)",
+            std::nullopt);
+      break;
+    case ImportTrigger::Action::import_later:
+      spdlog::info("{}: {} published during run {}: one more import when it ends", insight,
+                   published, running_[insight].run_id);
+      break;
+    case ImportTrigger::Action::nothing:
+      break;
+  }
 }
 
 asio::awaitable<void> Service::run_job(jobs::JobKind kind, std::shared_ptr<Generation> generation,
-                                       [[maybe_unused]] state::JobLock lock,  // held for the run
+                                       state::JobLock lock,  // held for the run
                                        std::string run_id) {
   const std::string name(jobs::job_name(kind));
   jobs::RunOutcome outcome;
@@ -213,7 +242,8 @@ asio::awaitable<void> Service::run_job(jobs::JobKind kind, std::shared_ptr<Gener
         publish_status();
       }
     };
-    jobs::RunOptions options{.run_id = run_id, .on_progress = on_progress};
+    jobs::RunOptions options{
+        .run_id = run_id, .on_progress = on_progress, .insight = generation->insight.get()};
     outcome = co_await jobs::run_job_with_deadline(kind, *generation->session, config, options);
   } catch (const std::exception& error) {
     // Cancelled before the run started (while waiting out the jitter).
@@ -238,6 +268,11 @@ asio::awaitable<void> Service::run_job(jobs::JobKind kind, std::shared_ptr<Gener
   save_state();
   publish_status();
   metrics_.finished(outcome);
+  {
+    // Released before after_run: the import it may start is this very job's next run.
+    const auto released = std::move(lock);
+  }
+  after_run(outcome);
 }
 
 void Service::save_state() {

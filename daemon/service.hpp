@@ -12,6 +12,7 @@
 #include <string>
 
 #include "generation.hpp"
+#include "import_trigger.hpp"
 #include "jobs/job_runner.hpp"
 #include "metrics_textfile.hpp"
 #include "schedule/job_scheduler.hpp"
@@ -41,6 +42,12 @@ class Service {
   void reload();
   void catch_up();
   void launch(const schedule::Firing& firing);
+  // Starts a run of `job` now unless it is active here or elsewhere (logged with `why`);
+  // `scheduled` is the firing it is for (none for an import after a publication).
+  bool start(const std::string& job, const std::string& why,
+             std::optional<std::chrono::sys_seconds> scheduled);
+  // After a run ended: insight.after_publish's import, or the one pending since.
+  void after_run(const jobs::RunOutcome& outcome);
   asio::awaitable<void> run_job(jobs::JobKind kind, std::shared_ptr<Generation> generation,
                                 state::JobLock lock, std::string run_id);
   void save_state();
@@ -56,6 +63,7 @@ class Service {
   state::DaemonState state_;
   MetricsTextfile metrics_;
   std::map<std::string, RunningJob> running_;
+  ImportTrigger import_trigger_;
   // Cancellation signals live as long as the Service: a coroutine bound to one touches it until
   // its very end, after the code that would erase it has run (one per job; a job never overlaps
   // itself, so a signal is reused only after the previous run completed).

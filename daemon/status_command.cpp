@@ -12,6 +12,7 @@
 #include "jobs/job.hpp"
 #include "output/json_fields.hpp"
 #include "output/manifest.hpp"
+#include "state/insight_record.hpp"
 #include "state/state_dir.hpp"
 #include "state/state_file.hpp"
 
@@ -21,10 +22,12 @@ namespace {
 
 struct JobReport {
   std::string name;
-  const config::JobSchedule* schedule = nullptr;
+  config::JobSchedule schedule;
   const state::JobState* state = nullptr;  // null: state.json has no entry for the job
   JobHealth health;
   std::string incremental;
+  // insight only: what <state.dir>/insight-import.json says (also of imports by `run`).
+  std::optional<state::InsightRecord> imports;
 };
 
 using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
@@ -58,13 +61,38 @@ void write_last_run(JsonWriter& w, const state::JobState* job) {
   w.EndObject();
 }
 
+void write_import(JsonWriter& w, const char* key, const std::optional<state::ImportRecord>& run) {
+  w.Key(key);
+  if (!run) {
+    w.Null();
+    return;
+  }
+  w.StartObject();
+  write_string(w, "set_id", run->set_id);
+  write_string(w, "target", run->target);
+  write_string(w, "run_id", run->run_id);
+  write_string(w, "result", std::string(state::run_result_name(run->result)));
+  write_string(w, "error", run->error);
+  write_time(w, "finished", run->finished);
+  write_string(w, "summary", run->summary);
+  w.EndObject();
+}
+
+void write_imports(JsonWriter& w, const state::InsightRecord& record) {
+  w.Key("import");
+  w.StartObject();
+  write_import(w, "last_attempt", record.last_attempt);
+  write_import(w, "last_success", record.last_success);
+  w.EndObject();
+}
+
 void write_job(JsonWriter& w, const JobReport& job) {
   w.StartObject();
   write_string(w, "name", job.name);
   w.Key("enabled");
-  w.Bool(job.schedule->enabled);
-  write_string(w, "schedule", job.schedule->schedule);
-  write_string(w, "time_zone", job.schedule->time_zone);
+  w.Bool(job.schedule.enabled);
+  write_string(w, "schedule", job.schedule.schedule);
+  write_string(w, "time_zone", job.schedule.time_zone);
   write_last_run(w, job.state);
   write_time(w, "last_success", job.state ? job.state->last_success : std::nullopt);
   // The files of the last successful run, as it published them.
@@ -87,6 +115,7 @@ void write_job(JsonWriter& w, const JobReport& job) {
   for (const auto& reason : job.health.reasons) w.String(reason.c_str());
   w.EndArray();
   write_string(w, "incremental", job.incremental);
+  if (job.imports) write_imports(w, *job.imports);
   w.EndObject();
 }
 
@@ -125,7 +154,12 @@ std::string status_json(const config::Config& config, const std::vector<JobRepor
 std::string status_text(const state::DaemonState& state, const std::vector<JobReport>& jobs) {
   std::string text = state::describe_state(state);
   text += "\nincremental pulls:\n";
-  for (const auto& job : jobs) text += "  " + job.name + ": " + job.incremental + "\n";
+  for (const auto& job : jobs) {
+    if (!job.imports) text += "  " + job.name + ": " + job.incremental + "\n";
+  }
+  for (const auto& job : jobs) {
+    if (job.imports) text += "\ninsight imports:\n" + state::describe_insight_record(*job.imports);
+  }
   std::string attention;
   for (const auto& job : jobs) {
     for (const auto& reason : job.health.reasons)
@@ -144,13 +178,18 @@ int status_command(const CommandLine& line) {
       std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
   std::vector<JobReport> jobs;
   bool attention = false;
-  for (const auto kind : jobs::kAllJobs) {
+  const state::StateDir state_dir(config.state.dir);
+  for (const auto kind : jobs::configured_jobs(config)) {
     JobReport job;
     job.name = jobs::job_name(kind);
-    job.schedule = &jobs::schedule_of(config, kind);
+    job.schedule = jobs::schedule_of(config, kind);
     if (auto it = state.jobs.find(job.name); it != state.jobs.end()) job.state = &it->second;
-    job.health = assess_job(*job.schedule, job.state, now);
-    job.incremental = jobs::IncrementalBase(config, kind).describe();
+    job.health = assess_job(job.schedule, job.state, now);
+    if (jobs::job_definition(kind).pulls_from_qualys) {
+      job.incremental = jobs::IncrementalBase(config, kind).describe();
+    } else {
+      job.imports = state::read_insight_record(state_dir.insight_record());
+    }
     attention = attention || job.health.needs_attention();
     jobs.push_back(std::move(job));
   }

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "config/column_catalog.hpp"
 #include "config/insight_config.hpp"
 
 namespace qi::config {
@@ -69,6 +70,7 @@ struct QualysConfig {
 struct OutputConfig {
   std::filesystem::path dir = "/opt/qualys/output";
   bool double_backslashes = false;  // for JVM CSV readers that treat '\' as an escape
+  ExtraColumns extra_columns;       // appended after the legacy columns; none by default
 };
 
 struct StateConfig {

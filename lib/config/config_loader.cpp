@@ -9,6 +9,7 @@
 #include <limits>
 #include <optional>
 
+#include "config/extra_columns_section.hpp"
 #include "config/insight_section.hpp"
 #include "config/job_fields.hpp"
 #include "config/platforms.hpp"
@@ -176,6 +177,16 @@ void read_required_path(YamlReader& r, const YAML::Node& n, const std::string& p
   out = value;
 }
 
+void read_output(YamlReader& r, const YAML::Node& node, const std::string& path,
+                 OutputConfig& output) {
+  r.map(node, path,
+        {{"dir", [&](auto& v, auto& k) { read_required_path(r, v, k, output.dir); }},
+         {"double_backslashes",
+          [&](auto& v, auto& k) { r.boolean(v, k, output.double_backslashes); }},
+         {"extra_columns",
+          [&](auto& v, auto& k) { read_extra_columns(r, v, k, output.extra_columns); }}});
+}
+
 void read_logging(YamlReader& r, const YAML::Node& node, const std::string& path,
                   LoggingConfig& logging) {
   r.map(node, path, {{"level", [&](auto& n, auto& p) {
@@ -305,15 +316,7 @@ std::vector<ConfigError> check_config(const std::filesystem::path& file, Config*
     r.map(root, "",
           {
               {"qualys", [&](auto& n, auto& p) { read_qualys(r, n, p, config.qualys); }},
-              {"output",
-               [&](auto& n, auto& p) {
-                 r.map(n, p,
-                       {{"dir",
-                         [&](auto& v, auto& k) { read_required_path(r, v, k, config.output.dir); }},
-                        {"double_backslashes", [&](auto& v, auto& k) {
-                           r.boolean(v, k, config.output.double_backslashes);
-                         }}});
-               }},
+              {"output", [&](auto& n, auto& p) { read_output(r, n, p, config.output); }},
               {"state",
                [&](auto& n, auto& p) {
                  r.map(n, p, {{"dir", [&](auto& v, auto& k) {

@@ -149,11 +149,38 @@ void read_vm(YamlReader& r, const YAML::Node& node, const std::string& path, VmJ
   fields.emplace_back("hosts_per_window", [&](auto& n, auto& p) {
     r.integer(n, p, job.hosts_per_window, 0, 1'000'000);
   });
+  bool status_given = false;
+  bool statuses_given = false;
   fields.emplace_back("status", [&](auto& n, auto& p) {
+    status_given = true;
     std::string value;
     if (!r.string(n, p, value)) return;
     std::string normalized;
     if (auto problem = status_problem(value, normalized)) {
+      r.error(n, p, *problem);
+      return;
+    }
+    job.status = normalized;
+  });
+  // The list form of `status`, as the issue tracker's users spell it: [New, Active, Fixed].
+  fields.emplace_back("statuses", [&](auto& n, auto& p) {
+    statuses_given = true;
+    std::vector<std::string> values;
+    if (!r.string_list(n, p, values)) return;
+    std::string joined;
+    for (const auto& value : values) {
+      if (value.find(',') != std::string::npos) {
+        r.error(n, p, "one status per list entry (\"" + value.substr(0, 30) + "\")");
+        return;
+      }
+      joined += (joined.empty() ? "" : ",") + value;
+    }
+    if (values.empty()) {
+      r.error(n, p, "must list at least one status");
+      return;
+    }
+    std::string normalized;
+    if (auto problem = status_problem(joined, normalized)) {
       r.error(n, p, *problem);
       return;
     }
@@ -174,6 +201,9 @@ void read_vm(YamlReader& r, const YAML::Node& node, const std::string& path, VmJ
   fields.emplace_back("include_disabled",
                       [&](auto& n, auto& p) { r.boolean(n, p, job.include_disabled); });
   r.map(node, path, fields);
+  if (status_given && statuses_given) {
+    r.error(YamlReader::join(path, "statuses"), "give either status or statuses, not both");
+  }
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <set>
 #include <stdexcept>
+#include <utility>
 
 #include "config/duration.hpp"
 
@@ -97,6 +98,31 @@ bool YamlReader::string(const YAML::Node& node, const std::string& path, std::st
   if (!scalar(node, path, "a string")) return false;
   out = node.Scalar();
   return true;
+}
+
+bool YamlReader::string_list(const YAML::Node& node, const std::string& path,
+                             std::vector<std::string>& out) {
+  if (node.IsNull()) return false;
+  if (!node.IsSequence()) {
+    error(node, path, "expected a list such as [\"a\", \"b\"]");
+    return false;
+  }
+  std::vector<std::string> values;
+  bool ok = true;
+  for (std::size_t i = 0; i < node.size(); ++i) {
+    const std::string element_path = path + "[" + std::to_string(i) + "]";
+    std::string value;
+    if (node[i].IsNull()) {
+      error(node[i], element_path, "must not be empty");
+      ok = false;
+    } else if (string(node[i], element_path, value)) {
+      values.push_back(std::move(value));
+    } else {
+      ok = false;
+    }
+  }
+  if (ok) out = std::move(values);
+  return ok;
 }
 
 bool YamlReader::boolean(const YAML::Node& node, const std::string& path, bool& out) {

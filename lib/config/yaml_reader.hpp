@@ -33,6 +33,9 @@ class YamlReader {
   // Each returns true when it stored a value (false for null or on error).
   bool string(const YAML::Node& node, const std::string& path, std::string& out);
   bool boolean(const YAML::Node& node, const std::string& path, bool& out);
+  // A list of strings (`[a, b]` or one `- a` per line); an element that is not a string is an
+  // error naming its index (path[2]).
+  bool string_list(const YAML::Node& node, const std::string& path, std::vector<std::string>& out);
   bool integer(const YAML::Node& node, const std::string& path, std::int64_t& out, std::int64_t min,
                std::int64_t max, std::string_view range_note = {});
   // At most `max` (each key's documented maximum: every duration must fit a steady_clock

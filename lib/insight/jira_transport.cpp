@@ -156,6 +156,15 @@ class HttpJiraTransport final : public JiraTransport {
           fmt::format("{}: HTTP {}{}", where, status,
                       wait ? fmt::format(", Retry-After {:.0f} s", duration<double>(*wait).count())
                            : std::string());
+      if (wait && *wait > options_.retry.max_server_wait) {
+        // Said here in Jira's terms: run_with_retries would name Qualys.
+        throw FatalError(
+            fmt::format("{}: {}; Jira asks for a longer wait than the {:.0f} s we wait "
+                        "for a server; failing now instead of waiting",
+                        description, text,
+                        duration<double>(options_.retry.max_server_wait).count()),
+            std::to_string(status));
+      }
       throw TransientError(
           text, status == 429 ? TransientCause::rate_limit : TransientCause::server_error, wait);
     }

@@ -66,8 +66,9 @@ class JiraTransport {
   // Sends `request` with Authorization, Accept: application/json and
   // X-Atlassian-Token: no-check. Retries (qualys::run_with_retries, counting into
   // context.retries) on network failures, 429 and 503 (honouring Retry-After) and other 5xx,
-  // logging each wait with its reason. Throws qi::FatalError at once on 401 and 403, naming the
-  // credential file (never its content). Returns every other status (2xx, 404, other 4xx) to
+  // logging each wait with its reason; a Retry-After longer than retry.max_server_wait fails at
+  // once. Throws qi::FatalError at once on 401 and 403, naming the credential file (never its
+  // content). Returns every other status (2xx, 404, other 4xx) to
   // the caller, who knows what a 404 means for this request.
   virtual asio::awaitable<JiraResponse> send(const JiraRequest& request,
                                              const qualys::CallContext& context) = 0;

@@ -3,7 +3,11 @@
 #pragma once
 
 #include <array>
+#include <span>
 #include <string_view>
+#include <vector>
+
+#include "config/column_catalog.hpp"
 
 namespace qi::jobs {
 
@@ -28,5 +32,14 @@ inline constexpr std::array<std::string_view, 4> kVulnKbHeader = {"QID_KB", "Vul
 inline constexpr std::array<std::string_view, 2> kCveHeader = {"QID_CVE", "CVE_ID"};
 
 inline constexpr std::array<std::string_view, 3> kVmHeader = {"Host ID", "QG HostID", "QID"};
+
+// A file's header: the legacy columns, then the chosen extra columns (output.extra_columns) in
+// the order given. Insight maps columns by header, so appended ones leave existing imports be.
+inline std::vector<std::string_view> header_with(std::span<const std::string_view> legacy,
+                                                 const std::vector<config::Column>& extra) {
+  std::vector<std::string_view> header(legacy.begin(), legacy.end());
+  for (auto column : extra) header.push_back(config::column_name(column));
+  return header;
+}
 
 }  // namespace qi::jobs

@@ -11,7 +11,9 @@
 #include "config/url_checks.hpp"
 #include "jobs/columns.hpp"
 #include "jobs/job_support.hpp"
+#include "jobs/kb_columns.hpp"
 #include "jobs/record_writers.hpp"
+#include "jobs/vm_columns.hpp"
 #include "output/publication.hpp"
 #include "qualys/csam_page_parser.hpp"
 #include "qualys/detection_parser.hpp"
@@ -98,9 +100,14 @@ std::optional<std::string> unfinished_answer(const std::filesystem::path& input,
 
 }  // namespace
 
+ConvertOptions convert_options(const config::Config& config) {
+  return {dialect_of(config), config.output.extra_columns};
+}
+
 Conversion convert_files(JobKind kind, const std::vector<std::filesystem::path>& inputs,
-                         const std::filesystem::path& output_dir,
-                         const output::CsvDialect& dialect) {
+                         const std::filesystem::path& output_dir, const ConvertOptions& options) {
+  const auto& dialect = options.dialect;
+  const auto& columns = options.columns;
   Conversion conversion;
   auto& files = conversion.files;
   switch (kind) {
@@ -109,11 +116,13 @@ Conversion convert_files(JobKind kind, const std::vector<std::filesystem::path>&
                                       dialect);
       auto& vulnkb = publication.writer(kVulnKbFile);
       auto& cve = publication.writer(kCveFile);
-      vulnkb.write_header(kVulnKbHeader);
+      vulnkb.write_header(header_with(kVulnKbHeader, columns.vulnkb));
       cve.write_header(kCveHeader);
       for (const auto& input : inputs) {
         with_input(input, [&] {
-          qualys::KbParser parser([&](qualys::KbVuln&& vuln) { write_kb_rows(vulnkb, cve, vuln); });
+          qualys::KbParser parser(
+              [&](qualys::KbVuln&& vuln) { write_kb_rows(vulnkb, cve, vuln, columns.vulnkb); },
+              kb_fields(columns.vulnkb));
           stream_file(input, parser);
           conversion.incomplete = unfinished_answer(input, parser, "vulnkb.csv and cve.csv hold");
         });
@@ -125,11 +134,13 @@ Conversion convert_files(JobKind kind, const std::vector<std::filesystem::path>&
     case JobKind::vm: {
       output::Publication publication(output_dir, {std::string(kVmFile)}, dialect);
       auto& vm = publication.writer(kVmFile);
-      vm.write_header(kVmHeader);
-      DetectionRowWriter rows(vm);
+      vm.write_header(header_with(kVmHeader, columns.vm));
+      DetectionRowWriter rows(vm, columns.vm);
+      const auto fields = detection_fields(columns.vm);
       for (const auto& input : inputs) {
         with_input(input, [&] {
-          qualys::DetectionParser parser([&](qualys::DetectionHost&& host) { rows.write(host); });
+          qualys::DetectionParser parser([&](qualys::DetectionHost&& host) { rows.write(host); },
+                                         fields);
           stream_file(input, parser);
           conversion.incomplete = unfinished_answer(input, parser, "vm.csv holds");
         });
@@ -159,6 +170,8 @@ Conversion convert_files(JobKind kind, const std::vector<std::filesystem::path>&
       files = {describe_file(kAssetsFile, assets)};
       break;
     }
+    case JobKind::insight:  // publishes nothing: the command line offers only the three above
+      throw std::logic_error("convert: insight has no files to convert");
   }
   return conversion;
 }

@@ -20,11 +20,17 @@ struct Conversion {
   std::optional<std::string> incomplete;
 };
 
+// How the files are written: the CSV dialect and the extra columns (output.*), as `run` would.
+struct ConvertOptions {
+  output::CsvDialect dialect;
+  config::ExtraColumns columns;
+};
+ConvertOptions convert_options(const config::Config& config);
+
 // Reads the inputs in order, streaming, and publishes the job's files into output_dir
 // atomically. Throws qi::FatalError naming the input file on any problem (a file holding a
 // Qualys error response, an incomplete document, ...); nothing is published then.
 Conversion convert_files(JobKind kind, const std::vector<std::filesystem::path>& inputs,
-                         const std::filesystem::path& output_dir,
-                         const output::CsvDialect& dialect);
+                         const std::filesystem::path& output_dir, const ConvertOptions& options);
 
 }  // namespace qi::jobs

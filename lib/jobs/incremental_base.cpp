@@ -74,8 +74,7 @@ void sync_directory(const std::filesystem::path& dir) {
   if (fd.valid()) (void)::fsync(fd.get());
 }
 
-// Every setting that shapes a job's rows: when one changes, the base is not a base any more.
-std::string output_settings(const config::Config& config, JobKind kind) {
+std::string output_settings_before_extra_columns(const config::Config& config, JobKind kind) {
   const auto& jobs = config.jobs;
   std::string settings = fmt::format("{}\n{}\n{}\n{}\n", job_name(kind), config.qualys.api_url,
                                      config.qualys.gateway_url, config.output.double_backslashes);
@@ -88,8 +87,37 @@ std::string output_settings(const config::Config& config, JobKind kind) {
       return settings + fmt::format("{}\n{}\n{}\n{}\n{}\n{}", jobs.vm.api_version, jobs.vm.status,
                                     jobs.vm.show_igs, jobs.vm.severities, jobs.vm.include_ignored,
                                     jobs.vm.include_disabled);
+    case JobKind::insight:  // pulls nothing, so has no base
+      break;
   }
   return settings;
+}
+
+// The extra columns of the job's files, "" when none (so that a base made before extra columns
+// existed stays a base).
+std::string extra_columns_of(const config::Config& config, JobKind kind) {
+  const auto& chosen = config.output.extra_columns;
+  config::ExtraColumns mine;
+  switch (kind) {
+    case JobKind::assets:
+      mine.assets = chosen.assets;
+      break;
+    case JobKind::kb:
+      mine.vulnkb = chosen.vulnkb;
+      mine.cve = chosen.cve;
+      break;
+    case JobKind::vm:
+      mine.vm = chosen.vm;
+      break;
+  }
+  const std::string text = config::selection_text(mine);
+  return text.empty() ? text : "\nextra columns\n" + text;
+}
+
+// Every setting that shapes a job's rows: when one changes, the base is not a base any more. The
+// extra columns are among them: a base made with other columns has other rows.
+std::string output_settings(const config::Config& config, JobKind kind) {
+  return output_settings_before_extra_columns(config, kind) + extra_columns_of(config, kind);
 }
 
 }  // namespace
@@ -252,7 +280,7 @@ void merge_into(const IncrementalBase& base, const std::vector<MergeTarget>& tar
 std::size_t sweep_unnamed_bases(const config::Config& config) noexcept {
   std::size_t removed = 0;
   if (!std::filesystem::is_directory(state::StateDir(config.state.dir).bases())) return 0;
-  for (const auto kind : kAllJobs) {
+  for (const auto kind : kPullJobs) {
     try {
       // A run of the job elsewhere may be writing its new base right now: leave it alone then.
       const auto lock =

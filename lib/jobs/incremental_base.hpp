@@ -79,7 +79,7 @@ class IncrementalBase {
   void save_or_throw(const std::vector<Source>& files, Time run_started, bool full,
                      const std::string& run_id) const;
 
-  const config::JobSchedule& schedule_;
+  config::JobSchedule schedule_;
   std::string job_;
   std::filesystem::path base_root_;
   std::string fingerprint_;

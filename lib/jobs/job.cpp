@@ -22,8 +22,34 @@ std::optional<JobKind> job_from_name(std::string_view name) {
   return std::nullopt;
 }
 
-const config::JobSchedule& schedule_of(const config::Config& config, JobKind kind) {
+config::JobSchedule schedule_of(const config::Config& config, JobKind kind) {
   return job_definition(kind).schedule(config);
+}
+
+bool insight_on(const config::Config& config) {
+  return config.insight.mode != config::InsightMode::off;
+}
+
+config::JobSchedule insight_schedule(const config::Config& config) {
+  config::JobSchedule schedule;
+  schedule.enabled = insight_on(config);
+  schedule.schedule = config.insight.schedule;
+  schedule.timeout = config.insight.timeout;
+  schedule.min_ratio = 0;
+  schedule.full_refresh = config::Duration::zero();
+  return schedule;
+}
+
+std::vector<JobKind> configured_jobs(const config::Config& configuration) {
+  std::vector<JobKind> kinds;
+  for (const auto& job : kJobs) {
+    if (job.configured(configuration)) kinds.push_back(job.kind);
+  }
+  return kinds;
+}
+
+bool is_configured(const config::Config& configuration, JobKind kind) {
+  return job_definition(kind).configured(configuration);
 }
 
 asio::awaitable<JobResult> run_job(JobKind kind, JobEnvironment& env) {

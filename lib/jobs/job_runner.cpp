@@ -95,6 +95,7 @@ asio::awaitable<RunOutcome> run_job_with_deadline(JobKind kind, qualys::QualysSe
   if (options.on_progress) env.on_progress = options.on_progress;
   env.force = options.force;
   env.full = options.full;
+  env.insight = options.insight;
   env.started = outcome.started;
 
   log::info(
@@ -148,9 +149,13 @@ asio::awaitable<RunOutcome> run_job_with_deadline(JobKind kind, qualys::QualysSe
   if (outcome.status == RunStatus::succeeded) {
     std::uint64_t rows = 0;
     for (const auto& file : outcome.result->files) rows += file.rows;
-    log::info(fmt::format("{}: run {} succeeded in {:.1f} s: {}; {} API calls, {} bytes", label,
-                          outcome.run_id, elapsed, outcome.result->summary,
-                          outcome.result->api_calls, outcome.result->api_bytes),
+    // insight makes no Qualys call: its summary says what it did in Jira.
+    const auto calls = job_definition(kind).pulls_from_qualys
+                           ? fmt::format("; {} API calls, {} bytes", outcome.result->api_calls,
+                                         outcome.result->api_bytes)
+                           : std::string();
+    log::info(fmt::format("{}: run {} succeeded in {:.1f} s: {}{}", label, outcome.run_id, elapsed,
+                          outcome.result->summary, calls),
               {{"JOB", label},
                {"RUN_ID", outcome.run_id},
                {"MESSAGE_ID", std::string(log::kRunSucceeded)},

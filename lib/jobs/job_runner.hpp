@@ -51,6 +51,7 @@ struct RunOptions {
   std::chrono::seconds progress_interval = std::chrono::seconds(30);
   bool force = false;  // `run --force`: skip the shrink guard and the count check once
   bool full = false;   // `run --full`: a full pull even where an incremental one would do
+  const InsightTools* insight = nullptr;  // the insight job's way to Jira (JobEnvironment)
 };
 
 asio::awaitable<RunOutcome> run_job_with_deadline(JobKind kind, qualys::QualysSession& session,

@@ -11,6 +11,7 @@
 #include "common/log.hpp"
 #include "jobs/columns.hpp"
 #include "jobs/job.hpp"
+#include "jobs/kb_columns.hpp"
 #include "jobs/ordered_windows.hpp"
 #include "jobs/pull_job.hpp"
 #include "jobs/record_writers.hpp"
@@ -45,6 +46,7 @@ std::vector<QidWindow> qid_windows(const config::KbJobConfig& config) {
 // One window's QIDs into `vulnkb` and `cve` (segments, rolled back on a retry); returns the
 // QIDs it wrote.
 asio::awaitable<IdSet> fetch_kb_window(JobCalls& calls, const qualys::KbListQuery& query,
+                                       const std::vector<config::Column>& columns,
                                        output::CsvWriter& vulnkb, output::CsvWriter& cve) {
   const QidWindow window{query.id_min, query.id_max};
   const auto request = qualys::kb_list_request(query);
@@ -55,16 +57,18 @@ asio::awaitable<IdSet> fetch_kb_window(JobCalls& calls, const qualys::KbListQuer
     cve.rollback({0, 0});
     qids = IdSet();
     std::optional<std::int64_t> last_qid;
-    qualys::KbParser parser([&](qualys::KbVuln&& vuln) {
-      if (vuln.qid < window.min || (window.max && vuln.qid > *window.max) ||
-          (last_qid && vuln.qid <= *last_qid)) {
-        throw TransientError("KB returned QID " + std::to_string(vuln.qid) + " outside window " +
-                             window.text() + " or out of order");
-      }
-      last_qid = vuln.qid;
-      qids.add(vuln.qid, vuln.qid);
-      write_kb_rows(vulnkb, cve, vuln);
-    });
+    qualys::KbParser parser(
+        [&](qualys::KbVuln&& vuln) {
+          if (vuln.qid < window.min || (window.max && vuln.qid > *window.max) ||
+              (last_qid && vuln.qid <= *last_qid)) {
+            throw TransientError("KB returned QID " + std::to_string(vuln.qid) +
+                                 " outside window " + window.text() + " or out of order");
+          }
+          last_qid = vuln.qid;
+          qids.add(vuln.qid, vuln.qid);
+          write_kb_rows(vulnkb, cve, vuln, columns);
+        },
+        kb_fields(columns));
     qualys::ParserConsumer consumer(parser);
     co_await calls.post_v2(request, consumer);
   };
@@ -74,10 +78,14 @@ asio::awaitable<IdSet> fetch_kb_window(JobCalls& calls, const qualys::KbListQuer
 
 class KbPull final : public PullJob {
  public:
-  explicit KbPull(JobEnvironment& env) : env_(env), config_(env.config.jobs.kb) {}
+  explicit KbPull(JobEnvironment& env)
+      : env_(env),
+        config_(env.config.jobs.kb),
+        columns_(env.config.output.extra_columns.vulnkb),
+        vulnkb_header_(header_with(kVulnKbHeader, columns_)) {}
 
   std::vector<JobFile> files() const override {
-    return {{kVulnKbFile, kVulnKbHeader}, {kCveFile, kCveHeader}};
+    return {{kVulnKbFile, vulnkb_header_}, {kCveFile, kCveHeader}};
   }
 
   asio::awaitable<void> pull(JobCalls& calls, const PullRun& run, PullOutput out) override {
@@ -93,7 +101,8 @@ class KbPull final : public PullJob {
                                       .id_min = windows[index].min,
                                       .id_max = windows[index].max,
                                       .modified_after = run.plan.changed_after};
-      window_qids[index] = co_await fetch_kb_window(calls, query, segments[0], segments[1]);
+      window_qids[index] =
+          co_await fetch_kb_window(calls, query, columns_, segments[0], segments[1]);
     };
     const DeliverWindow deliver = [&](std::size_t index, std::vector<output::CsvWriter>& segments) {
       const QidWindow& window = windows[index];
@@ -153,6 +162,8 @@ class KbPull final : public PullJob {
 
   JobEnvironment& env_;
   const config::KbJobConfig& config_;
+  const std::vector<config::Column>& columns_;
+  std::vector<std::string_view> vulnkb_header_;
   IdSet changed_qids_;
   std::vector<std::pair<std::string, std::uint64_t>> window_rows_;
   std::map<std::string, output::ReferenceCheck> emptied_;

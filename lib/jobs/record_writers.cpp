@@ -5,6 +5,9 @@
 #include <string_view>
 
 #include "common/error.hpp"
+#include "jobs/columns.hpp"
+#include "jobs/kb_columns.hpp"
+#include "jobs/vm_columns.hpp"
 
 namespace qi::jobs {
 
@@ -38,9 +41,19 @@ void write_asset_row(output::CsvWriter& assets, const qualys::Asset& a) {
                     a.last_modified_date, a.created_date});
 }
 
-void write_kb_rows(output::CsvWriter& vulnkb, output::CsvWriter& cve, const qualys::KbVuln& vuln) {
+void write_kb_rows(output::CsvWriter& vulnkb, output::CsvWriter& cve, const qualys::KbVuln& vuln,
+                   const std::vector<config::Column>& extra) {
   IntText qid(vuln.qid);
-  vulnkb.write_row({qid.view(), vuln.title, vuln.category, vuln.severity_level});
+  if (extra.empty()) {
+    vulnkb.write_row({qid.view(), vuln.title, vuln.category, vuln.severity_level});
+  } else {
+    std::vector<std::string> values;
+    values.reserve(extra.size());
+    for (auto column : extra) values.push_back(kb_value(column, vuln));
+    std::vector<std::string_view> row{qid.view(), vuln.title, vuln.category, vuln.severity_level};
+    row.insert(row.end(), values.begin(), values.end());
+    vulnkb.write_row(row);
+  }
   const auto& ids = vuln.cves;
   for (auto id = ids.begin(); id != ids.end(); ++id) {
     // An evaluation subscription's KB has `<CVE><ID><![CDATA[]]></ID></CVE>`, and a QID can list
@@ -59,6 +72,10 @@ void DetectionRowWriter::write(const qualys::DetectionHost& host) {
   }
   last_host_id_ = host.host_id;
   ++hosts_;
+  if (!extra_.empty()) {
+    write_with_extra_columns(host);
+    return;
+  }
   IntText host_id(host.host_id);
   seen_.clear();
   for (auto qid : host.qids) {
@@ -67,6 +84,41 @@ void DetectionRowWriter::write(const qualys::DetectionHost& host) {
     seen_.push_back(qid);
     IntText qid_text(qid);
     vm_.write_row({host_id.view(), host.qg_hostid, qid_text.view()});
+  }
+}
+
+void DetectionRowWriter::write_with_extra_columns(const qualys::DetectionHost& host) {
+  // Host columns only: the parser collected no detection fields.
+  const bool details = !host.details.empty();
+  if (details && host.details.size() != host.qids.size()) {
+    throw FatalError("host " + std::to_string(host.host_id) +
+                     ": the detection parser did not collect the extra columns' fields");
+  }
+  seen_.clear();
+  std::vector<CombinedDetection> pairs;
+  for (std::size_t i = 0; i < host.qids.size(); ++i) {
+    const auto detection = details ? host.details[i] : qualys::Detection{.qid = host.qids[i]};
+    const auto at = std::find(seen_.begin(), seen_.end(), detection.qid);
+    if (at == seen_.end()) {
+      seen_.push_back(detection.qid);
+      pairs.emplace_back(detection);
+    } else {
+      pairs[static_cast<std::size_t>(at - seen_.begin())].add(detection);
+    }
+  }
+  IntText host_id(host.host_id);
+  std::vector<std::string> values(extra_.size());
+  std::vector<std::string_view> row(kVmHeader.size() + extra_.size());
+  for (std::size_t i = 0; i < pairs.size(); ++i) {
+    IntText qid_text(seen_[i]);
+    row[0] = host_id.view();
+    row[1] = host.qg_hostid;
+    row[2] = qid_text.view();
+    for (std::size_t c = 0; c < extra_.size(); ++c) {
+      values[c] = pairs[i].value(extra_[c], host);
+      row[kVmHeader.size() + c] = values[c];
+    }
+    vm_.write_row(row);
   }
 }
 

@@ -5,6 +5,8 @@
 // without WARNING. hosts_per_window 0 is the single-stream mode: one window over every host.
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "common/error.hpp"
 #include "common/log.hpp"
 #include "jobs/columns.hpp"
@@ -13,6 +15,7 @@
 #include "jobs/ordered_windows.hpp"
 #include "jobs/pull_job.hpp"
 #include "jobs/record_writers.hpp"
+#include "jobs/vm_columns.hpp"
 #include "qualys/detection_parser.hpp"
 #include "qualys/host_id_set_parser.hpp"
 
@@ -79,15 +82,24 @@ asio::awaitable<std::optional<HostList>> list_host_windows(JobCalls& calls,
   co_return list;
 }
 
+// What a detection call asks for: the jobs.vm settings and the chosen vm.csv extra columns.
+struct DetectionQuery {
+  const config::VmJobConfig& config;
+  const std::vector<config::Column>& columns;
+};
+
 // One window: its detection pages, following WARNING URLs, into `segment`; returns its hosts.
-asio::awaitable<std::uint64_t> fetch_detection_window(JobCalls& calls,
-                                                      const config::VmJobConfig& config,
+asio::awaitable<std::uint64_t> fetch_detection_window(JobCalls& calls, const DetectionQuery& query,
                                                       const HostWindow& window,
                                                       output::CsvWriter& segment) {
-  DetectionRowWriter rows(segment);
+  DetectionRowWriter rows(segment, query.columns);
+  const auto fields = detection_fields(query.columns);
+  const bool show_qds = std::find(query.columns.begin(), query.columns.end(),
+                                  config::Column::vm_qds) != query.columns.end();
   // Followed as Qualys gave it (it echoes our parameters and adds id_min).
   qualys::PagedRequest request(qualys::detection_list_request(
-      config, {.id_min = window.id_min, .id_max = window.id_max, .ids = window.ids}));
+      query.config, {.id_min = window.id_min, .id_max = window.id_max, .ids = window.ids},
+      {.show_qds = show_qds}));
   for (std::uint64_t page = 1;; ++page) {
     const auto mark = segment.mark();
     const auto last_host = rows.last_host_id();
@@ -97,7 +109,8 @@ asio::awaitable<std::uint64_t> fetch_detection_window(JobCalls& calls,
     const qualys::Attempt attempt = [&](int) -> asio::awaitable<void> {
       segment.rollback(mark);
       rows.reset_last_host_id(last_host);
-      qualys::DetectionParser parser([&](qualys::DetectionHost&& host) { rows.write(host); });
+      qualys::DetectionParser parser([&](qualys::DetectionHost&& host) { rows.write(host); },
+                                     fields);
       qualys::ParserConsumer consumer(parser);
       co_await calls.post_v2(request.current(), consumer);
       next_url = parser.next_page_url();
@@ -111,9 +124,13 @@ asio::awaitable<std::uint64_t> fetch_detection_window(JobCalls& calls,
 
 class VmPull final : public PullJob {
  public:
-  explicit VmPull(JobEnvironment& env) : env_(env), config_(env.config.jobs.vm) {}
+  explicit VmPull(JobEnvironment& env)
+      : env_(env),
+        config_(env.config.jobs.vm),
+        columns_(env.config.output.extra_columns.vm),
+        header_(header_with(kVmHeader, columns_)) {}
 
-  std::vector<JobFile> files() const override { return {{kVmFile, kVmHeader}}; }
+  std::vector<JobFile> files() const override { return {{kVmFile, header_}}; }
 
   asio::awaitable<void> pull(JobCalls& calls, const PullRun& run, PullOutput out) override {
     const auto& plan = run.plan;
@@ -146,7 +163,7 @@ class VmPull final : public PullJob {
     const FetchWindow fetch =
         [&](std::size_t index, std::vector<output::CsvWriter>& segments) -> asio::awaitable<void> {
       window_hosts[index] =
-          co_await fetch_detection_window(calls, config_, windows_[index], segments[0]);
+          co_await fetch_detection_window(calls, {config_, columns_}, windows_[index], segments[0]);
     };
     const DeliverWindow deliver = [&](std::size_t index, std::vector<output::CsvWriter>& segments) {
       out[0]->append_segment(segments[0]);
@@ -185,6 +202,8 @@ class VmPull final : public PullJob {
  private:
   JobEnvironment& env_;
   const config::VmJobConfig& config_;
+  const std::vector<config::Column>& columns_;
+  std::vector<std::string_view> header_;
   std::vector<HostWindow> windows_;
   IdSet listed_hosts_;
   std::uint64_t hosts_ = 0;

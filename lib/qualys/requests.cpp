@@ -38,7 +38,8 @@ Request kb_list_request(const KbListQuery& query) {
   return {std::string(query.api_version) + "/fo/knowledge_base/vuln/", net::form_encode(form)};
 }
 
-Request detection_list_request(const config::VmJobConfig& options, const HostSelection& hosts) {
+Request detection_list_request(const config::VmJobConfig& options, const HostSelection& hosts,
+                               DetectionExtras extras) {
   Form form = {{"action", "list"},
                {"output_format", "XML"},
                {"truncation_limit", std::to_string(options.truncation_limit)},
@@ -48,6 +49,7 @@ Request detection_list_request(const config::VmJobConfig& options, const HostSel
                {"include_ignored", options.include_ignored ? "1" : "0"},
                {"include_disabled", options.include_disabled ? "1" : "0"}};
   if (!options.severities.empty()) form.emplace_back("severities", options.severities);
+  if (extras.show_qds) form.emplace_back("show_qds", "1");
   if (hosts.id_min) form.emplace_back("id_min", std::to_string(*hosts.id_min));
   if (hosts.id_max) form.emplace_back("id_max", std::to_string(*hosts.id_max));
   if (!hosts.ids.empty()) form.emplace_back("ids", std::string(hosts.ids));

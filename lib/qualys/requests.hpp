@@ -41,8 +41,13 @@ struct HostSelection {
   std::optional<std::int64_t> id_max = {};
   std::string_view ids = {};
 };
+// What the vm.csv extra columns need beyond the jobs.vm settings.
+struct DetectionExtras {
+  bool show_qds = false;  // the QDS column: Qualys sends QDS only when asked
+};
 // Host list detection with the jobs.vm settings (truncation_limit, status, show_igs, ...).
-Request detection_list_request(const config::VmJobConfig& options, const HostSelection& hosts);
+Request detection_list_request(const config::VmJobConfig& options, const HostSelection& hosts,
+                               DetectionExtras extras = {});
 
 // Host list, IDs only (details=None, truncation_limit=0); when `processed_after` is not empty,
 // only the hosts whose vulnerability data was processed after it.

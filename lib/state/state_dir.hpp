@@ -8,6 +8,7 @@
 //   kb-window-rows    QIDs per KB window of the last full kb publication, to notice a window
 //                     that suddenly comes back empty
 //   base/             the incremental bases (jobs/incremental_base.hpp)
+//   insight-import.json  the set the insight job last imported into Assets (insight_record.hpp)
 //
 // The two records after a publication are written atomically (temp file, fsync, rename), mode
 // 0600; whoever writes one after publishing forgets it when the write fails, so that no record
@@ -43,6 +44,7 @@ class StateDir {
   std::filesystem::path lock_file(std::string_view name) const;
   // Where the incremental bases live; jobs/incremental_base.hpp lays out its inside.
   std::filesystem::path bases() const { return dir_ / "base"; }
+  std::filesystem::path insight_record() const { return dir_ / "insight-import.json"; }
 
   // The hostIds of the last assets publication, sorted; nullopt when there is no record.
   std::optional<std::vector<std::int64_t>> read_asset_host_ids() const;

@@ -25,6 +25,24 @@ TEST(CommandLine, ExpandsAllToEveryJobOnce) {
   EXPECT_EQ(line.jobs, (std::vector<std::string>{"assets", "kb", "vm"}));
 }
 
+TEST(CommandLine, PutsInsightAfterTheJobsWhoseFilesItImports) {
+  auto line = parse({"run", "insight", "vm", "assets"});
+  EXPECT_EQ(line.jobs, (std::vector<std::string>{"assets", "vm", "insight"}));
+  EXPECT_FALSE(line.all);
+  EXPECT_TRUE(parse({"run", "all"}).all);
+}
+
+TEST(CommandLine, ReadsOnlineForCheck) {
+  EXPECT_TRUE(parse({"check", "--online"}).online);
+  EXPECT_FALSE(parse({"check"}).online);
+  EXPECT_THROW(parse({"check", "--json"}), std::invalid_argument);
+}
+
+TEST(CommandLine, ConvertsNoInsightFiles) {
+  EXPECT_THROW(parse({"convert", "insight", "--input", "x", "--output", "y"}),
+               std::invalid_argument);
+}
+
 TEST(CommandLine, ReadsForceForRun) {
   auto line = parse({"run", "--force", "vm"});
   EXPECT_TRUE(line.force);

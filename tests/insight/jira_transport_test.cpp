@@ -144,6 +144,15 @@ TEST_F(JiraTransportTest, A429IsRetriedAfterItsRetryAfterWithTheWaitLogged) {
   EXPECT_EQ(retries_.of(TransientCause::rate_limit), 1u);
 }
 
+TEST_F(JiraTransportTest, ARetryAfterLongerThanTheLongestServerWaitFailsAtOnce) {
+  assets_.simulator().add_fault(fault("dc-progress", assets_sim::FaultKind::too_many_429, 0, 600));
+  const auto message = fatal_message([&] { get(kProgress11); });
+  EXPECT_NE(message.find("HTTP 429, Retry-After 600 s; Jira asks for a longer wait than the 300 s"),
+            std::string::npos)
+      << message;
+  EXPECT_EQ(requests_to(kProgress11), 1u);
+}
+
 TEST_F(JiraTransportTest, A503IsRetriedAsAServerError) {
   assets_.simulator().add_fault(fault("dc-progress", assets_sim::FaultKind::http_status, 503, 0));
   CapturedLog log;

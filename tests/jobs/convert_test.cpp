@@ -121,7 +121,7 @@ TEST(Convert, AssetsRendersNullsAsEmptyAndKeepsInt64Exact) {
 TEST(Convert, DoublesBackslashesWhenTheDialectAsks) {
   TempDir out;
   convert_files(JobKind::assets, {kFixtures / "csam_page_nulls.json"}, out.path(),
-                output::CsvDialect{true});
+                {.dialect = output::CsvDialect{true}, .columns = {}});
   EXPECT_NE(read_file(out.path() / "assets.csv").find("\"CORP\\\\jdoe\""), std::string::npos);
 }
 

@@ -338,6 +338,8 @@ std::vector<std::string_view> files_of(JobKind kind) {
       return {jobs::kVulnKbFile, jobs::kCveFile};
     case JobKind::vm:
       return {jobs::kVmFile};
+    case JobKind::insight:  // publishes nothing
+      break;
   }
   return {};
 }

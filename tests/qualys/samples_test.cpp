@@ -186,7 +186,7 @@ Corpus fixtures() {
       12345};
   c.csam_count = "csam_count.json";
   c.csam_count_value = 4321;
-  c.read_elsewhere = {"csam_page_nulls.json", "generic_return_999.xml"};
+  c.read_elsewhere = {"csam_page_nulls.json", "generic_return_999.xml", "hld_extra_columns.xml"};
   return c;
 }
 

@@ -28,9 +28,11 @@ void rescan(const DataSpec& spec, std::int64_t j, int step, std::vector<SimDetec
       }
     } else if (h % 4 == 0) {
       d.status = "Fixed";
+      d.last_fixed = now;
     } else {
       if (d.status == "New") d.status = "Active";
       d.last_found = now;
+      ++d.times_found;
       if (h % 5 == 1) d.results = std::string(pick(kResults, h >> 8));
     }
   }

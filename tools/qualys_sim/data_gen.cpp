@@ -1,6 +1,7 @@
 // Deterministic record generators of generation 0. Every value comes from a splitmix64 hash of
 // (seed, record kind, index, salt), never from state, so page N can be produced without pages
 // 0..N-1. What the generation steps change is in data_churn.cpp.
+#include <array>
 #include <cstdio>
 
 #include "qualys_sim/data_base.hpp"
@@ -138,6 +139,25 @@ SimVuln base_vuln_at(const DataSpec& spec, std::int64_t i) {
   v.published = iso_utc(base_vuln_published(spec, i), false);
   v.last_modified = iso_utc(base_vuln_modified(spec, i), false);
   v.patchable = (h >> 40) % 2;
+  // The risk fields of the vulnkb.csv extra columns, with what real KBs vary: QIDs without
+  // CVSS v3 or vendor references, a threat flag listed twice.
+  const std::uint64_t r = hash_of(spec, kVuln, i, 99);
+  v.cvss_v2_base = std::to_string(1 + r % 9) + "." + std::to_string((r >> 4) % 10);
+  if (r % 4 != 0) {
+    v.cvss_v3_base = std::to_string(1 + (r >> 8) % 9) + "." + std::to_string((r >> 12) % 10);
+    v.cvss_v3_vector = (r >> 16) % 2 ? "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"
+                                     : "CVSS:3.0/AV:L/AC:H/PR:L/UI:R/S:C/C:L/I:N/A:N";
+  }
+  static constexpr std::array<std::string_view, 5> kThreats{
+      "Exploit_Public", "Active_Attacks", "Malware", "Ransomware", "Easy_Exploit"};
+  for (std::uint64_t k = 0; k < (r >> 20) % 4; ++k) {
+    v.threat_intel.emplace_back(kThreats[(r >> (24 + 3 * k)) % kThreats.size()]);
+  }
+  if (v.threat_intel.size() == 2) v.threat_intel.push_back(v.threat_intel.front());
+  for (std::uint64_t k = 0; k < (r >> 40) % 3; ++k) {
+    v.vendor_refs.push_back("Vendor Advisory " + std::to_string(v.qid) +
+                            (k ? "-" + std::to_string(k) : ""));
+  }
   const auto cve_count = (h >> 44) % 4;  // 0: no CVE_LIST (docs/qualys-api.md §5.2)
   for (std::uint64_t k = 0; k < cve_count; ++k) {
     const std::string id = "CVE-" + std::to_string(2015 + (h >> (48 + k)) % 10) + "-" +
@@ -169,8 +189,9 @@ SimHost base_host_at(const DataSpec& spec, std::int64_t j) {
     host.tracking_method = (h % 3 == 1) ? "IP" : "DNS";
   }
   host.os = std::string(pick(kHostOs, h >> 8));
-  host.dns = "host-" + std::to_string(j) + ".corp.example";
-  host.netbios = "HOST-" + std::to_string(j);
+  // Some hosts have no DNS name (empty CDATA) or no NetBIOS name (no element), as on real pages.
+  if (j % 7 != 3) host.dns = "host-" + std::to_string(j) + ".corp.example";
+  if (j % 7 != 4) host.netbios = "HOST-" + std::to_string(j);
   host.last_scan = iso_utc(base_last_scan(spec, j), false);
   return host;
 }
@@ -200,7 +221,7 @@ std::vector<SimDetection> base_detections_at(const DataSpec& spec, std::int64_t 
     const bool ig = vuln && vuln->information_gathered;
     d.type = ig ? "Info" : ((hk >> 16) % 3 == 0 ? "Potential" : "Confirmed");
     d.severity = vuln ? vuln->severity : static_cast<int>((hk >> 20) % 5) + 1;
-    d.port = kPorts[(hk >> 24) % kPorts.size()];
+    d.port = ig && (hk >> 24) % 2 == 0 ? 0 : kPorts[(hk >> 24) % kPorts.size()];
     if (!out.empty() && out.back().qid == d.qid && out.back().port == d.port) {
       d.port = out.back().port + 1;
     }
@@ -211,7 +232,12 @@ std::vector<SimDetection> base_detections_at(const DataSpec& spec, std::int64_t 
     d.results = std::string(pick(kResults, hk >> 44));
     const std::int64_t first = kEpoch2025 + static_cast<std::int64_t>((hk >> 12) % (100 * 86400));
     d.first_found = iso_utc(first, false);
-    d.last_found = iso_utc(first + static_cast<std::int64_t>((hk >> 30) % (90 * 86400)), false);
+    const std::int64_t last = first + static_cast<std::int64_t>((hk >> 30) % (90 * 86400));
+    d.last_found = iso_utc(last, false);
+    if (d.status == "Fixed" || d.status == "Re-Opened")
+      d.last_fixed = iso_utc((first + last) / 2, false);
+    d.times_found = 1 + static_cast<int>((hk >> 48) % 200);
+    d.qds = ig ? 0 : 1 + static_cast<int>((hk >> 52) % 100);
     out.push_back(std::move(d));
   }
   return out;

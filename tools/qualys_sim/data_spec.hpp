@@ -104,7 +104,12 @@ struct SimVuln {
   std::string last_modified;  // YYYY-MM-DDTHH:MM:SSZ
   std::string published;
   bool patchable = false;
-  std::vector<SimCve> cves;  // empty: no CVE_LIST element
+  std::string cvss_v2_base;  // "4.3"
+  std::string cvss_v3_base;  // empty: no CVSS_V3 element (older QIDs)
+  std::string cvss_v3_vector;
+  std::vector<std::string> threat_intel;  // THREAT_INTEL texts, may repeat one
+  std::vector<std::string> vendor_refs;   // VENDOR_REFERENCE IDs; empty: no list
+  std::vector<SimCve> cves;               // empty: no CVE_LIST element
   bool information_gathered = false;
 };
 
@@ -120,6 +125,9 @@ struct SimDetection {
   std::string results;  // multi-line
   std::string first_found;
   std::string last_found;
+  std::string last_fixed;  // empty (and no element) when never fixed
+  int times_found = 1;
+  int qds = 0;  // 1-100; 0: none (information gathered), no QDS element
 };
 
 // One VM host (host list and host detection).

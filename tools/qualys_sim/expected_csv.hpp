@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "qualys_sim/data_spec.hpp"
 #include "qualys_sim/detection_filter.hpp"
@@ -18,6 +19,15 @@ namespace qi::sim {
 // detections `filter` selects (use the filter the daemon's requests imply).
 void write_expected_csv(const DataSpec& spec, const std::filesystem::path& dir,
                         const DetectionFilter& filter = DetectionFilter{});
+
+// vm.csv with the extra columns `columns` (catalog names, docs/configuration.md "Extra columns")
+// appended, each (host, QID) combining its ports' detections as the catalog says.
+void write_expected_vm_csv(const DataSpec& spec, const std::filesystem::path& dir,
+                           const DetectionFilter& filter, const std::vector<std::string>& columns);
+
+// vulnkb.csv with the extra columns `columns` (catalog names) appended, for details=Basic.
+void write_expected_vulnkb_csv(const DataSpec& spec, const std::filesystem::path& dir,
+                               const std::vector<std::string>& columns);
 
 // One CSV field in the docs/design.md dialect (exposed for the oracle's own tests).
 std::string expected_csv_field(std::string_view value);

@@ -86,6 +86,8 @@ asio::awaitable<void> handle_detection(Exchange& ex, ResponseWriter& writer,
   const auto processed_after = date_param(ex.params, "vm_processed_after", bad);
   const auto show_results = param(ex.params, "show_results").value_or("1");
   if (show_results != "0" && show_results != "1" && bad.empty()) bad = "show_results";
+  const auto show_qds = param(ex.params, "show_qds").value_or("0");
+  if (show_qds != "0" && show_qds != "1" && bad.empty()) bad = "show_qds";
   if (param(ex.params, "output_format").value_or("XML") != "XML" && bad.empty()) {
     bad = "output_format";  // the simulator serves XML only
   }
@@ -122,7 +124,8 @@ asio::awaitable<void> handle_detection(Exchange& ex, ResponseWriter& writer,
     record.clear();
     if (emitted == 0) record += hld_host_list_open();
     if (emitted == 0 && has(ex.fault, FaultKind::invalid_utf8)) host.os += " \xc0\xaf\xff";
-    append_hld_host(record, host, detections, show_results == "1");
+    append_hld_host(record, host, detections,
+                    {.show_results = show_results == "1", .show_qds = show_qds == "1"});
     if (++emitted % 100 == 0) record += "<!-- keep-alive for HOST_LIST_VM_DETECTION_OUTPUT  -->\n";
     last_id = host.host_id;
     co_await writer.write(record);

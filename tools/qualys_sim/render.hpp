@@ -54,8 +54,12 @@ std::string keep_alive_comment(std::string_view root);
 // Host detection (hld_*.xml).
 std::string hld_head(std::string_view dtd_host, std::string_view version);
 std::string hld_host_list_open();
+struct HldFields {
+  bool show_results = true;  // RESULTS, as Qualys's show_results=1 default
+  bool show_qds = false;     // QDS, only on show_qds=1
+};
 void append_hld_host(std::string& out, const SimHost& host,
-                     const std::vector<SimDetection>& detections, bool show_results);
+                     const std::vector<SimDetection>& detections, HldFields fields);
 std::string hld_host_list_close();
 // The truncation WARNING (hld_truncated_warning.xml,
 // host_list_truncated_warning.xml): URL in CDATA padded with newlines and spaces.

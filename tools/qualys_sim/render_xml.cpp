@@ -159,11 +159,17 @@ void append_kb_vuln(std::string& out, const SimVuln& v, bool basic_or_all) {
   cdata_tag(out, "        ", "PRODUCT", "http_server");
   cdata_tag(out, "        ", "VENDOR", "apache");
   out += "      </SOFTWARE>\n    </SOFTWARE_LIST>\n";
-  out += "    <VENDOR_REFERENCE_LIST>\n      <VENDOR_REFERENCE>\n";
-  cdata_tag(out, "        ", "ID", "Vendor Advisory " + std::to_string(v.qid));
-  cdata_tag(out, "        ", "URL",
-            "https://vendor.example/advisory?id=" + std::to_string(v.qid) + "&lang=en");
-  out += "      </VENDOR_REFERENCE>\n    </VENDOR_REFERENCE_LIST>\n";
+  if (!v.vendor_refs.empty()) {
+    out += "    <VENDOR_REFERENCE_LIST>\n";
+    for (const auto& id : v.vendor_refs) {
+      out += "      <VENDOR_REFERENCE>\n";
+      cdata_tag(out, "        ", "ID", id);
+      cdata_tag(out, "        ", "URL",
+                "https://vendor.example/advisory?id=" + std::to_string(v.qid) + "&lang=en");
+      out += "      </VENDOR_REFERENCE>\n";
+    }
+    out += "    </VENDOR_REFERENCE_LIST>\n";
+  }
   if (!v.cves.empty()) {  // QIDs without CVEs have no CVE_LIST at all
     out += "    <CVE_LIST>\n";
     for (const auto& cve : v.cves) {
@@ -178,11 +184,19 @@ void append_kb_vuln(std::string& out, const SimVuln& v, bool basic_or_all) {
   cdata_tag(out, "    ", "CONSEQUENCE",
             " A successful exploit could allow the attacker to execute commands.<P>");
   cdata_tag(out, "    ", "SOLUTION", kSolution);
+  out += "    <CVSS>\n      <BASE source=\"service\">" + v.cvss_v2_base + "</BASE>\n    </CVSS>\n";
+  if (!v.cvss_v3_base.empty()) {
+    out += "    <CVSS_V3>\n      <BASE>" + v.cvss_v3_base + "</BASE>\n      <VECTOR_STRING>" +
+           v.cvss_v3_vector + "</VECTOR_STRING>\n    </CVSS_V3>\n";
+  }
   tag(out, "    ", "PCI_FLAG", v.severity >= 3 ? "1" : "0");
-  out +=
-      "    <THREAT_INTELLIGENCE>\n      <THREAT_INTEL "
-      "id=\"5\"><![CDATA[Easy_Exploit]]></THREAT_INTEL>\n"
-      "    </THREAT_INTELLIGENCE>\n";
+  out += "    <THREAT_INTELLIGENCE>\n";
+  for (std::size_t k = 0; k < v.threat_intel.size(); ++k) {
+    out += "      <THREAT_INTEL id=\"" + std::to_string(k + 1) + "\">";
+    append_cdata(out, v.threat_intel[k]);
+    out += "</THREAT_INTEL>\n";
+  }
+  out += "    </THREAT_INTELLIGENCE>\n";
   out +=
       "    <DISCOVERY>\n      <REMOTE>1</REMOTE>\n      <AUTH_TYPE_LIST>\n        "
       "<AUTH_TYPE>Unix</AUTH_TYPE>\n"
@@ -222,14 +236,15 @@ std::string hld_host_list_open() {
 }
 
 void append_hld_host(std::string& out, const SimHost& host,
-                     const std::vector<SimDetection>& detections, bool show_results) {
+                     const std::vector<SimDetection>& detections, HldFields fields) {
   out += "      <HOST>\n";
   tag(out, "        ", "ID", std::to_string(host.host_id));
   tag(out, "        ", "IP", host.ip);
   tag(out, "        ", "TRACKING_METHOD", host.tracking_method);
   cdata_tag(out, "        ", "OS", host.os);
   cdata_tag(out, "        ", "DNS", host.dns);
-  cdata_tag(out, "        ", "NETBIOS", host.netbios);
+  // Real pages leave NETBIOS out for hosts without one and send DNS as empty CDATA.
+  if (!host.netbios.empty()) cdata_tag(out, "        ", "NETBIOS", host.netbios);
   if (host.qg_hostid) tag(out, "        ", "QG_HOSTID", *host.qg_hostid);
   tag(out, "        ", "LAST_SCAN_DATETIME", host.last_scan);
   tag(out, "        ", "LAST_VM_SCANNED_DATE", host.last_scan);
@@ -241,10 +256,18 @@ void append_hld_host(std::string& out, const SimHost& host,
     tag(out, in, "QID", std::to_string(d.qid));
     tag(out, in, "TYPE", d.type);
     tag(out, in, "SEVERITY", std::to_string(d.severity));
-    tag(out, in, "PORT", std::to_string(d.port));
-    tag(out, in, "PROTOCOL", d.protocol);
-    tag(out, in, "SSL", d.port == 443 ? "1" : "0");
-    if (show_results) {
+    // Information-gathered detections often have no port: no PORT, PROTOCOL or SSL.
+    if (d.port != 0) {
+      tag(out, in, "PORT", std::to_string(d.port));
+      tag(out, in, "PROTOCOL", d.protocol);
+      tag(out, in, "SSL", d.port == 443 ? "1" : "0");
+    }
+    if (fields.show_qds && d.qds > 0) {
+      const char* level = d.qds >= 70 ? "HIGH" : (d.qds >= 40 ? "MEDIUM" : "LOW");
+      out +=
+          std::string(in) + "<QDS severity=\"" + level + "\">" + std::to_string(d.qds) + "</QDS>\n";
+    }
+    if (fields.show_results) {
       // The pretty-printer's line break inside the start tag (multi_detection_fixture).
       out += std::string(in) + "<RESULTS\n      >";
       append_cdata(out, d.results);
@@ -254,9 +277,10 @@ void append_hld_host(std::string& out, const SimHost& host,
     out += std::string(in) + "<FIRST_FOUND_DATETIME\n      >" + d.first_found +
            "</FIRST_FOUND_DATETIME>\n";
     tag(out, in, "LAST_FOUND_DATETIME", d.last_found);
-    tag(out, in, "TIMES_FOUND", "111");
+    tag(out, in, "TIMES_FOUND", std::to_string(d.times_found));
     tag(out, in, "LAST_TEST_DATETIME", d.last_found);
     tag(out, in, "LAST_UPDATE_DATETIME", d.last_found);
+    if (!d.last_fixed.empty()) tag(out, in, "LAST_FIXED_DATETIME", d.last_fixed);
     tag(out, in, "IS_IGNORED", d.ignored ? "1" : "0");
     tag(out, in, "IS_DISABLED", d.disabled ? "1" : "0");
     tag(out, in, "LAST_PROCESSED_DATETIME", d.last_found);

@@ -45,7 +45,7 @@ std::string vuln_text(const DataSpec& spec, std::int64_t i) {
 }
 std::string host_text(const DataSpec& spec, std::int64_t j) {
   std::string out;
-  append_hld_host(out, host_at(spec, j), detections_at(spec, j), true);
+  append_hld_host(out, host_at(spec, j), detections_at(spec, j), {});
   append_host_list_host(out, host_at(spec, j));
   return out;
 }

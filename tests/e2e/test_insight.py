@@ -1,0 +1,288 @@
+"""The insight job end to end: the real daemon against qualys-sim and assets-sim (both on
+loopback), in Cloud mode and in Data Center mode: `run all` ends with the import, a second
+`run insight` finds nothing new, `--force` imports again, and a failed import leaves the files
+as they were and says so in state.dir/insight-import.json."""
+
+import json
+import os
+import signal
+import subprocess
+import urllib.request
+import ssl
+
+import harness
+from harness import CSV_FILES, PASSWORD, E2ETestCase, Simulator, run_insightd
+
+CLOUD_TOKEN = "e2e-container-token"
+DC_TOKEN = "e2e-personal-access-token"
+DC_IMPORTS = {"assets": 11, "vulnkb": 12, "cve": 13, "vm": 14}
+
+
+def assets_sim_binary():
+    return harness.binary("QI_ASSETS_SIM")
+
+
+class AssetsSim:
+    """assets-sim on a free loopback port with a fresh CA; stopped on exit (exit 0 expected)."""
+
+    def __init__(self, workspace, extra=()):
+        self.ws = workspace
+        self.extra = list(extra)
+        self.ca = workspace.path("assets-ca.pem")
+        self.port_file = workspace.path("assets.port")
+        self.cloud_token = workspace.path("cloud.token")
+        self.dc_token = workspace.path("jira.token")
+        self.log = workspace.path("assets-sim.log")
+        self.proc = None
+        self.port = None
+
+    @property
+    def url(self):
+        return f"https://localhost:{self.port}"
+
+    def __enter__(self):
+        harness.write_secret(self.cloud_token, CLOUD_TOKEN + "\n")
+        harness.write_secret(self.dc_token, DC_TOKEN + "\n")
+        argv = [assets_sim_binary(), "--port-file", self.port_file, "--ca-out", self.ca,
+                "--cloud-token-file", self.cloud_token, "--dc-token-file", self.dc_token,
+                "--dc-step-ms", "30", "--cloud-processing-ms", "30", *self.extra]
+        with open(self.log, "wb") as log:
+            self.proc = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT,
+                                         stdin=subprocess.DEVNULL, env=harness.clean_env())
+        try:
+            def started():
+                if self.proc.poll() is not None:
+                    raise AssertionError(f"assets-sim exited with {self.proc.returncode}: "
+                                         f"{open(self.log).read()}")
+                return os.path.exists(self.port_file) and os.path.getsize(self.port_file) > 0
+            harness.wait_until(started, 30, "assets-sim to write its port file")
+            with open(self.port_file) as f:
+                self.port = int(f.read().strip())
+            self._ssl = ssl.create_default_context(cafile=self.ca)
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                code = self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(10)
+                raise AssertionError("assets-sim did not stop within 10 s of SIGTERM") from None
+            if code != 0:
+                raise AssertionError(f"assets-sim exited with {code}: {open(self.log).read()}")
+
+    def get(self, path, data=None, method=None):
+        if isinstance(data, str):
+            data = data.encode()
+        req = urllib.request.Request(self.url + path, data=data, method=method)
+        with urllib.request.urlopen(req, context=self._ssl, timeout=30) as response:
+            body = response.read()
+            return json.loads(body) if body.strip().startswith((b"{", b"[")) else body
+
+    def objects(self):
+        return self.get("/__assets/objects")["objects"]
+
+    def stats(self):
+        return self.get("/__assets/stats")
+
+    def add_faults(self, *specs):
+        self.get("/__assets/faults", data="\n".join(specs) + "\n", method="POST")
+
+
+def insight_section(assets, mode, after_publish=False):
+    common = (f"  ca_file: {json.dumps(assets.ca)}\n"
+              f"  schedule: {json.dumps(harness.NEVER)}\n"
+              f"  after_publish: {json.dumps(after_publish)}\n"
+              "  timeout: 60s\n")
+    if mode == "cloud":
+        return ("insight:\n  mode: cloud\n" + common +
+                "  cloud:\n"
+                f"    token_file: {json.dumps(assets.cloud_token)}\n"
+                f"    info_url: {json.dumps(assets.url + '/jsm/assets/v1/imports/info')}\n")
+    imports = ", ".join(f"{k}: {v}" for k, v in DC_IMPORTS.items())
+    return ("insight:\n  mode: datacenter\n" + common +
+            f"  url: {json.dumps(assets.url)}\n"
+            f"  token_file: {json.dumps(assets.dc_token)}\n"
+            f"  imports: {{{imports}}}\n")
+
+
+class InsightCase(E2ETestCase):
+    mode = "cloud"
+
+    def setUp(self):
+        super().setUp()
+        self.sim = self.start(Simulator(self.ws))
+        self.assets = self.start(AssetsSim(self.ws))
+        self.ws.write_credentials(PASSWORD)
+        self.config = self.ws.write_config(self.sim, extra=insight_section(self.assets, self.mode))
+
+    def record(self):
+        with open(self.ws.path("state", "insight-import.json")) as f:
+            return json.load(f)
+
+    def run_all(self):
+        result = run_insightd("run", "all", config=self.config)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        return result
+
+
+class CloudImport(InsightCase):
+    mode = "cloud"
+
+    def test_run_all_publishes_then_pushes_every_row_into_assets(self):
+        result = self.run_all()
+        self.assertIn("insight: run insight-", result.stderr)
+        self.assert_same_files(self.ws.output, self.expected(), CSV_FILES)
+        by_type = {}
+        for obj in self.assets.objects():
+            by_type.setdefault(obj["objectType"], []).append(obj)
+        rows = {name: len(harness.read_bytes(os.path.join(self.ws.output, name)).splitlines()) - 1
+                for name in CSV_FILES}
+        self.assertEqual(len(by_type.get("qualys-insight/host", [])), rows["assets.csv"], by_type.keys())
+        self.assertEqual(len(by_type.get("qualys-insight/vulnerability", [])), rows["vulnkb.csv"])
+        record = self.record()
+        self.assertEqual(record["last_success"]["result"], "succeeded")
+        self.assertEqual(record["last_success"]["target"],
+                         "cloud " + self.assets.url + "/jsm/assets/v1/imports/info")
+        self.assertEqual([f["name"] for f in record["last_success"]["files"]], list(CSV_FILES))
+        self.assert_secret_absent(CLOUD_TOKEN, result.stdout, result.stderr)
+
+    def test_a_set_imported_already_is_skipped_and_force_imports_it_again(self):
+        self.run_all()
+        executions = self.assets.stats()["requests"].get("start", 0)
+        again = run_insightd("run", "insight", config=self.config)
+        self.assertEqual(again.returncode, 0, again.stderr)
+        self.assertIn("nothing new: set ", again.stderr)
+        self.assertEqual(self.assets.stats()["requests"].get("start", 0), executions)
+
+        forced = run_insightd("run", "--force", "insight", config=self.config)
+        self.assertEqual(forced.returncode, 0, forced.stderr)
+        self.assertEqual(self.assets.stats()["requests"].get("start", 0), executions + 1)
+        self.assertEqual(self.record()["last_success"]["run_id"],
+                         self.record()["last_attempt"]["run_id"])
+
+    def test_a_failed_import_leaves_the_files_untouched_and_is_recorded(self):
+        result = run_insightd("run", "assets", "kb", "vm", config=self.config)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        before = harness.snapshot(self.ws.output)
+        self.assets.add_faults("data:status:400,times=forever")
+        failed = run_insightd("run", "insight", config=self.config)
+        self.assertEqual(failed.returncode, 1, failed.stderr)
+        self.assertEqual(harness.snapshot(self.ws.output), before)
+        record = self.record()
+        self.assertNotIn("last_success", record)
+        self.assertEqual(record["last_attempt"]["result"], "failed")
+        self.assertNotEqual(record["last_attempt"]["error"], "")
+
+    def test_status_next_and_check_online_show_the_insight_job(self):
+        self.run_all()
+        status = run_insightd("status", config=self.config)
+        self.assertIn("insight imports:", status.stdout)
+        self.assertIn("last import: succeeded", status.stdout)
+        as_json = json.loads(run_insightd("status", "--json", config=self.config).stdout)
+        insight = [job for job in as_json["jobs"] if job["name"] == "insight"]
+        self.assertEqual(insight[0]["import"]["last_success"]["result"], "succeeded", insight)
+        nxt = run_insightd("next", "--count", "1", config=self.config)
+        self.assertIn("insight: ", nxt.stdout)
+        online = run_insightd("check", "--online", config=self.config)
+        self.assertEqual(online.returncode, 0, online.stdout + online.stderr)
+        self.assertIn("Assets Cloud import found, token accepted, status IDLE", online.stdout)
+
+
+class DataCenterImport(InsightCase):
+    mode = "datacenter"
+
+    def test_run_all_publishes_then_starts_the_imports_in_reference_order(self):
+        result = self.run_all()
+        self.assert_same_files(self.ws.output, self.expected(), CSV_FILES)
+        self.assertEqual(self.assets.get("/__assets/dc/starts"), [11, 12, 13, 14])
+        record = self.record()["last_success"]
+        self.assertEqual(record["target"], "datacenter " + self.assets.url)
+        self.assertEqual(len(record["counts"]), 4, record)
+        self.assert_secret_absent(DC_TOKEN, result.stdout, result.stderr)
+
+    def test_a_set_imported_already_is_skipped_and_force_imports_it_again(self):
+        self.run_all()
+        again = run_insightd("run", "insight", config=self.config)
+        self.assertEqual(again.returncode, 0, again.stderr)
+        self.assertIn("nothing new: set ", again.stderr)
+        self.assertEqual(len(self.assets.get("/__assets/dc/starts")), 4)
+        forced = run_insightd("run", "--force", "insight", config=self.config)
+        self.assertEqual(forced.returncode, 0, forced.stderr)
+        self.assertEqual(len(self.assets.get("/__assets/dc/starts")), 8)
+
+    def test_a_failed_import_leaves_the_files_untouched_and_is_recorded(self):
+        result = run_insightd("run", "assets", "kb", "vm", config=self.config)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        before = harness.snapshot(self.ws.output)
+        self.assets.add_faults("dc-start:failed-run")
+        failed = run_insightd("run", "insight", config=self.config)
+        self.assertEqual(failed.returncode, 1, failed.stderr)
+        self.assertEqual(harness.snapshot(self.ws.output), before)
+        record = self.record()
+        self.assertNotIn("last_success", record)
+        self.assertEqual(record["last_attempt"]["result"], "failed")
+        self.assertIn("import source 11", record["last_attempt"]["error"])
+
+    def test_check_online_names_each_import_source_it_found(self):
+        online = run_insightd("check", "--online", config=self.config)
+        self.assertEqual(online.returncode, 0, online.stdout + online.stderr)
+        self.assertIn("import source 11 (assets.csv): found under /rest/assets/1.0", online.stdout)
+        self.assertIn("import source 14 (vm.csv): found under", online.stdout)
+
+
+class AfterPublish(E2ETestCase):
+    def test_the_daemon_imports_after_each_publication_one_run_at_a_time(self):
+        sim = self.start(Simulator(self.ws))
+        assets = self.start(AssetsSim(self.ws))
+        self.ws.write_credentials(PASSWORD)
+        # The three jobs publish every 2 s, at the same moments, so imports and publications
+        # overlap.
+        every = {"schedule": "*/2 * * * * *"}
+        self.ws.write_config(sim, jobs={"assets": every, "kb": every, "vm": every},
+                             extra=insight_section(assets, "cloud", after_publish=True))
+        daemon = self.start(harness.Daemon(self.ws))
+        daemon.log.wait_for(r"insight: run \S+ started", timeout=30)
+        daemon.log.wait_for(r"insight: run \S+ succeeded", timeout=60)
+        daemon.log.wait_for(r"insight: run \S+ succeeded", timeout=60)
+        daemon.signal(signal.SIGTERM)
+        self.assertEqual(daemon.wait_exit(20), 0, daemon.log.text())
+        text = daemon.log.text()
+        self.assertIn("(insight.after_publish)", text)
+        # Never two imports at once: each start is followed by its end before the next.
+        starts = ends = 0
+        for line in text.splitlines():
+            if "insight: run" in line and " started" in line:
+                starts += 1
+                self.assertEqual(starts, ends + 1, "a second import started before the first ended")
+            elif "insight: run" in line and (" succeeded" in line or " failed" in line):
+                ends += 1
+        with open(self.ws.path("state", "state.json")) as f:
+            self.assertIn("insight", json.load(f)["jobs"])
+
+
+class InsightOff(E2ETestCase):
+    def test_without_the_section_there_is_no_insight_job(self):
+        sim = self.start(Simulator(self.ws))
+        self.ws.write_credentials(PASSWORD)
+        config = self.ws.write_config(sim)
+        result = run_insightd("run", "all", config=config)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertNotIn("insight", result.stderr)
+        self.assertNotIn("insight", run_insightd("next", config=config).stdout)
+        self.assertNotIn("insight", run_insightd("status", config=config).stdout)
+        named = run_insightd("run", "insight", config=config)
+        self.assertEqual(named.returncode, 3, named.stderr)
+        self.assertIn("insight.mode", named.stderr)
+
+
+if __name__ == "__main__":
+    harness.main()

@@ -1,0 +1,102 @@
+// Extra columns through `convert` (the same record writers as the online jobs): appended after
+// the legacy columns in the order chosen, a (host, QID) on several ports still one row with its
+// fields combined as the catalog says, and no selection byte-identical to the legacy files.
+#include <gtest/gtest.h>
+
+#include "jobs/convert.hpp"
+#include "simulated_qualys.hpp"
+
+namespace qi::jobs {
+namespace {
+
+using config::Column;
+using testing::read_file;
+using testing::TempDir;
+
+const std::filesystem::path kFixtures = QI_FIXTURE_DIR;
+
+std::vector<Column> every_vm_column() {
+  std::vector<Column> columns;
+  for (const auto& entry : config::kColumnCatalog) {
+    if (entry.file == config::CsvFile::vm) columns.push_back(entry.column);
+  }
+  return columns;
+}
+
+std::string convert_vm(const std::vector<Column>& columns) {
+  TempDir out;
+  ConvertOptions options;
+  options.columns.vm = columns;
+  convert_files(JobKind::vm, {kFixtures / "hld_extra_columns.xml"}, out.path(), options);
+  return read_file(out.path() / "vm.csv");
+}
+
+TEST(ExtraColumnsConvert, NoSelectionWritesTheLegacyFile) {
+  EXPECT_EQ(convert_vm({}),
+            "\"Host ID\",\"QG HostID\",\"QID\"\n"
+            "\"7200001\",\"\",\"38170\"\n"
+            "\"7200001\",\"\",\"90001\"\n"
+            "\"7200002\",\"0a1b2c3d-0000-4000-8000-000000000021\",\"90002\"\n");
+}
+
+TEST(ExtraColumnsConvert, EveryVmColumnCombinesThePortsOfAPair) {
+  EXPECT_EQ(
+      convert_vm(every_vm_column()),
+      "\"Host ID\",\"QG HostID\",\"QID\",\"Status\",\"Type\",\"Severity\",\"First Found\","
+      "\"Last Found\",\"Last Fixed\",\"Times Found\",\"Ports\",\"QDS\",\"Is Ignored\","
+      "\"Is Disabled\",\"IP\",\"DNS\",\"NetBIOS\",\"OS\"\n"
+      // Three detections on ports 3389, 443, 443: the most urgent status, Confirmed over
+      // Potential, the highest severity, times found and QDS, the earliest first and the latest
+      // last found, each port once in ascending order, ignored only when every one is.
+      "\"7200001\",\"\",\"38170\",\"Re-Opened\",\"Confirmed\",\"3\",\"2025-01-26T04:45:50Z\","
+      "\"2026-01-14T10:00:00Z\",\"2025-12-01T08:00:00Z\",\"111\",\"443||3389\",\"55\",\"0\",\"0\","
+      "\"192.0.2.20\",\"host-20.example.test\",\"HOST-20\","
+      "\"Windows 2008 R2 Enterprise Service Pack1\"\n"
+      // Empty and missing elements are empty cells; a date with an offset is written in UTC.
+      "\"7200001\",\"\",\"90001\",\"New\",\"Info\",\"1\",\"2026-01-14T09:00:00Z\",\"\",\"\",\"\","
+      "\"\",\"\",\"0\",\"\",\"192.0.2.20\",\"host-20.example.test\",\"HOST-20\","
+      "\"Windows 2008 R2 Enterprise Service Pack1\"\n"
+      "\"7200002\",\"0a1b2c3d-0000-4000-8000-000000000021\",\"90002\",\"Fixed\",\"\",\"\",\"\","
+      "\"\",\"2026-01-10T00:00:00Z\",\"\",\"\",\"\",\"\",\"\",\"192.0.2.21\",\"\",\"\",\"\"\n");
+}
+
+TEST(ExtraColumnsConvert, ColumnsFollowTheOrderChosen) {
+  EXPECT_EQ(convert_vm({Column::vm_ports, Column::vm_status}),
+            "\"Host ID\",\"QG HostID\",\"QID\",\"Ports\",\"Status\"\n"
+            "\"7200001\",\"\",\"38170\",\"443||3389\",\"Re-Opened\"\n"
+            "\"7200001\",\"\",\"90001\",\"\",\"New\"\n"
+            "\"7200002\",\"0a1b2c3d-0000-4000-8000-000000000021\",\"90002\",\"\",\"Fixed\"\n");
+}
+
+TEST(ExtraColumnsConvert, HostColumnsAloneNeedNoDetectionFields) {
+  EXPECT_EQ(convert_vm({Column::vm_netbios}),
+            "\"Host ID\",\"QG HostID\",\"QID\",\"NetBIOS\"\n"
+            "\"7200001\",\"\",\"38170\",\"HOST-20\"\n"
+            "\"7200001\",\"\",\"90001\",\"HOST-20\"\n"
+            "\"7200002\",\"0a1b2c3d-0000-4000-8000-000000000021\",\"90002\",\"\"\n");
+}
+
+TEST(ExtraColumnsConvert, VulnKbColumnsLeaveMissingFieldsEmptyAndCveAlone) {
+  TempDir out;
+  ConvertOptions options;
+  options.columns.vulnkb = {Column::kb_type, Column::kb_vendor_references, Column::kb_threat_intel,
+                            Column::kb_cvss_v3_base};
+  convert_files(JobKind::kb, {kFixtures / "kb_multi_cve.xml"}, out.path(), options);
+  // Read off kb_multi_cve.xml: only 90001 has vendor references and threat flags, none has
+  // CVSS v3; a vendor reference ID is not a CVE.
+  EXPECT_EQ(read_file(out.path() / "vulnkb.csv"),
+            "\"QID_KB\",\"Vulnerability\",\"Category\",\"SeverityLevel\",\"Type\","
+            "\"Vendor References\",\"Threat Intelligence\",\"CVSS v3 Base\"\n"
+            "\"90001\",\"Example \"\"Quoted\"\" Server, Multiple Flaws\",\"Web server\",\"4\","
+            "\"Vulnerability\",\"EXAMPLE-SA-2026-01\",\"Remote_Code_Execution\",\"\"\n"
+            "\"90002\",\"  Padded <B>Title</B> & more  \",\"Information gathering\",\"1\","
+            "\"Information Gathered\",\"\",\"\",\"\"\n"
+            "\"90003\",\"Plain & simple title\",\"Local\",\"3\",\"Potential Vulnerability\","
+            "\"\",\"\",\"\"\n");
+  TempDir plain;
+  convert_files(JobKind::kb, {kFixtures / "kb_multi_cve.xml"}, plain.path(), {});
+  EXPECT_EQ(read_file(out.path() / "cve.csv"), read_file(plain.path() / "cve.csv"));
+}
+
+}  // namespace
+}  // namespace qi::jobs

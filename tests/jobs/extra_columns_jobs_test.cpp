@@ -1,0 +1,155 @@
+// The vm.csv extra columns through the vm job against the simulator: every catalog column equals
+// the simulator's oracle in full and incremental pulls, QDS is asked for only when chosen, a
+// changed selection forces a full pull, and no selection publishes the legacy file.
+#include <gtest/gtest.h>
+
+#include "qualys_sim/expected_csv.hpp"
+#include "simulated_qualys.hpp"
+
+namespace qi::testing {
+namespace {
+
+using jobs::JobKind;
+using jobs::RunStatus;
+using namespace std::chrono_literals;
+
+sim::SimulatorOptions churning_subscription() {
+  sim::SimulatorOptions options;
+  options.data.seed = 1313;
+  options.data.assets = 20;
+  options.data.qids = 150;
+  options.data.hosts = 60;
+  options.data.detections_per_host = 6;
+  return options;
+}
+
+std::vector<std::string> every_vm_column_name() {
+  std::vector<std::string> names;
+  for (const auto& entry : config::kColumnCatalog) {
+    if (entry.file == config::CsvFile::vm) names.emplace_back(entry.name);
+  }
+  return names;
+}
+
+class ExtraColumnsJobs : public ::testing::Test {
+ protected:
+  SimulatedQualys simulated{churning_subscription()};
+  TempDir dir;
+  config::Config config = [this] {
+    auto c = test_config(simulated, dir.path());
+    c.jobs.vm.full_refresh = 24h * 7;
+    // Every detection the simulator has, so that every column meets every value.
+    c.jobs.vm.status = "New,Active,Re-Opened,Fixed";
+    c.jobs.vm.show_igs = true;
+    c.jobs.vm.include_ignored = true;
+    c.jobs.vm.include_disabled = true;
+    for (const auto& entry : config::kColumnCatalog) {
+      if (entry.file == config::CsvFile::vm) c.output.extra_columns.vm.push_back(entry.column);
+    }
+    return c;
+  }();
+  config::Credentials credentials{simulated.options().username, simulated.options().password, ""};
+
+  jobs::RunOutcome run() {
+    auto outcome = run_one_job(JobKind::vm, config, credentials);
+    EXPECT_EQ(outcome.status, RunStatus::succeeded) << outcome.error;
+    return outcome;
+  }
+
+  std::string expected_vm(const std::vector<std::string>& columns) {
+    TempDir oracle;
+    sim::write_expected_vm_csv(simulated.simulator().data(), oracle.path(),
+                               sim::DetectionFilter::all(), columns);
+    return read_file(oracle.path() / "vm.csv");
+  }
+
+  std::string published() { return read_file(config.output.dir / "vm.csv"); }
+
+  std::vector<sim::RecordedRequest> detection_requests(std::size_t from) {
+    std::vector<sim::RecordedRequest> out;
+    const auto all = simulated.simulator().requests();
+    for (std::size_t i = from; i < all.size(); ++i) {
+      if (all[i].endpoint == "detection") out.push_back(all[i]);
+    }
+    return out;
+  }
+};
+
+TEST_F(ExtraColumnsJobs, AFullPullWithEveryVmColumnEqualsTheOracle) {
+  run();
+  EXPECT_EQ(published(), expected_vm(every_vm_column_name()));
+  const auto requests = detection_requests(0);
+  ASSERT_FALSE(requests.empty());
+  for (const auto& request : requests) {
+    EXPECT_NE((request.target + request.body).find("show_qds=1"), std::string::npos);
+  }
+}
+
+TEST_F(ExtraColumnsJobs, IncrementalPullsWithEveryVmColumnEqualTheOracle) {
+  run();
+  for (int generation = 1; generation <= 2; ++generation) {
+    simulated.simulator().mutate();
+    auto again = run();
+    EXPECT_NE(again.result->summary.find("incremental"), std::string::npos)
+        << again.result->summary;
+    EXPECT_EQ(published(), expected_vm(every_vm_column_name())) << "generation " << generation;
+  }
+}
+
+TEST_F(ExtraColumnsJobs, QdsIsAskedForOnlyWhenChosen) {
+  config.output.extra_columns.vm = {config::Column::vm_status, config::Column::vm_ports};
+  run();
+  EXPECT_EQ(published(), expected_vm({"Status", "Ports"}));
+  for (const auto& request : detection_requests(0)) {
+    EXPECT_EQ((request.target + request.body).find("show_qds"), std::string::npos);
+  }
+}
+
+TEST_F(ExtraColumnsJobs, AChangedSelectionForcesAFullPull) {
+  run();
+  config.output.extra_columns.vm = {config::Column::vm_severity};
+  auto again = run();
+  EXPECT_NE(again.result->summary.find("full pull"), std::string::npos) << again.result->summary;
+  EXPECT_EQ(published(), expected_vm({"Severity"}));
+}
+
+TEST_F(ExtraColumnsJobs, NoSelectionPublishesTheLegacyFileByteForByte) {
+  config.output.extra_columns = {};
+  run();
+  TempDir oracle;
+  sim::write_expected_csv(simulated.simulator().data(), oracle.path(), sim::DetectionFilter::all());
+  EXPECT_EQ(published(), read_file(oracle.path() / "vm.csv"));
+  EXPECT_EQ(published(), expected_vm({}));
+}
+
+std::vector<std::string> every_vulnkb_column_name() {
+  std::vector<std::string> names;
+  for (const auto& entry : config::kColumnCatalog) {
+    if (entry.file == config::CsvFile::vulnkb) names.emplace_back(entry.name);
+  }
+  return names;
+}
+
+TEST_F(ExtraColumnsJobs, KbPullsWithEveryVulnKbColumnEqualTheOracleFullAndIncremental) {
+  config.jobs.kb.full_refresh = 24h * 7;
+  for (const auto& entry : config::kColumnCatalog) {
+    if (entry.file == config::CsvFile::vulnkb)
+      config.output.extra_columns.vulnkb.push_back(entry.column);
+  }
+  for (int generation = 0; generation <= 2; ++generation) {
+    if (generation > 0) simulated.simulator().mutate();
+    auto outcome = run_one_job(JobKind::kb, config, credentials);
+    ASSERT_EQ(outcome.status, RunStatus::succeeded) << outcome.error;
+    EXPECT_NE(outcome.result->summary.find(generation == 0 ? "full pull" : "incremental"),
+              std::string::npos)
+        << outcome.result->summary;
+    TempDir oracle;
+    sim::write_expected_vulnkb_csv(simulated.simulator().data(), oracle.path(),
+                                   every_vulnkb_column_name());
+    EXPECT_EQ(read_file(config.output.dir / "vulnkb.csv"), read_file(oracle.path() / "vulnkb.csv"))
+        << "generation " << generation;
+  }
+}
+
+}  // namespace
+}  // namespace qi::testing
