@@ -109,6 +109,8 @@ std::string extra_columns_of(const config::Config& config, JobKind kind) {
     case JobKind::vm:
       mine.vm = chosen.vm;
       break;
+    case JobKind::insight:  // pulls nothing, so has no base
+      break;
   }
   const std::string text = config::selection_text(mine);
   return text.empty() ? text : "\nextra columns\n" + text;
