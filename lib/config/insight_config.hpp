@@ -24,6 +24,10 @@ struct InsightImports {
   bool empty() const { return !assets && !vulnkb && !cve && !vm; }
 };
 
+// insight.cloud.vulnerabilities: which Vulnerability and CVE objects a push holds. detected: those
+// of the QIDs that vm.csv names; all: the whole KnowledgeBase that vulnkb.csv and cve.csv carry.
+enum class CloudVulnerabilities { detected, all };
+
 // insight.cloud: the Assets Cloud external import.
 struct InsightCloudConfig {
   std::filesystem::path token_file;  // the import source's container token (Bearer)
@@ -33,6 +37,7 @@ struct InsightCloudConfig {
   // objects per site; more are paid).
   std::int64_t max_objects = 50000;
   bool manage_mapping = true;  // put our mapping over one the operator edited
+  CloudVulnerabilities vulnerabilities = CloudVulnerabilities::detected;
 };
 
 inline constexpr int kMaxChunkObjects = 5000;  // insight.cloud.chunk_objects

@@ -80,7 +80,21 @@ void read_cloud(YamlReader& r, const YAML::Node& node, const std::string& path,
           }},
          {"max_objects",
           [&](auto& n, auto& p) { r.integer(n, p, cloud.max_objects, 1, 1'000'000'000); }},
-         {"manage_mapping", [&](auto& n, auto& p) { r.boolean(n, p, cloud.manage_mapping); }}});
+         {"manage_mapping", [&](auto& n, auto& p) { r.boolean(n, p, cloud.manage_mapping); }},
+         {"vulnerabilities", [&](auto& n, auto& p) {
+            std::string value;
+            if (!r.string(n, p, value)) return;
+            if (value == "detected") {
+              cloud.vulnerabilities = CloudVulnerabilities::detected;
+            } else if (value == "all") {
+              cloud.vulnerabilities = CloudVulnerabilities::all;
+            } else {
+              r.error(n, p,
+                      "expected detected (the QIDs vm.csv names) or all (the whole "
+                      "KnowledgeBase), got \"" +
+                          value.substr(0, 20) + "\"");
+            }
+          }}});
 }
 
 // Records each key given, so that the mode's requirements can be checked after the whole map.

@@ -85,9 +85,12 @@ asio::awaitable<void> send_data(CloudSession& session, const CloudLinks& executi
       throw FatalError("the published set has no " + type.file + ", which the " + type.name +
                        " objects come from; run the job that publishes it first");
     }
-    ObjectChunks chunks(
-        file->path, type,
-        {plan.run_id, plan.chunk_objects, sequence, plan.double_backslashes, &plan.host_ids});
+    const auto column = scope_column(type.file);
+    const RowScope scope{column.value_or(""), plan.detected_qids};
+    const bool narrowed = column && plan.detected_qids != nullptr;
+    ObjectChunks chunks(file->path, type,
+                        {plan.run_id, plan.chunk_objects, sequence, plan.double_backslashes,
+                         &plan.host_ids, narrowed ? &scope : nullptr});
     while (const auto chunk = chunks.next()) {
       // The transport resends this very body on a retry, so a chunk keeps its clientGeneratedId
       // and Assets applies it once.

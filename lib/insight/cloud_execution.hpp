@@ -13,6 +13,7 @@
 #include "insight/cloud_answers.hpp"
 #include "insight/cloud_importer.hpp"
 #include "insight/cloud_mapping.hpp"
+#include "insight/cloud_scope.hpp"
 #include "insight/cloud_session.hpp"
 #include "insight/object_chunks.hpp"
 
@@ -30,7 +31,10 @@ struct PushPlan {
   std::string run_id;  // clientGeneratedId is "<run_id>-<sequence>"
   std::size_t chunk_objects = 500;
   bool double_backslashes = false;
-  std::uint64_t objects = 0;  // in the four files, for progress
+  std::uint64_t objects = 0;  // in the four files' rows in scope, for progress
+  // insight.cloud.vulnerabilities: detected: the QIDs whose Vulnerability and CVE rows are sent;
+  // null: every row.
+  const QidSet* detected_qids = nullptr;
 };
 
 // Tells Assets (submitProgress, when the execution has the link) and the log how far the push is,

@@ -9,6 +9,7 @@
 #include "common/log.hpp"
 #include "insight/cloud_execution.hpp"
 #include "insight/cloud_mapping_state.hpp"
+#include "insight/cloud_scope.hpp"
 #include "insight/host_id_file.hpp"
 #include "insight/json_digest.hpp"
 
@@ -28,27 +29,53 @@ void log_warn(const qualys::CallContext& context, const std::string& message) {
   log::warn(context.job + ": " + message, {{"JOB", context.job}, {"RUN_ID", context.run_id}});
 }
 
-// The objects of the push, one per row of each file, from the manifest's figures; a push over
-// insight.cloud.max_objects is refused before anything is sent.
-std::uint64_t check_object_quota(const ImportSet& set, const CloudMapping& mapping,
-                                 std::int64_t max_objects) {
+// What the push holds: one object per row of each file in the scope of
+// insight.cloud.vulnerabilities, counted exactly (a streaming pass over vm.csv, then over
+// vulnkb.csv and cve.csv with its QIDs), so that a push over insight.cloud.max_objects is refused
+// before anything is sent.
+struct PushObjects {
+  std::optional<QidSet> detected;  // with vulnerabilities: detected
   std::uint64_t total = 0;
+};
+
+PushObjects count_push_objects(const ImportSet& set, const CloudMapping& mapping,
+                               const config::InsightCloudConfig& cloud,
+                               const qualys::CallContext& context) {
+  PushObjects push;
+  if (cloud.vulnerabilities == config::CloudVulnerabilities::detected) {
+    const ImportFile* vm = file_named(set, "vm.csv");
+    push.detected = vm ? detected_qids(vm->path) : QidSet();
+  }
   std::string parts;
   for (const auto& type : mapping.object_types) {
     const ImportFile* file = file_named(set, type.file);
-    const std::uint64_t rows = file ? file->rows : 0;
-    total += rows;
+    const auto column = scope_column(type.file);
+    std::uint64_t rows = file ? file->rows : 0;
+    if (file && push.detected && column) {
+      rows = count_rows_in_scope(file->path, {*column, &*push.detected});
+    }
+    push.total += rows;
     parts += fmt::format("{}{} {} from {}", parts.empty() ? "" : ", ", rows, type.name, type.file);
   }
-  if (total > static_cast<std::uint64_t>(max_objects)) {
+  const std::string scope = push.detected
+                                ? fmt::format(
+                                      "Vulnerabilities and CVEs of the {} QIDs vm.csv names "
+                                      "(insight.cloud.vulnerabilities: detected)",
+                                      push.detected->size())
+                                : "whole KnowledgeBase (insight.cloud.vulnerabilities: all)";
+  if (push.total > static_cast<std::uint64_t>(cloud.max_objects)) {
     throw FatalError(fmt::format(
         "the push would make {} objects in Assets ({}), more than insight.cloud.max_objects "
-        "({}); nothing was sent. Pull fewer (jobs.assets.filter_json, jobs.vm.severities, "
-        "jobs.vm.status) or, when the site has paid extra objects, raise "
+        "({}); nothing was sent. It holds the {}. Pull fewer (jobs.assets.filter_json, "
+        "jobs.vm.severities, jobs.vm.status){} or, when the site has paid extra objects, raise "
         "insight.cloud.max_objects",
-        total, parts, max_objects));
+        push.total, parts, cloud.max_objects, scope,
+        push.detected ? ""
+                      : ", push only the detected QIDs (insight.cloud.vulnerabilities: detected)"));
   }
-  return total;
+  log_info(context,
+           fmt::format("the push holds {} objects ({}): the {}", push.total, parts, scope));
+  return push;
 }
 
 AssetHostIds host_ids_for(const ImportSet& set, const std::filesystem::path& state_dir,
@@ -213,7 +240,7 @@ ImportReport report_of(const ExecutionStatus& status, const std::string& host_id
 asio::awaitable<ImportReport> CloudImporter::import(const ImportSet& set, ImportEnvironment& env) {
   const auto& cloud = env.config.cloud;
   const CloudMapping mapping = cloud_mapping();
-  const std::uint64_t objects = check_object_quota(set, mapping, cloud.max_objects);
+  const PushObjects objects = count_push_objects(set, mapping, cloud, env.context);
   const AssetHostIds host_ids = host_ids_for(set, env.state_dir, env.context);
 
   CloudSession session(env.transport, env.context, url_host(cloud.info_url));
@@ -232,19 +259,20 @@ asio::awaitable<ImportReport> CloudImporter::import(const ImportSet& set, Import
   const CloudLinks execution =
       read_links(co_await session.call(start), start.description, session.host(), kExecutionLinks);
   log_info(env.context, fmt::format("Assets Cloud execution {} started: {} objects to send",
-                                    url_path(execution.at("cancel")), objects));
+                                    url_path(execution.at("cancel")), objects.total));
   const auto progress_url = execution.find("submitProgress");
-  PushProgress progress(
-      session,
-      {progress_url == execution.end() ? std::string() : progress_url->second,
-       options_.progress_interval, objects, mapping.object_types.size() + 1, env.on_progress});
+  PushProgress progress(session,
+                        {progress_url == execution.end() ? std::string() : progress_url->second,
+                         options_.progress_interval, objects.total, mapping.object_types.size() + 1,
+                         env.on_progress});
   const PushPlan plan{mapping,
                       set,
                       *host_ids.lookup,
                       env.context.run_id,
                       static_cast<std::size_t>(cloud.chunk_objects),
                       env.double_backslashes,
-                      objects};
+                      objects.total,
+                      objects.detected ? &*objects.detected : nullptr};
   std::exception_ptr failure;
   ExecutionStatus result;
   try {

@@ -75,6 +75,7 @@ void ObjectChunks::read_header() {
     }
     fields_.push_back(std::move(field));
   }
+  if (options_.scope != nullptr) scope_column_ = index_of(std::string(options_.scope->column));
 }
 
 bool ObjectChunks::split_row(std::string_view row) {
@@ -84,6 +85,11 @@ bool ObjectChunks::split_row(std::string_view row) {
     cells_[i] = *field;
   }
   return row.empty();
+}
+
+bool ObjectChunks::in_scope() const {
+  return options_.scope == nullptr ||
+         options_.scope->qids->contains(parse_qid(cells_[scope_column_]));
 }
 
 std::string_view ObjectChunks::cell(std::size_t column) {
@@ -134,18 +140,19 @@ std::optional<std::string_view> ObjectChunks::next() {
   while (in_chunk < options_.objects_per_chunk) {
     const auto row = rows_.next_line();
     if (!row) break;
-    if (in_chunk == 0) {
-      out.start_object();
-      out.key("data");
-      out.start_object();
-      out.key(type_.selector);
-      out.start_array();
-    }
     if (!split_row(*row)) {
       throw FatalError(rows_.file().string() + ": line " + std::to_string(rows_.line_number()) +
                        " is not a row of " + std::to_string(header_columns_) + " quoted fields");
     }
     try {
+      if (!in_scope()) continue;
+      if (in_chunk == 0) {
+        out.start_object();
+        out.key("data");
+        out.start_object();
+        out.key(type_.selector);
+        out.start_array();
+      }
       write_object(out);
     } catch (const FatalError& error) {
       throw FatalError(rows_.file().string() + ": line " + std::to_string(rows_.line_number()) +

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "insight/cloud_mapping.hpp"
+#include "insight/cloud_scope.hpp"
 #include "insight/csv_row_reader.hpp"
 
 namespace qi::insight {
@@ -42,6 +43,7 @@ struct ChunkOptions {
   std::uint64_t first_sequence = 1;
   bool double_backslashes = false;         // the files were written with it
   const HostIdLookup* host_ids = nullptr;  // needed by a mapping with ValueSource::host_id_of_asset
+  const RowScope* scope = nullptr;         // only these rows become objects; null: every row
 };
 
 // The longest line read: far above any row the jobs write (one value is at most 4 MiB), far
@@ -76,6 +78,7 @@ class ObjectChunks {
   void read_header();
   void write_object(JsonOutput& out);
   bool split_row(std::string_view row);       // into cells_; false when it is not our CSV
+  bool in_scope() const;                      // the current row
   std::string_view cell(std::size_t column);  // unescaped, in scratch storage
 
   const ObjectTypeMapping& type_;
@@ -83,6 +86,7 @@ class ObjectChunks {
   CsvRowReader rows_;
   std::vector<Field> fields_;
   std::size_t header_columns_ = 0;
+  std::size_t scope_column_ = 0;         // index of options_.scope->column
   std::vector<std::string_view> cells_;  // of the current row, as written
   std::vector<std::string> unescaped_;   // per column, reused
   std::string value_;                    // a joined value, reused

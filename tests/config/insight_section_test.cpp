@@ -106,6 +106,7 @@ TEST_F(InsightSectionTest, GivesTheDocumentedDefaults) {
   EXPECT_EQ(insight.cloud.chunk_objects, 500);
   EXPECT_EQ(insight.cloud.max_objects, 50000);
   EXPECT_TRUE(insight.cloud.manage_mapping);
+  EXPECT_EQ(insight.cloud.vulnerabilities, CloudVulnerabilities::detected);
 }
 
 TEST_F(InsightSectionTest, LoadsTheCloudKeys) {
@@ -115,6 +116,7 @@ TEST_F(InsightSectionTest, LoadsTheCloudKeys) {
     chunk_objects: 5000
     max_objects: 200000
     manage_mapping: false
+    vulnerabilities: all
 )"))
           .insight;
   EXPECT_EQ(insight.mode, InsightMode::cloud);
@@ -123,6 +125,13 @@ TEST_F(InsightSectionTest, LoadsTheCloudKeys) {
   EXPECT_EQ(insight.cloud.chunk_objects, 5000);
   EXPECT_EQ(insight.cloud.max_objects, 200000);
   EXPECT_FALSE(insight.cloud.manage_mapping);
+  EXPECT_EQ(insight.cloud.vulnerabilities, CloudVulnerabilities::all);
+}
+
+TEST_F(InsightSectionTest, CloudVulnerabilitiesIsDetectedOrAll) {
+  expect_one_problem(std::string(kCloud) + "    vulnerabilities: some\n",
+                     "insight.cloud.vulnerabilities",
+                     "expected detected (the QIDs vm.csv names) or all");
 }
 
 TEST_F(InsightSectionTest, RequiresAMode) {

@@ -212,5 +212,68 @@ TEST_F(CloudImporterTest, PushesHostsWithoutHostIdsWhenTheRecordBelongsToAnother
   }
 }
 
+// The data chunk bodies of the push, in order.
+std::vector<std::string> data_bodies(const FakeCloud& cloud) {
+  std::vector<std::string> bodies;
+  for (const auto& r : cloud.requests) {
+    if (r.url.ends_with("/data")) bodies.push_back(r.json_body);
+  }
+  return bodies;
+}
+
+TEST_F(CloudImporterTest, PushesOnlyTheVulnerabilitiesAndCvesOfTheDetectedQidsByDefault) {
+  set_ = testing::write_set(dir_.path() / "out", state_dir(), testing::rows_with_undetected_qids());
+  ASSERT_TRUE(import()) << error_;
+  const auto bodies = data_bodies(cloud_);
+  ASSERT_EQ(bodies.size(), 5u);  // hosts, vulnerabilities, cves, detections, closing
+  EXPECT_EQ(bodies[1],
+            R"({"data":{"vulnerabilities":[{"qid":"38170","title":"SSL Certificate - Self-Signed",)"
+            R"("category":"General remote services","severity":2}]},)"
+            R"("clientGeneratedId":"run9-2","completed":false})");
+  EXPECT_EQ(bodies[2], R"({"data":{"cves":[{"cveId":"CVE-2021-44228","qid":"38170"}]},)"
+                       R"("clientGeneratedId":"run9-3","completed":false})");
+}
+
+TEST_F(CloudImporterTest, PushesTheWholeKnowledgeBaseWithVulnerabilitiesAll) {
+  config_.cloud.vulnerabilities = config::CloudVulnerabilities::all;
+  set_ = testing::write_set(dir_.path() / "out", state_dir(), testing::rows_with_undetected_qids());
+  ASSERT_TRUE(import()) << error_;
+  const auto bodies = data_bodies(cloud_);
+  ASSERT_EQ(bodies.size(), 5u);
+  for (const char* qid : {"38170", "11827", "105489"}) {
+    const std::string value = std::string(R"("qid":")") + qid + "\"";
+    EXPECT_NE(bodies[1].find(value), std::string::npos) << qid;
+    EXPECT_NE(bodies[2].find(value), std::string::npos) << qid;
+  }
+}
+
+TEST_F(CloudImporterTest, ChecksMaxObjectsAgainstTheDetectedScopeExactly) {
+  set_ = testing::write_set(dir_.path() / "out", state_dir(), testing::rows_with_undetected_qids());
+  config_.cloud.max_objects = 6;  // 2 hosts + 1 QID + 1 CVE + 2 detections; the KB has 3 + 3
+  ASSERT_TRUE(import()) << error_;
+  config_.cloud.max_objects = 5;
+  cloud_.requests.clear();
+  EXPECT_FALSE(import());
+  EXPECT_NE(error_.find("the push would make 6 objects in Assets (2 Host from assets.csv, 1 "
+                        "Vulnerability from vulnkb.csv, 1 CVE from cve.csv, 2 Detection from "
+                        "vm.csv), more than insight.cloud.max_objects (5); nothing was sent. It "
+                        "holds the Vulnerabilities and CVEs of the 1 QIDs vm.csv names"),
+            std::string::npos)
+      << error_;
+  EXPECT_TRUE(cloud_.requests.empty());
+}
+
+TEST_F(CloudImporterTest, CountsTheWholeKnowledgeBaseWithVulnerabilitiesAllAndSaysHowToNarrowIt) {
+  set_ = testing::write_set(dir_.path() / "out", state_dir(), testing::rows_with_undetected_qids());
+  config_.cloud.vulnerabilities = config::CloudVulnerabilities::all;
+  config_.cloud.max_objects = 9;  // 2 + 3 + 3 + 2
+  EXPECT_FALSE(import());
+  EXPECT_NE(error_.find("the push would make 10 objects"), std::string::npos) << error_;
+  EXPECT_NE(error_.find("push only the detected QIDs (insight.cloud.vulnerabilities: detected)"),
+            std::string::npos)
+      << error_;
+  EXPECT_TRUE(cloud_.requests.empty());
+}
+
 }  // namespace
 }  // namespace qi::insight

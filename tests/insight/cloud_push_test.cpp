@@ -1,12 +1,13 @@
 // The Cloud importer end to end against the Assets simulator over HTTPS on loopback, through the
 // real transport: the objects and references Assets holds after a push, a second push updating
 // them, max_objects, a chunk retried under its own clientGeneratedId, the execution cancelled at
-// the deadline, and a regenerated container token.
+// the deadline, a regenerated container token, and the push narrowed to the detected QIDs.
 #include <gtest/gtest.h>
 
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <set>
 
 #include "cloud_test_set.hpp"
 #include "common/error.hpp"
@@ -194,6 +195,37 @@ TEST_F(CloudPushTest, ARegeneratedTokenFailsAtOnceNamingTheTokenFile) {
   EXPECT_NE(message.find("HTTP 401"), std::string::npos) << message;
   EXPECT_NE(message.find(assets_.cloud_token_file().string()), std::string::npos) << message;
   EXPECT_EQ(assets_.simulator().requests().size(), 1u);
+}
+
+TEST_F(CloudPushTest, OnlyTheDetectedQidsAndTheirCvesAreStoredInAssets) {
+  set_ = testing::write_set(dir_.path() / "out", state_dir(), testing::rows_with_undetected_qids());
+  const auto report = import();
+  EXPECT_EQ(report.summary, "Assets Cloud execution DONE: 6 created, 0 updated, 0 failed");
+  std::set<std::string> stored;
+  for (const auto& object : assets_.simulator().objects()) {
+    if (object.object_type != "qualys-insight/host" &&
+        object.object_type != "qualys-insight/detection") {
+      stored.insert(object.object_type + " " + object.external_id);
+    }
+  }
+  EXPECT_EQ(stored, (std::set<std::string>{"qualys-insight/cve CVE-2021-44228-38170",
+                                           "qualys-insight/vulnerability 38170"}));
+}
+
+TEST_F(CloudPushTest, TheWholeKnowledgeBaseIsStoredWithVulnerabilitiesAll) {
+  set_ = testing::write_set(dir_.path() / "out", state_dir(), testing::rows_with_undetected_qids());
+  config_.cloud.vulnerabilities = config::CloudVulnerabilities::all;
+  EXPECT_EQ(import().summary, "Assets Cloud execution DONE: 10 created, 0 updated, 0 failed");
+  EXPECT_EQ(assets_.simulator().objects().size(), 10u);
+}
+
+TEST_F(CloudPushTest, APushOfExactlyMaxObjectsInTheDetectedScopeGoesAndOneMoreIsRefused) {
+  set_ = testing::write_set(dir_.path() / "out", state_dir(), testing::rows_with_undetected_qids());
+  config_.cloud.max_objects = 5;
+  EXPECT_NE(failure().find("the push would make 6 objects in Assets"), std::string::npos);
+  EXPECT_TRUE(assets_.simulator().requests().empty());
+  config_.cloud.max_objects = 6;
+  EXPECT_EQ(import().summary, "Assets Cloud execution DONE: 6 created, 0 updated, 0 failed");
 }
 
 }  // namespace

@@ -93,4 +93,15 @@ inline SetRows small_rows() {
   return rows;
 }
 
+// small_rows() with two KnowledgeBase QIDs no host detects, each with a CVE: with
+// insight.cloud.vulnerabilities: detected they stay out of the push.
+inline SetRows rows_with_undetected_qids() {
+  SetRows rows = small_rows();
+  rows.vulnkb.push_back({"11827", "HTTP Security Header Not Detected", "CGI", "2"});
+  rows.vulnkb.push_back({"105489", "Microsoft Windows Update Missing", "Windows", "4"});
+  rows.cve.push_back({"11827", "CVE-2019-0001"});
+  rows.cve.push_back({"105489", "CVE-2020-0002"});
+  return rows;
+}
+
 }  // namespace qi::insight::testing
