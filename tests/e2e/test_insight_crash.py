@@ -19,9 +19,11 @@ class KilledMidPush(E2ETestCase):
         self.assets = self.start(AssetsSim(self.ws))
         self.ws.write_credentials(PASSWORD)
         # Small chunks, each answered slowly: the push lasts seconds, long enough to be killed
-        # in the middle. The daemon's insight job fires every second.
+        # in the middle. The daemon's insight job fires every second. The whole KnowledgeBase
+        # goes (vulnerabilities: all), so every file's rows can be counted in Assets afterwards.
         section = insight_section(self.assets, "cloud").replace(
-            json.dumps(harness.NEVER), json.dumps("* * * * * *")) + "    chunk_objects: 10\n"
+            json.dumps(harness.NEVER), json.dumps("* * * * * *")) + (
+            "    chunk_objects: 10\n    vulnerabilities: all\n")
         self.config = self.ws.write_config(self.sim, extra=section)
 
     def csv_rows(self, name):
