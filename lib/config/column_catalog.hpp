@@ -17,6 +17,8 @@ namespace qi::config {
 enum class CsvFile : std::uint8_t { assets, vulnkb, cve, vm };
 
 enum class Column : std::uint8_t {
+  // assets.csv: per asset.
+  asset_host_id,
   // vm.csv: per distinct (host, QID); a detection reported on several ports combines.
   vm_status,
   vm_type,
@@ -56,6 +58,8 @@ struct CatalogColumn {
 
 // clang-format off
 inline constexpr CatalogColumn kColumnCatalog[] = {
+    {CsvFile::assets, Column::asset_host_id, "Host ID", "hostId",
+     "the VM host ID, the key vm.csv's Host ID names; empty for an asset VM does not track"},
     {CsvFile::vm, Column::vm_status, "Status", "DETECTION/STATUS",
      "the most urgent of the ports' statuses: Re-Opened, then New, Active, Fixed"},
     {CsvFile::vm, Column::vm_type, "Type", "DETECTION/TYPE",

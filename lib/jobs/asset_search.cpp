@@ -148,7 +148,7 @@ asio::awaitable<void> AssetSearch::fetch_window(const AssetWindow& window,
           page_host_ids.push_back(*asset.host_id);
           host_ids.write_row({std::to_string(asset.asset_id), std::to_string(*asset.host_id)});
         }
-        write_asset_row(writer, asset);
+        write_asset_row(writer, asset, columns_);
       });
       qualys::ParserConsumer consumer(parser);
       status = co_await calls_.post_gateway(request, consumer);

@@ -3,6 +3,8 @@
 // fields combined as the catalog says, and no selection byte-identical to the legacy files.
 #include <gtest/gtest.h>
 
+#include <sstream>
+
 #include "jobs/convert.hpp"
 #include "simulated_qualys.hpp"
 
@@ -96,6 +98,25 @@ TEST(ExtraColumnsConvert, VulnKbColumnsLeaveMissingFieldsEmptyAndCveAlone) {
   TempDir plain;
   convert_files(JobKind::kb, {kFixtures / "kb_multi_cve.xml"}, plain.path(), {});
   EXPECT_EQ(read_file(out.path() / "cve.csv"), read_file(plain.path() / "cve.csv"));
+}
+
+TEST(ExtraColumnsConvert, AssetsHostIdIsEmptyWhenCsamHasNullOrNone) {
+  TempDir plain;
+  convert_files(JobKind::assets, {kFixtures / "csam_page_nulls.json"}, plain.path(), {});
+  TempDir out;
+  ConvertOptions options;
+  options.columns.assets = {Column::asset_host_id};
+  convert_files(JobKind::assets, {kFixtures / "csam_page_nulls.json"}, out.path(), options);
+  // Read off csam_page_nulls.json: a hostId above 2^53, a null one, and an asset without one.
+  const std::vector<std::string> appended{"\"Host ID\"", "\"9007199254740995\"", "\"\"", "\"\""};
+  std::string expected;
+  std::istringstream lines(read_file(plain.path() / "assets.csv"));
+  std::size_t i = 0;
+  for (std::string line; std::getline(lines, line); ++i) {
+    ASSERT_LT(i, appended.size());
+    expected += line + "," + appended[i] + "\n";
+  }
+  EXPECT_EQ(read_file(out.path() / "assets.csv"), expected);
 }
 
 }  // namespace
