@@ -36,7 +36,8 @@ asio::awaitable<std::optional<std::int64_t>> csam_count(JobCalls& calls,
 qualys::Request AssetSearch::search_request(std::optional<std::int64_t> cursor) const {
   return qualys::csam_search_request({.last_seen_asset_id = cursor,
                                       .updated_after = updated_after_,
-                                      .filter_json = config_.filter_json},
+                                      .filter_json = config_.filter_json,
+                                      .extra_fields = fields_},
                                      config_.page_size);
 }
 

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "config/config.hpp"
+#include "jobs/asset_columns.hpp"
 #include "jobs/asset_windows.hpp"
 #include "jobs/job_support.hpp"
 #include "jobs/ordered_windows.hpp"
@@ -49,7 +50,8 @@ class AssetSearch {
       : calls_(calls),
         config_(config),
         updated_after_(query.updated_after),
-        columns_(query.columns) {}
+        columns_(query.columns),
+        fields_(asset_fields(query.columns)) {}
 
   // The windows for a pull of `assets` assets (what the count said) with `workers` windows in
   // flight: one unbounded window unless the pull is big enough (asset_window_count); then split
@@ -69,6 +71,7 @@ class AssetSearch {
   const config::AssetsJobConfig& config_;
   std::string_view updated_after_;
   const std::vector<config::Column>& columns_;
+  std::string fields_;      // the extra columns' includeFields
   std::uint64_t rows_ = 0;  // written so far over every window, for the progress report
 };
 

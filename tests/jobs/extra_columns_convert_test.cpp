@@ -119,5 +119,20 @@ TEST(ExtraColumnsConvert, AssetsHostIdIsEmptyWhenCsamHasNullOrNone) {
   EXPECT_EQ(read_file(out.path() / "assets.csv"), expected);
 }
 
+TEST(ExtraColumnsConvert, AssetsDnsNameAndAgentIdAreEmptyWhenAbsent) {
+  TempDir out;
+  ConvertOptions options;
+  options.columns.assets = {Column::asset_dns_name, Column::asset_agent_id};
+  convert_files(JobKind::assets, {kFixtures / "csam_page_has_more.json"}, out.path(), options);
+  // Read off csam_page_has_more.json: the second asset has neither field.
+  const auto text = read_file(out.path() / "assets.csv");
+  EXPECT_NE(text.find(",\"DNS Name\",\"Agent ID\"\n\"20001\","), std::string::npos) << text;
+  EXPECT_NE(text.find(",\"app-21.example.test\",\"0b0b0b0b-1111-4222-8333-444444444444\"\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("\"20002\","), std::string::npos) << text;
+  EXPECT_EQ(text.substr(text.size() - 7), ",\"\",\"\"\n") << text;
+}
+
 }  // namespace
 }  // namespace qi::jobs

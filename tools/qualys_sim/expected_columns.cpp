@@ -162,13 +162,16 @@ void write_expected_vulnkb_csv(const DataSpec& spec, const std::filesystem::path
 
 namespace {
 
-std::string asset_column(const std::string& column, const SimAsset& a) {
-  if (column == "Host ID") return a.host_id ? std::to_string(*a.host_id) : "";
-  throw std::invalid_argument("no assets.csv column " + column);
-}
-
 std::string opt(const std::optional<std::string>& value) {
   return value.value_or("");
+}
+
+std::string asset_column(const std::string& column, const SimAsset& a) {
+  if (column == "Host ID") return a.host_id ? std::to_string(*a.host_id) : "";
+  // Rendered from these (render_json.cpp): null when the generator left them out.
+  if (column == "DNS Name") return opt(a.netbios_name);
+  if (column == "Agent ID") return opt(a.asset_uuid);
+  throw std::invalid_argument("no assets.csv column " + column);
 }
 
 }  // namespace
