@@ -17,6 +17,10 @@ namespace qi::config {
 enum class CsvFile : std::uint8_t { assets, vulnkb, cve, vm };
 
 enum class Column : std::uint8_t {
+  // assets.csv: per asset.
+  asset_host_id,
+  asset_dns_name,
+  asset_agent_id,
   // vm.csv: per distinct (host, QID); a detection reported on several ports combines.
   vm_status,
   vm_type,
@@ -56,6 +60,12 @@ struct CatalogColumn {
 
 // clang-format off
 inline constexpr CatalogColumn kColumnCatalog[] = {
+    {CsvFile::assets, Column::asset_host_id, "Host ID", "hostId",
+     "the VM host ID, the key vm.csv's Host ID names; empty for an asset VM does not track"},
+    {CsvFile::assets, Column::asset_dns_name, "DNS Name", "dnsName",
+     "as sent; empty when CSAM has none"},
+    {CsvFile::assets, Column::asset_agent_id, "Agent ID", "agentId",
+     "as sent; empty for an asset without a Cloud Agent"},
     {CsvFile::vm, Column::vm_status, "Status", "DETECTION/STATUS",
      "the most urgent of the ports' statuses: Re-Opened, then New, Active, Fixed"},
     {CsvFile::vm, Column::vm_type, "Type", "DETECTION/TYPE",

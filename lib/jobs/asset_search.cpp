@@ -36,7 +36,8 @@ asio::awaitable<std::optional<std::int64_t>> csam_count(JobCalls& calls,
 qualys::Request AssetSearch::search_request(std::optional<std::int64_t> cursor) const {
   return qualys::csam_search_request({.last_seen_asset_id = cursor,
                                       .updated_after = updated_after_,
-                                      .filter_json = config_.filter_json},
+                                      .filter_json = config_.filter_json,
+                                      .extra_fields = fields_},
                                      config_.page_size);
 }
 
@@ -148,7 +149,7 @@ asio::awaitable<void> AssetSearch::fetch_window(const AssetWindow& window,
           page_host_ids.push_back(*asset.host_id);
           host_ids.write_row({std::to_string(asset.asset_id), std::to_string(*asset.host_id)});
         }
-        write_asset_row(writer, asset);
+        write_asset_row(writer, asset, columns_);
       });
       qualys::ParserConsumer consumer(parser);
       status = co_await calls_.post_gateway(request, consumer);

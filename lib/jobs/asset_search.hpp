@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "config/config.hpp"
+#include "jobs/asset_columns.hpp"
 #include "jobs/asset_windows.hpp"
 #include "jobs/job_support.hpp"
 #include "jobs/ordered_windows.hpp"
@@ -35,12 +36,22 @@ struct AssetPullOutput {
   std::vector<std::int64_t>* asset_ids = nullptr;
 };
 
-// One pull of the CSAM search: every asset, or with `updated_after` only those updated since.
+// What one pull asks for: the assets updated after `updated_after` (every asset when empty),
+// written with the assets.csv extra columns `columns`.
+struct AssetQuery {
+  std::string_view updated_after;
+  const std::vector<config::Column>& columns;
+};
+
+// One pull of the CSAM search (AssetQuery).
 class AssetSearch {
  public:
-  AssetSearch(JobCalls& calls, const config::AssetsJobConfig& config,
-              std::string_view updated_after)
-      : calls_(calls), config_(config), updated_after_(updated_after) {}
+  AssetSearch(JobCalls& calls, const config::AssetsJobConfig& config, const AssetQuery& query)
+      : calls_(calls),
+        config_(config),
+        updated_after_(query.updated_after),
+        columns_(query.columns),
+        fields_(asset_fields(query.columns)) {}
 
   // The windows for a pull of `assets` assets (what the count said) with `workers` windows in
   // flight: one unbounded window unless the pull is big enough (asset_window_count); then split
@@ -59,6 +70,8 @@ class AssetSearch {
   JobCalls& calls_;
   const config::AssetsJobConfig& config_;
   std::string_view updated_after_;
+  const std::vector<config::Column>& columns_;
+  std::string fields_;      // the extra columns' includeFields
   std::uint64_t rows_ = 0;  // written so far over every window, for the progress report
 };
 

@@ -43,10 +43,14 @@ std::optional<std::string> count_problem(const config::AssetsJobConfig& config,
 
 class AssetsPull final : public PullJob {
  public:
-  explicit AssetsPull(JobEnvironment& env) : env_(env), config_(env.config.jobs.assets) {}
+  explicit AssetsPull(JobEnvironment& env)
+      : env_(env),
+        config_(env.config.jobs.assets),
+        columns_(env.config.output.extra_columns.assets),
+        header_(header_with(kAssetsHeader, columns_)) {}
 
   std::vector<JobFile> files() const override {
-    return {{kAssetsFile, kAssetsHeader}, {kHostIdsFile, kHostIdsHeader, false}};
+    return {{kAssetsFile, header_}, {kHostIdsFile, kHostIdsHeader, false}};
   }
 
   asio::awaitable<void> start(JobCalls& calls) override {
@@ -62,7 +66,7 @@ class AssetsPull final : public PullJob {
 
   asio::awaitable<void> pull(JobCalls& calls, const PullRun& run, PullOutput out) override {
     const auto workers = window_workers(env_.config);
-    AssetSearch search(calls, config_, run.plan.changed_after);
+    AssetSearch search(calls, config_, {run.plan.changed_after, columns_});
     if (run.plan.incremental) {
       // Windows only pay off for many changes; the changed count costs a call, so it is taken
       // only when the whole inventory would be split.
@@ -139,6 +143,8 @@ class AssetsPull final : public PullJob {
  private:
   JobEnvironment& env_;
   const config::AssetsJobConfig& config_;
+  const std::vector<config::Column>& columns_;
+  std::vector<std::string_view> header_;
   std::optional<std::int64_t> total_;
   std::vector<std::int64_t> changed_asset_ids_;
   // hostIds of the published assets, for the reference check against vm.csv (8 bytes each).

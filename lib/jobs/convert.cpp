@@ -152,11 +152,11 @@ Conversion convert_files(JobKind kind, const std::vector<std::filesystem::path>&
     case JobKind::assets: {
       output::Publication publication(output_dir, {std::string(kAssetsFile)}, dialect);
       auto& assets = publication.writer(kAssetsFile);
-      assets.write_header(kAssetsHeader);
+      assets.write_header(header_with(kAssetsHeader, columns.assets));
       for (const auto& input : inputs) {
         with_input(input, [&] {
           qualys::CsamPageParser parser(
-              [&](qualys::Asset&& asset) { write_asset_row(assets, asset); });
+              [&](qualys::Asset&& asset) { write_asset_row(assets, asset, columns.assets); });
           stream_file(input, parser);
           const auto& envelope = parser.envelope();
           if (!envelope.response_code.empty() && envelope.response_code != "SUCCESS") {

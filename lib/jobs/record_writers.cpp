@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "common/error.hpp"
+#include "jobs/asset_columns.hpp"
 #include "jobs/columns.hpp"
 #include "jobs/kb_columns.hpp"
 #include "jobs/vm_columns.hpp"
@@ -33,12 +34,37 @@ bool is_blank(std::string_view s) {
 
 }  // namespace
 
-void write_asset_row(output::CsvWriter& assets, const qualys::Asset& a) {
+void write_asset_row(output::CsvWriter& assets, const qualys::Asset& a,
+                     const std::vector<config::Column>& extra) {
   IntText id(a.asset_id);
-  assets.write_row({id.view(), a.asset_uuid, a.address, a.asset_name, a.netbios_name,
-                    a.last_logged_on_user, a.bios_serial_number, a.bios_asset_tag, a.os_full_name,
-                    a.os_category1, a.os_category2, a.hw_full_name, a.hw_category1, a.hw_category2,
-                    a.last_modified_date, a.created_date});
+  if (extra.empty()) {
+    assets.write_row({id.view(), a.asset_uuid, a.address, a.asset_name, a.netbios_name,
+                      a.last_logged_on_user, a.bios_serial_number, a.bios_asset_tag, a.os_full_name,
+                      a.os_category1, a.os_category2, a.hw_full_name, a.hw_category1,
+                      a.hw_category2, a.last_modified_date, a.created_date});
+    return;
+  }
+  std::vector<std::string> values;
+  values.reserve(extra.size());
+  for (auto column : extra) values.push_back(asset_value(column, a));
+  std::vector<std::string_view> row{id.view(),
+                                    a.asset_uuid,
+                                    a.address,
+                                    a.asset_name,
+                                    a.netbios_name,
+                                    a.last_logged_on_user,
+                                    a.bios_serial_number,
+                                    a.bios_asset_tag,
+                                    a.os_full_name,
+                                    a.os_category1,
+                                    a.os_category2,
+                                    a.hw_full_name,
+                                    a.hw_category1,
+                                    a.hw_category2,
+                                    a.last_modified_date,
+                                    a.created_date};
+  row.insert(row.end(), values.begin(), values.end());
+  assets.write_row(row);
 }
 
 void write_kb_rows(output::CsvWriter& vulnkb, output::CsvWriter& cve, const qualys::KbVuln& vuln,

@@ -13,7 +13,9 @@
 
 namespace qi::jobs {
 
-void write_asset_row(output::CsvWriter& assets, const qualys::Asset& asset);
+// One assets.csv row; `extra`: the assets.csv extra columns (asset_columns.hpp).
+void write_asset_row(output::CsvWriter& assets, const qualys::Asset& asset,
+                     const std::vector<config::Column>& extra = {});
 
 // One vulnkb.csv row and one cve.csv row per distinct non-blank CVE ID of the QID, in document
 // order (a QID without CVEs has no cve.csv row; an empty or whitespace-only ID is none). `extra`:

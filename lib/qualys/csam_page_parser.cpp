@@ -238,6 +238,10 @@ class PageHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, PageH
       current_.last_modified_date = date_of(v);
     } else if (key == "createdDate") {
       current_.created_date = date_of(v);
+    } else if (key == "dnsName") {
+      current_.dns_name = text_of(v);
+    } else if (key == "agentId") {
+      current_.agent_id = text_of(v);
     }
     // "operatingSystem": null / "hardware": null land here too and leave the fields empty.
   }

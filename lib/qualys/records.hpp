@@ -110,6 +110,9 @@ struct Asset {
   std::string hw_category2;
   std::string last_modified_date;  // ISO-8601 as sent; epoch-ms numbers are rendered as ISO
   std::string created_date;
+  // For the extra columns; empty unless asked for (includeFields).
+  std::string dns_name;
+  std::string agent_id;
 };
 
 // A Qualys API v2 SIMPLE_RETURN (or GENERIC_RETURN) found where data was expected.

@@ -73,7 +73,9 @@ Request csam_search_request(const CsamQuery& query, int page_size) {
   if (!query.updated_after.empty()) {
     add_parameter(target, "assetLastUpdated", net::url_encode_component(query.updated_after));
   }
-  add_parameter(target, "includeFields", net::url_encode_component(kIncludeFields));
+  add_parameter(
+      target, "includeFields",
+      net::url_encode_component(std::string(kIncludeFields) + std::string(query.extra_fields)));
   return {std::move(target), std::string(query.filter_json)};
 }
 

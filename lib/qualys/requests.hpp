@@ -60,6 +60,8 @@ struct CsamQuery {
   std::optional<std::int64_t> last_seen_asset_id = {};
   std::string_view updated_after = {};
   std::string_view filter_json = {};
+  // Fields asked for besides the assets.csv ones (",dnsName,agentId": the extra columns').
+  std::string_view extra_fields = {};
 };
 Request csam_search_request(const CsamQuery& query, int page_size);
 Request csam_count_request(const CsamQuery& query);

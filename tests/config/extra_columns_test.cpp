@@ -66,6 +66,14 @@ TEST_F(ExtraColumnsTest, AcceptsEveryCatalogColumn) {
   EXPECT_EQ(count, std::size(kColumnCatalog));
 }
 
+TEST_F(ExtraColumnsTest, AssetsTakeTheHostId) {
+  EXPECT_EQ(
+      load("output: { extra_columns: { assets: [\"Host ID\"] } }").output.extra_columns.assets,
+      std::vector<Column>{Column::asset_host_id});
+  expect_one_problem("output: { extra_columns: { assets: [Colour] } }",
+                     "output.extra_columns.assets[0]", "Host ID");
+}
+
 TEST_F(ExtraColumnsTest, AnUnknownNameListsTheValidOnes) {
   expect_one_problem("output: { extra_columns: { vm: [Status, Colour] } }",
                      "output.extra_columns.vm[1]", "Status, Type, Severity");

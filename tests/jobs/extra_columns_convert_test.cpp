@@ -3,6 +3,8 @@
 // fields combined as the catalog says, and no selection byte-identical to the legacy files.
 #include <gtest/gtest.h>
 
+#include <sstream>
+
 #include "jobs/convert.hpp"
 #include "simulated_qualys.hpp"
 
@@ -96,6 +98,40 @@ TEST(ExtraColumnsConvert, VulnKbColumnsLeaveMissingFieldsEmptyAndCveAlone) {
   TempDir plain;
   convert_files(JobKind::kb, {kFixtures / "kb_multi_cve.xml"}, plain.path(), {});
   EXPECT_EQ(read_file(out.path() / "cve.csv"), read_file(plain.path() / "cve.csv"));
+}
+
+TEST(ExtraColumnsConvert, AssetsHostIdIsEmptyWhenCsamHasNullOrNone) {
+  TempDir plain;
+  convert_files(JobKind::assets, {kFixtures / "csam_page_nulls.json"}, plain.path(), {});
+  TempDir out;
+  ConvertOptions options;
+  options.columns.assets = {Column::asset_host_id};
+  convert_files(JobKind::assets, {kFixtures / "csam_page_nulls.json"}, out.path(), options);
+  // Read off csam_page_nulls.json: a hostId above 2^53, a null one, and an asset without one.
+  const std::vector<std::string> appended{"\"Host ID\"", "\"9007199254740995\"", "\"\"", "\"\""};
+  std::string expected;
+  std::istringstream lines(read_file(plain.path() / "assets.csv"));
+  std::size_t i = 0;
+  for (std::string line; std::getline(lines, line); ++i) {
+    ASSERT_LT(i, appended.size());
+    expected += line + "," + appended[i] + "\n";
+  }
+  EXPECT_EQ(read_file(out.path() / "assets.csv"), expected);
+}
+
+TEST(ExtraColumnsConvert, AssetsDnsNameAndAgentIdAreEmptyWhenAbsent) {
+  TempDir out;
+  ConvertOptions options;
+  options.columns.assets = {Column::asset_dns_name, Column::asset_agent_id};
+  convert_files(JobKind::assets, {kFixtures / "csam_page_has_more.json"}, out.path(), options);
+  // Read off csam_page_has_more.json: the second asset has neither field.
+  const auto text = read_file(out.path() / "assets.csv");
+  EXPECT_NE(text.find(",\"DNS Name\",\"Agent ID\"\n\"20001\","), std::string::npos) << text;
+  EXPECT_NE(text.find(",\"app-21.example.test\",\"0b0b0b0b-1111-4222-8333-444444444444\"\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("\"20002\","), std::string::npos) << text;
+  EXPECT_EQ(text.substr(text.size() - 7), ",\"\",\"\"\n") << text;
 }
 
 }  // namespace

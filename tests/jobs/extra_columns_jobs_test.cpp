@@ -1,8 +1,13 @@
 // The vm.csv extra columns through the vm job against the simulator: every catalog column equals
 // the simulator's oracle in full and incremental pulls, QDS is asked for only when chosen, a
-// changed selection forces a full pull, and no selection publishes the legacy file.
+// changed selection forces a full pull, and no selection publishes the legacy file; the same for
+// the vulnkb.csv and assets.csv columns.
 #include <gtest/gtest.h>
 
+#include <set>
+#include <sstream>
+
+#include "jobs/merge_by_key.hpp"
 #include "qualys_sim/expected_csv.hpp"
 #include "simulated_qualys.hpp"
 
@@ -122,10 +127,10 @@ TEST_F(ExtraColumnsJobs, NoSelectionPublishesTheLegacyFileByteForByte) {
   EXPECT_EQ(published(), expected_vm({}));
 }
 
-std::vector<std::string> every_vulnkb_column_name() {
+std::vector<std::string> every_column_name(config::CsvFile file) {
   std::vector<std::string> names;
   for (const auto& entry : config::kColumnCatalog) {
-    if (entry.file == config::CsvFile::vulnkb) names.emplace_back(entry.name);
+    if (entry.file == file) names.emplace_back(entry.name);
   }
   return names;
 }
@@ -145,10 +150,107 @@ TEST_F(ExtraColumnsJobs, KbPullsWithEveryVulnKbColumnEqualTheOracleFullAndIncrem
         << outcome.result->summary;
     TempDir oracle;
     sim::write_expected_vulnkb_csv(simulated.simulator().data(), oracle.path(),
-                                   every_vulnkb_column_name());
+                                   every_column_name(config::CsvFile::vulnkb));
     EXPECT_EQ(read_file(config.output.dir / "vulnkb.csv"), read_file(oracle.path() / "vulnkb.csv"))
         << "generation " << generation;
   }
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+std::string expected_assets(const sim::DataSpec& data, const std::vector<std::string>& columns) {
+  TempDir oracle;
+  sim::write_expected_assets_csv(data, oracle.path(), columns);
+  return read_file(oracle.path() / "assets.csv");
+}
+
+TEST_F(ExtraColumnsJobs, AssetsPullsWithEveryAssetsColumnEqualTheOracleFullAndIncremental) {
+  config.jobs.assets.full_refresh = 24h * 7;
+  // A deleted asset in 20 is beyond the default tolerance: it would turn the merge into a pull.
+  config.jobs.assets.count_tolerance = 0.5;
+  for (const auto& entry : config::kColumnCatalog) {
+    if (entry.file == config::CsvFile::assets)
+      config.output.extra_columns.assets.push_back(entry.column);
+  }
+  for (int generation = 0; generation <= 2; ++generation) {
+    if (generation > 0) simulated.simulator().mutate();
+    auto outcome = run_one_job(JobKind::assets, config, credentials);
+    ASSERT_EQ(outcome.status, RunStatus::succeeded) << outcome.error;
+    const auto expected =
+        expected_assets(simulated.simulator().data(), every_column_name(config::CsvFile::assets));
+    const auto published_text = read_file(config.output.dir / "assets.csv");
+    if (generation == 0) {
+      EXPECT_EQ(published_text, expected);
+      continue;
+    }
+    EXPECT_NE(outcome.result->summary.find("incremental"), std::string::npos)
+        << outcome.result->summary;
+    // Deleted assets stay until the next full pull; every other row is the oracle's.
+    const auto want = lines_of(expected);
+    const auto got = lines_of(published_text);
+    const std::set<std::string> want_rows(want.begin(), want.end());
+    std::set<std::int64_t> want_ids;
+    for (std::size_t i = 1; i < want.size(); ++i) want_ids.insert(*jobs::leading_id(want[i]));
+    std::size_t kept = 0;
+    ASSERT_FALSE(got.empty());
+    EXPECT_EQ(got[0], want[0]);
+    for (std::size_t i = 1; i < got.size(); ++i) {
+      if (want_rows.contains(got[i])) {
+        ++kept;
+      } else {
+        EXPECT_FALSE(want_ids.contains(*jobs::leading_id(got[i]))) << got[i];
+      }
+    }
+    EXPECT_EQ(kept, want.size() - 1) << "generation " << generation;
+  }
+  auto full = run_one_job(JobKind::assets, config, credentials, /*full=*/true);
+  ASSERT_EQ(full.status, RunStatus::succeeded) << full.error;
+  EXPECT_EQ(
+      read_file(config.output.dir / "assets.csv"),
+      expected_assets(simulated.simulator().data(), every_column_name(config::CsvFile::assets)));
+}
+
+TEST_F(ExtraColumnsJobs, ChoosingTheAssetsHostIdForcesAFullPull) {
+  config.jobs.assets.full_refresh = 24h * 7;
+  ASSERT_EQ(run_one_job(JobKind::assets, config, credentials).status, RunStatus::succeeded);
+  EXPECT_EQ(read_file(config.output.dir / "assets.csv"),
+            expected_assets(simulated.simulator().data(), {}));
+  config.output.extra_columns.assets = {config::Column::asset_host_id};
+  auto again = run_one_job(JobKind::assets, config, credentials);
+  ASSERT_EQ(again.status, RunStatus::succeeded) << again.error;
+  EXPECT_NE(again.result->summary.find("full pull"), std::string::npos) << again.result->summary;
+  EXPECT_EQ(read_file(config.output.dir / "assets.csv"),
+            expected_assets(simulated.simulator().data(), {"Host ID"}));
+}
+
+TEST_F(ExtraColumnsJobs, TheSearchAsksForDnsNameAndAgentIdOnlyWhenChosen) {
+  auto searches = [this](std::size_t from) {
+    std::vector<std::string> targets;
+    const auto all = simulated.simulator().requests();
+    for (std::size_t i = from; i < all.size(); ++i) {
+      if (all[i].endpoint == "search") targets.push_back(all[i].target);
+    }
+    return targets;
+  };
+  config.output.extra_columns.assets = {config::Column::asset_host_id};
+  ASSERT_EQ(run_one_job(JobKind::assets, config, credentials).status, RunStatus::succeeded);
+  const auto plain = searches(0);
+  ASSERT_FALSE(plain.empty());
+  for (const auto& target : plain) EXPECT_EQ(target.find("dnsName"), std::string::npos) << target;
+  config.output.extra_columns.assets = {config::Column::asset_agent_id,
+                                        config::Column::asset_dns_name};
+  const auto before = simulated.simulator().requests().size();
+  ASSERT_EQ(run_one_job(JobKind::assets, config, credentials).status, RunStatus::succeeded);
+  for (const auto& target : searches(before)) {
+    EXPECT_NE(target.find("hostId%2CagentId%2CdnsName"), std::string::npos) << target;
+  }
+  EXPECT_EQ(read_file(config.output.dir / "assets.csv"),
+            expected_assets(simulated.simulator().data(), {"Agent ID", "DNS Name"}));
 }
 
 }  // namespace

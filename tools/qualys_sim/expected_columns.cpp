@@ -1,5 +1,6 @@
-// The oracle of the extra columns (vm.csv, vulnkb.csv): written from the generators with plain
-// containers, independent of the daemon's parsers and combining code (jobs/*_columns.cpp).
+// The oracle of the extra columns (vm.csv, vulnkb.csv, assets.csv): written from the generators
+// with plain containers, independent of the daemon's parsers and combining code
+// (jobs/*_columns.cpp).
 #include <algorithm>
 #include <fstream>
 #include <map>
@@ -155,6 +156,67 @@ void write_expected_vulnkb_csv(const DataSpec& spec, const std::filesystem::path
     std::vector<std::string> fields{std::to_string(v.qid), v.title, v.category,
                                     std::to_string(v.severity)};
     for (const auto& column : columns) fields.push_back(kb_column(column, v));
+    row(fields);
+  }
+}
+
+namespace {
+
+std::string opt(const std::optional<std::string>& value) {
+  return value.value_or("");
+}
+
+std::string asset_column(const std::string& column, const SimAsset& a) {
+  if (column == "Host ID") return a.host_id ? std::to_string(*a.host_id) : "";
+  // Rendered from these (render_json.cpp): null when the generator left them out.
+  if (column == "DNS Name") return opt(a.netbios_name);
+  if (column == "Agent ID") return opt(a.asset_uuid);
+  throw std::invalid_argument("no assets.csv column " + column);
+}
+
+}  // namespace
+
+void write_expected_assets_csv(const DataSpec& spec, const std::filesystem::path& dir,
+                               const std::vector<std::string>& columns) {
+  std::filesystem::create_directories(dir);
+  std::ofstream out(dir / "assets.csv", std::ios::binary | std::ios::trunc);
+  if (!out) throw std::runtime_error("cannot write " + (dir / "assets.csv").string());
+  auto row = [&](const std::vector<std::string>& fields) {
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+      out << (i == 0 ? "" : ",") << expected_csv_field(fields[i]);
+    }
+    out << '\n';
+  };
+  std::vector<std::string> header{"AssetID",           "AssetUUID",
+                                  "Address",           "AssetName",
+                                  "NetBiosName",       "LastLoggedOnUser",
+                                  "BiosSerialNumber",  "BiosAssetTag",
+                                  "OperatingSystem",   "OS Category",
+                                  "OS SubCategory",    "Hardware",
+                                  "Hardware Category", "Hardware SubCategory",
+                                  "LastModifiedDate",  "CreatedDate"};
+  header.insert(header.end(), columns.begin(), columns.end());
+  row(header);
+  for (std::int64_t i = 0; i < asset_slots(spec); ++i) {
+    if (!asset_exists(spec, i)) continue;
+    const SimAsset a = asset_at(spec, i);
+    std::vector<std::string> fields{std::to_string(a.asset_id),
+                                    opt(a.asset_uuid),
+                                    opt(a.address),
+                                    a.asset_name,
+                                    opt(a.netbios_name),
+                                    opt(a.last_logged_on_user),
+                                    opt(a.bios_serial_number),
+                                    opt(a.bios_asset_tag),
+                                    a.operating_system.full_name,
+                                    a.operating_system.category1,
+                                    a.operating_system.category2,
+                                    a.hardware.full_name,
+                                    a.hardware.category1,
+                                    a.hardware.category2,
+                                    a.last_modified_date,
+                                    a.created_date};
+    for (const auto& column : columns) fields.push_back(asset_column(column, a));
     row(fields);
   }
 }

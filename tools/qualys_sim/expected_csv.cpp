@@ -59,20 +59,7 @@ void write_expected_csv(const DataSpec& spec, const std::filesystem::path& dir,
                         const DetectionFilter& filter) {
   std::filesystem::create_directories(dir);
 
-  CsvFile assets(dir / "assets.csv");
-  assets.row({"AssetID", "AssetUUID", "Address", "AssetName", "NetBiosName", "LastLoggedOnUser",
-              "BiosSerialNumber", "BiosAssetTag", "OperatingSystem", "OS Category",
-              "OS SubCategory", "Hardware", "Hardware Category", "Hardware SubCategory",
-              "LastModifiedDate", "CreatedDate"});
-  for (std::int64_t i = 0; i < asset_slots(spec); ++i) {
-    if (!asset_exists(spec, i)) continue;
-    const SimAsset a = asset_at(spec, i);
-    assets.row({std::to_string(a.asset_id), opt(a.asset_uuid), opt(a.address), a.asset_name,
-                opt(a.netbios_name), opt(a.last_logged_on_user), opt(a.bios_serial_number),
-                opt(a.bios_asset_tag), a.operating_system.full_name, a.operating_system.category1,
-                a.operating_system.category2, a.hardware.full_name, a.hardware.category1,
-                a.hardware.category2, a.last_modified_date, a.created_date});
-  }
+  write_expected_assets_csv(spec, dir, {});
 
   CsvFile kb(dir / "vulnkb.csv");
   CsvFile cve(dir / "cve.csv");

@@ -29,6 +29,10 @@ void write_expected_vm_csv(const DataSpec& spec, const std::filesystem::path& di
 void write_expected_vulnkb_csv(const DataSpec& spec, const std::filesystem::path& dir,
                                const std::vector<std::string>& columns);
 
+// assets.csv with the extra columns `columns` (catalog names) appended.
+void write_expected_assets_csv(const DataSpec& spec, const std::filesystem::path& dir,
+                               const std::vector<std::string>& columns);
+
 // One CSV field in the docs/design.md dialect (exposed for the oracle's own tests).
 std::string expected_csv_field(std::string_view value);
 
