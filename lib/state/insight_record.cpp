@@ -10,6 +10,7 @@
 #include "common/error.hpp"
 #include "output/atomic_file.hpp"
 #include "output/json_fields.hpp"
+#include "state/json_record_file.hpp"
 
 namespace qi::state {
 
@@ -121,18 +122,9 @@ std::string describe_import(const ImportRecord& record) {
 
 InsightRecord read_insight_record(const std::filesystem::path& file) {
   InsightRecord record;
-  std::ifstream in(file, std::ios::binary);
-  if (!in) {
-    if (!std::filesystem::exists(file)) return record;
-    throw FatalError("cannot read " + file.string());
-  }
-  std::stringstream text;
-  text << in.rdbuf();
-  rapidjson::Document doc;
-  doc.Parse(text.str().c_str());
-  if (doc.HasParseError() || !doc.IsObject()) {
-    throw FatalError(file.string() + " is not a valid insight import record (JSON)");
-  }
+  auto parsed = read_json_record(file, "insight import record");
+  if (!parsed) return record;
+  const rapidjson::Document& doc = *parsed;
   record.last_attempt = read_import(doc, "last_attempt");
   record.last_success = read_import(doc, "last_success");
   return record;

@@ -16,6 +16,7 @@
 #include "common/error.hpp"
 #include "output/atomic_file.hpp"
 #include "output/json_fields.hpp"
+#include "state/json_record_file.hpp"
 
 namespace qi::state {
 
@@ -90,18 +91,9 @@ std::optional<Time> time_member(const rapidjson::Value& object, const char* key)
 
 DaemonState read_state(const std::filesystem::path& file) {
   DaemonState state;
-  std::ifstream in(file, std::ios::binary);
-  if (!in) {
-    if (!std::filesystem::exists(file)) return state;
-    throw FatalError("cannot read " + file.string());
-  }
-  std::stringstream text;
-  text << in.rdbuf();
-  rapidjson::Document doc;
-  doc.Parse(text.str().c_str());
-  if (doc.HasParseError() || !doc.IsObject()) {
-    throw FatalError(file.string() + " is not a valid state file (JSON)");
-  }
+  auto parsed = read_json_record(file, "state file");
+  if (!parsed) return state;
+  const rapidjson::Document& doc = *parsed;
   auto jobs = doc.FindMember("jobs");
   if (jobs == doc.MemberEnd() || !jobs->value.IsObject()) return state;
   for (const auto& [name, value] : jobs->value.GetObject()) {
