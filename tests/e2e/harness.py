@@ -191,42 +191,30 @@ def write_expected(directory, dataset=DATASET):
     return directory
 
 
-class Simulator:
-    """qualys-sim on a free loopback port with a fresh CA; stopped (and killed if need be) on exit."""
+class SimulatorProcess:
+    """A simulator of ours as a process on a free loopback port: started by launch(argv), which
+    waits for its port file, and stopped with SIGTERM on exit (exit 0 expected: a crash or a
+    sanitizer report is a failure). Subclasses set program (for messages), log, port_file, ca."""
 
-    def __init__(self, workspace, password=PASSWORD, username=USERNAME, dataset=DATASET,
-                 extra=(), name="sim"):
-        self.workspace = workspace
-        self.password = password
-        self.username = username
-        self.dataset = list(dataset)
-        self.extra = list(extra)
-        self.ca = workspace.path(f"{name}-ca.pem")
-        self.port_file = workspace.path(f"{name}.port")
-        self.password_file = workspace.path(f"{name}-password")
-        self.log = workspace.path(f"{name}.log")
-        self.proc = None
-        self.port = None
+    program = "simulator"
+    proc = None
+    port = None
 
     @property
     def url(self):
         return f"https://localhost:{self.port}"
 
-    def __enter__(self):
-        write_secret(self.password_file, self.password + "\n")
-        argv = [sim_binary(), "--port-file", self.port_file, "--ca-out", self.ca,
-                "--username", self.username, "--password-file", self.password_file,
-                *self.dataset, *self.extra]
+    def launch(self, argv):
         with open(self.log, "wb") as log:
             self.proc = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT,
                                          stdin=subprocess.DEVNULL, env=clean_env())
         try:
             def started():
                 if self.proc.poll() is not None:
-                    raise AssertionError(f"qualys-sim exited with {self.proc.returncode}: "
+                    raise AssertionError(f"{self.program} exited with {self.proc.returncode}: "
                                          f"{open(self.log).read()}")
                 return os.path.exists(self.port_file) and os.path.getsize(self.port_file) > 0
-            wait_until(started, 30, "qualys-sim to write its port file")
+            wait_until(started, 30, f"{self.program} to write its port file")
             with open(self.port_file) as f:
                 self.port = int(f.read().strip())
             self._ssl = ssl.create_default_context(cafile=self.ca)
@@ -239,7 +227,6 @@ class Simulator:
         self.stop()
 
     def stop(self):
-        """SIGTERM; the simulator exits 0 then (a crash or a sanitizer report is a failure)."""
         if self.proc and self.proc.poll() is None:
             self.proc.terminate()
             try:
@@ -247,10 +234,35 @@ class Simulator:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait(10)
-                raise AssertionError("qualys-sim did not stop within 10 s of SIGTERM") from None
+                raise AssertionError(f"{self.program} did not stop within 10 s of SIGTERM") from None
             if code != 0:
                 with open(self.log, errors="replace") as f:
-                    raise AssertionError(f"qualys-sim exited with {code}: {f.read()[-4000:]}")
+                    raise AssertionError(f"{self.program} exited with {code}: {f.read()[-4000:]}")
+
+
+class Simulator(SimulatorProcess):
+    """qualys-sim on a free loopback port with a fresh CA; stopped (and killed if need be) on exit."""
+
+    program = "qualys-sim"
+
+    def __init__(self, workspace, password=PASSWORD, username=USERNAME, dataset=DATASET,
+                 extra=(), name="sim"):
+        self.workspace = workspace
+        self.password = password
+        self.username = username
+        self.dataset = list(dataset)
+        self.extra = list(extra)
+        self.ca = workspace.path(f"{name}-ca.pem")
+        self.port_file = workspace.path(f"{name}.port")
+        self.password_file = workspace.path(f"{name}-password")
+        self.log = workspace.path(f"{name}.log")
+
+    def __enter__(self):
+        write_secret(self.password_file, self.password + "\n")
+        argv = [sim_binary(), "--port-file", self.port_file, "--ca-out", self.ca,
+                "--username", self.username, "--password-file", self.password_file,
+                *self.dataset, *self.extra]
+        return self.launch(argv)
 
     # --- HTTP helpers (the test's own client; urllib + the test CA) ---
 

@@ -6,7 +6,6 @@ as they were and says so in state.dir/insight-import.json."""
 import json
 import os
 import signal
-import subprocess
 import urllib.request
 import ssl
 
@@ -22,8 +21,10 @@ def assets_sim_binary():
     return harness.binary("QI_ASSETS_SIM")
 
 
-class AssetsSim:
+class AssetsSim(harness.SimulatorProcess):
     """assets-sim on a free loopback port with a fresh CA; stopped on exit (exit 0 expected)."""
+
+    program = "assets-sim"
 
     def __init__(self, workspace, extra=()):
         self.ws = workspace
@@ -33,12 +34,6 @@ class AssetsSim:
         self.cloud_token = workspace.path("cloud.token")
         self.dc_token = workspace.path("jira.token")
         self.log = workspace.path("assets-sim.log")
-        self.proc = None
-        self.port = None
-
-    @property
-    def url(self):
-        return f"https://localhost:{self.port}"
 
     def __enter__(self):
         harness.write_secret(self.cloud_token, CLOUD_TOKEN + "\n")
@@ -46,38 +41,7 @@ class AssetsSim:
         argv = [assets_sim_binary(), "--port-file", self.port_file, "--ca-out", self.ca,
                 "--cloud-token-file", self.cloud_token, "--dc-token-file", self.dc_token,
                 "--dc-step-ms", "30", "--cloud-processing-ms", "30", *self.extra]
-        with open(self.log, "wb") as log:
-            self.proc = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT,
-                                         stdin=subprocess.DEVNULL, env=harness.clean_env())
-        try:
-            def started():
-                if self.proc.poll() is not None:
-                    raise AssertionError(f"assets-sim exited with {self.proc.returncode}: "
-                                         f"{open(self.log).read()}")
-                return os.path.exists(self.port_file) and os.path.getsize(self.port_file) > 0
-            harness.wait_until(started, 30, "assets-sim to write its port file")
-            with open(self.port_file) as f:
-                self.port = int(f.read().strip())
-            self._ssl = ssl.create_default_context(cafile=self.ca)
-        except BaseException:
-            self.stop()
-            raise
-        return self
-
-    def __exit__(self, *exc):
-        self.stop()
-
-    def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                code = self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(10)
-                raise AssertionError("assets-sim did not stop within 10 s of SIGTERM") from None
-            if code != 0:
-                raise AssertionError(f"assets-sim exited with {code}: {open(self.log).read()}")
+        return self.launch(argv)
 
     def get(self, path, data=None, method=None):
         if isinstance(data, str):
