@@ -1,6 +1,7 @@
 #include "config/column_catalog.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 #include <utility>
 
 namespace qi::config {
@@ -42,11 +43,15 @@ std::string_view file_key(CsvFile file) {
   return "vm";
 }
 
-std::string_view column_name(Column column) {
+const CatalogColumn& catalog_entry(Column column) {
   for (const auto& entry : kColumnCatalog) {
-    if (entry.column == column) return entry.name;
+    if (entry.column == column) return entry;
   }
-  return {};
+  throw std::logic_error("a column missing from kColumnCatalog");
+}
+
+std::string_view column_name(Column column) {
+  return catalog_entry(column).name;
 }
 
 std::optional<Column> find_column(CsvFile file, std::string_view name) {

@@ -1,6 +1,7 @@
 // output.extra_columns and jobs.vm.statuses (config/extra_columns_section.hpp, job_fields.hpp).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <string>
 
@@ -64,6 +65,25 @@ TEST_F(ExtraColumnsTest, AcceptsEveryCatalogColumn) {
     count += chosen.of(file).size();
   }
   EXPECT_EQ(count, std::size(kColumnCatalog));
+}
+
+// kb_vendor_references is the last Column: every value up to it has one catalog row, and the
+// kind an importer types its attribute by agrees with what the column's cells hold.
+TEST(ColumnCatalog, GivesEveryColumnOneRow) {
+  const auto last = static_cast<int>(Column::kb_vendor_references);
+  for (int i = 0; i <= last; ++i) {
+    const auto column = static_cast<Column>(i);
+    EXPECT_EQ(catalog_entry(column).column, column) << i;
+    EXPECT_EQ(std::count_if(std::begin(kColumnCatalog), std::end(kColumnCatalog),
+                            [&](const CatalogColumn& entry) { return entry.column == column; }),
+              1)
+        << catalog_entry(column).name;
+  }
+  EXPECT_EQ(std::size(kColumnCatalog), static_cast<std::size_t>(last + 1));
+  EXPECT_EQ(catalog_entry(Column::vm_ports).kind, ValueKind::multi_text);
+  EXPECT_EQ(catalog_entry(Column::vm_first_found).kind, ValueKind::date_time);
+  EXPECT_EQ(catalog_entry(Column::kb_cvss_v3_base).kind, ValueKind::decimal);
+  EXPECT_EQ(catalog_entry(Column::asset_host_id).kind, ValueKind::integer);
 }
 
 TEST_F(ExtraColumnsTest, AssetsTakeTheHostId) {
