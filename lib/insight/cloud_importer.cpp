@@ -78,8 +78,18 @@ PushObjects count_push_objects(const ImportSet& set, const CloudMapping& mapping
   return push;
 }
 
-AssetHostIds host_ids_for(const ImportSet& set, const std::filesystem::path& state_dir,
+// The host IDs of the assets base, when the mapping looks them up: with the extra column Host ID
+// chosen, assets.csv carries them itself and the base is not read.
+AssetHostIds host_ids_for(const ImportSet& set, const CloudMapping& mapping,
+                          const std::filesystem::path& state_dir,
                           const qualys::CallContext& context) {
+  bool looked_up = false;
+  for (const auto& type : mapping.object_types) {
+    for (const auto& attribute : type.attributes) {
+      looked_up = looked_up || attribute.source == ValueSource::host_id_of_asset;
+    }
+  }
+  if (!looked_up) return {std::make_unique<NoHostIds>(), {}};
   const ImportFile* assets = file_named(set, "assets.csv");
   AssetHostIds ids = asset_host_ids(state_dir, assets ? assets->sha256 : std::string());
   if (!ids.problem.empty()) {
@@ -88,6 +98,19 @@ AssetHostIds host_ids_for(const ImportSet& set, const std::filesystem::path& sta
     log_warn(context, ids.problem);
   }
   return ids;
+}
+
+// Every column the mapping reads is in its file, before the mapping is put or anything is sent: a
+// file published before output.extra_columns changed lacks the new columns.
+void check_headers(const ImportSet& set, const CloudMapping& mapping,
+                   const HostIdLookup& host_ids) {
+  for (const auto& type : mapping.object_types) {
+    if (const ImportFile* file = file_named(set, type.file)) {
+      ChunkOptions options;
+      options.host_ids = &host_ids;
+      ObjectChunks(file->path, type, std::move(options));
+    }
+  }
 }
 
 asio::awaitable<ConfigStatus> config_status(CloudSession& session, const CloudLinks& links) {
@@ -239,9 +262,10 @@ ImportReport report_of(const ExecutionStatus& status, const std::string& host_id
 
 asio::awaitable<ImportReport> CloudImporter::import(const ImportSet& set, ImportEnvironment& env) {
   const auto& cloud = env.config.cloud;
-  const CloudMapping mapping = cloud_mapping();
+  const CloudMapping mapping = cloud_mapping(env.extra_columns);
   const PushObjects objects = count_push_objects(set, mapping, cloud, env.context);
-  const AssetHostIds host_ids = host_ids_for(set, env.state_dir, env.context);
+  const AssetHostIds host_ids = host_ids_for(set, mapping, env.state_dir, env.context);
+  check_headers(set, mapping, *host_ids.lookup);
 
   CloudSession session(env.transport, env.context, url_host(cloud.info_url));
   if (session.host().empty()) throw FatalError("insight.cloud.info_url is not an https URL");

@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "insight/cloud_extra_attributes.hpp"
 #include "insight/json_digest.hpp"
 #include "insight/json_output.hpp"
 
@@ -181,6 +182,10 @@ std::string_view type_name(AttributeType type) {
       return "text";
     case AttributeType::integer:
       return "integer";
+    case AttributeType::decimal:
+      return "double";
+    case AttributeType::boolean:
+      return "boolean";
     case AttributeType::date_time:
       return "date_time";
     case AttributeType::referenced_object:
@@ -189,10 +194,20 @@ std::string_view type_name(AttributeType type) {
   return "text";
 }
 
-CloudMapping cloud_mapping() {
-  return {"Qualys",
-          "Hosts, vulnerabilities, CVEs and detections published by qualys-insightd",
-          {host(), vulnerability(), cve(), detection()}};
+CloudMapping cloud_mapping(const config::ExtraColumns& extra_columns) {
+  CloudMapping mapping{"Qualys",
+                       "Hosts, vulnerabilities, CVEs and detections published by qualys-insightd",
+                       {host(), vulnerability(), cve(), detection()}};
+  for (auto& type : mapping.object_types) {
+    for (const config::CsvFile file : {config::CsvFile::assets, config::CsvFile::vulnkb,
+                                       config::CsvFile::cve, config::CsvFile::vm}) {
+      if (type.file != std::string(config::file_key(file)) + ".csv") continue;
+      for (const config::Column column : extra_columns.of(file)) {
+        add_extra_attribute(type, config::catalog_entry(column));
+      }
+    }
+  }
+  return mapping;
 }
 
 std::string mapping_document(const CloudMapping& mapping) {

@@ -1,19 +1,22 @@
 // Our Assets Cloud external-import schema and mapping, generated from the output columns
 // (jobs/columns.hpp): which object types the push creates, their attributes and types, which
 // attributes identify an object, how references find their target, and which CSV column feeds
-// each value. docs/insight.md ("What our Cloud mapping creates") describes the result for
-// operators. object_chunks.hpp reads the same description to turn the CSV rows into objects, so
-// the document Assets validates and the objects we send cannot drift apart.
+// each value; the extra columns of output.extra_columns add typed attributes. docs/insight.md
+// ("What our Cloud mapping creates") describes the result for operators. object_chunks.hpp reads
+// the same description to turn the CSV rows into objects, so the document Assets validates and the
+// objects we send cannot drift apart.
 #pragma once
 
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "config/column_catalog.hpp"
+
 namespace qi::insight {
 
 // The attribute types of the 2023_10_19 format that we use.
-enum class AttributeType { text, integer, date_time, referenced_object };
+enum class AttributeType { text, integer, decimal, boolean, date_time, referenced_object };
 
 std::string_view type_name(AttributeType type);
 
@@ -56,8 +59,10 @@ struct CloudMapping {
   std::vector<ObjectTypeMapping> object_types;
 };
 
-// Host (assets.csv), Vulnerability (vulnkb.csv), CVE (cve.csv), Detection (vm.csv).
-CloudMapping cloud_mapping();
+// Host (assets.csv), Vulnerability (vulnkb.csv), CVE (cve.csv), Detection (vm.csv), each with
+// the extra columns chosen for its file (cloud_extra_attributes.hpp). No extra columns: the
+// mapping of the legacy files, the same document as before output.extra_columns existed.
+CloudMapping cloud_mapping(const config::ExtraColumns& extra_columns = {});
 
 // The 2023_10_19 schema-and-mapping document (compact JSON) that the mapping link takes.
 std::string mapping_document(const CloudMapping& mapping);

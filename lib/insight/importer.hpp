@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "config/column_catalog.hpp"
 #include "config/insight_config.hpp"
 #include "insight/jira_transport.hpp"
 #include "qualys/retry.hpp"
@@ -61,6 +62,8 @@ struct ImportEnvironment {
   qualys::CallContext context;      // job, run id, deadline, retry counts
   std::filesystem::path state_dir;  // state.dir (the Cloud mapping digest, host IDs)
   bool double_backslashes = false;  // output.double_backslashes: how the files are written
+  // output.extra_columns: the columns appended to the files, which the Cloud mapping carries.
+  config::ExtraColumns extra_columns = {};
   std::function<void(std::string_view stage)> on_progress = [](std::string_view) {};
 };
 

@@ -1,5 +1,8 @@
 #include "insight/object_chunks.hpp"
 
+#include <charconv>
+#include <cmath>
+
 #include "common/error.hpp"
 #include "insight/json_output.hpp"
 #include "output/csv_lines.hpp"
@@ -25,14 +28,26 @@ std::string_view unescape(std::string_view field, bool double_backslashes, std::
   return out;
 }
 
+std::optional<double> to_decimal(std::string_view text) {
+  double value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size() || !std::isfinite(value)) {
+    return std::nullopt;
+  }
+  return value;
+}
+
+// A cell that is not of its attribute's type goes as the text it is: Assets then fails that one
+// object and says why (the run reports it per object type), the push goes on.
 void write_scalar(JsonOutput& out, AttributeType type, std::string_view value) {
   if (type == AttributeType::integer) {
-    if (auto number = output::to_int(value)) {
-      out.integer(*number);
-      return;
-    }
+    if (auto number = output::to_int(value)) return out.integer(*number);
+  } else if (type == AttributeType::decimal) {
+    if (auto number = to_decimal(value)) return out.real(*number);
+  } else if (type == AttributeType::boolean && (value == "1" || value == "0")) {
+    return out.boolean(value == "1");
   }
-  out.string(value);  // Assets reports a value of the wrong type per object
+  out.string(value);
 }
 
 }  // namespace
@@ -62,7 +77,9 @@ void ObjectChunks::read_header() {
       if (names[i] == column) return i;
     }
     throw FatalError(rows_.file().string() + " has no column \"" + column + "\", which the " +
-                     type_.name + " mapping reads");
+                     type_.name +
+                     " mapping reads (a column added to output.extra_columns is in the file once "
+                     "its job has published it again)");
   };
   for (const auto& attribute : type_.attributes) {
     bool known = false;

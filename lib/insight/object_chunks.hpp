@@ -5,10 +5,12 @@
 // line, whatever the file's size. Owned by the push of one execution, one file at a time.
 //
 // Values: a cell's text as the file holds it (quotes undoubled, backslashes undoubled when the
-// files are written with output.double_backslashes). Integers go as JSON numbers when the cell
-// is one. An empty text cell goes as "", so an emptied value is emptied in Assets too; an empty
-// cell of any other type is left out ("" is no integer, date or reference). A multi-valued
-// attribute's cell is split on "||" into an array.
+// files are written with output.double_backslashes). Integers and doubles go as JSON numbers
+// when the cell is one, a boolean's "1"/"0" as true/false; a cell that is not of its type goes as
+// text, for Assets to refuse that one object. Dates go as written. An empty text cell goes as "",
+// so an emptied value is emptied in Assets too; an empty cell of any other type is left out (""
+// is no number, date or reference). A multi-valued attribute's cell is split on "||" into an
+// array.
 #pragma once
 
 #include <cstdint>

@@ -150,6 +150,7 @@ class InsightRun {
         .context = env_.context,
         .state_dir = env_.config.state.dir,
         .double_backslashes = env_.config.output.double_backslashes,
+        .extra_columns = env_.config.output.extra_columns,
         .on_progress = [this](std::string_view stage) {
           env_.progress.stage = std::string(stage);
           env_.on_progress(env_.progress);

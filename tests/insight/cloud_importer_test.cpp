@@ -34,6 +34,7 @@ class CloudImporterTest : public ::testing::Test {
   // Runs one import to its end; the error it ended with, if any, is kept in error_.
   std::optional<ImportReport> import() {
     ImportEnvironment env{cloud_, config_, {"insight", deadline_, "run9", nullptr}, state_dir()};
+    env.extra_columns = extra_;
     CloudImporter importer(options_);
     std::optional<ImportReport> report;
     error_.clear();
@@ -55,6 +56,7 @@ class CloudImporterTest : public ::testing::Test {
   qi::testing::TempDir dir_;
   config::InsightConfig config_;
   ImportSet set_;
+  config::ExtraColumns extra_;  // output.extra_columns
   FakeCloud cloud_;
   CloudImporterOptions options_{.poll_initial = std::chrono::milliseconds(1),
                                 .poll_max = std::chrono::milliseconds(1)};
@@ -111,6 +113,49 @@ TEST_F(CloudImporterTest, PutsNothingWhenTheImportSourceHoldsOurMapping) {
   ASSERT_TRUE(import()) << error_;
   EXPECT_EQ(cloud_.count(http::verb::put, "/mapping"), 0u);
   EXPECT_TRUE(read_mapping_record(state_dir()));
+}
+
+// The files published with the vm column Status chosen, and the push told so.
+void choose_vm_status(config::ExtraColumns& extra, ImportSet& set, const std::filesystem::path& out,
+                      const std::filesystem::path& state) {
+  auto rows = testing::small_rows();
+  rows.columns.vm = {config::Column::vm_status};
+  extra = rows.columns;
+  set = testing::write_set(out, state, rows);
+}
+
+TEST_F(CloudImporterTest, PutsTheMappingAgainWhenTheExtraColumnsChange) {
+  ASSERT_TRUE(import()) << error_;
+  ASSERT_EQ(cloud_.mapping, mapping_document(cloud_mapping()));
+  choose_vm_status(extra_, set_, dir_.path() / "out", state_dir());
+  ASSERT_TRUE(import()) << error_;
+  EXPECT_EQ(cloud_.count(http::verb::put, "/mapping"), 2u);
+  EXPECT_EQ(cloud_.mapping, mapping_document(cloud_mapping(extra_)));
+  EXPECT_EQ(read_mapping_record(state_dir())->ours, mapping_digest(cloud_mapping(extra_)));
+  ASSERT_TRUE(import()) << error_;
+  EXPECT_EQ(cloud_.count(http::verb::put, "/mapping"), 2u);
+}
+
+TEST_F(CloudImporterTest, KeepsAnEditedMappingWhenTheExtraColumnsChangeAndManageMappingIsOff) {
+  ASSERT_TRUE(import()) << error_;
+  const std::string edited = R"({"schema":{},"mapping":{"edited":true}})";
+  cloud_.mapping = edited;
+  config_.cloud.manage_mapping = false;
+  choose_vm_status(extra_, set_, dir_.path() / "out", state_dir());
+  ASSERT_TRUE(import()) << error_;
+  EXPECT_EQ(cloud_.count(http::verb::put, "/mapping"), 1u);
+  EXPECT_EQ(cloud_.mapping, edited);
+  config_.cloud.manage_mapping = true;
+  ASSERT_TRUE(import()) << error_;
+  EXPECT_EQ(cloud_.count(http::verb::put, "/mapping"), 2u);
+  EXPECT_EQ(cloud_.mapping, mapping_document(cloud_mapping(extra_)));
+}
+
+TEST_F(CloudImporterTest, RefusesFilesPublishedBeforeTheSelectionBeforeSendingAnything) {
+  extra_.vm = {config::Column::vm_status};
+  EXPECT_FALSE(import());
+  EXPECT_NE(error_.find("vm.csv has no column \"Status\""), std::string::npos) << error_;
+  EXPECT_TRUE(cloud_.requests.empty());
 }
 
 TEST_F(CloudImporterTest, RefusesAPushOverMaxObjectsBeforeSendingAnything) {

@@ -1,7 +1,8 @@
 // The Cloud importer end to end against the Assets simulator over HTTPS on loopback, through the
 // real transport: the objects and references Assets holds after a push, a second push updating
 // them, max_objects, a chunk retried under its own clientGeneratedId, the execution cancelled at
-// the deadline, a regenerated container token, and the push narrowed to the detected QIDs.
+// the deadline, a regenerated container token, the push narrowed to the detected QIDs, and the
+// extra columns of output.extra_columns as typed attributes.
 #include <gtest/gtest.h>
 
 #include <boost/asio/bind_cancellation_slot.hpp>
@@ -58,6 +59,7 @@ class CloudPushTest : public ::testing::Test {
                           config_,
                           {"insight", std::chrono::steady_clock::now() + limit, run_id_, nullptr},
                           state_dir()};
+    env.extra_columns = extra_;
     CloudImporter importer(options_);
     ImportReport report;
     std::exception_ptr error;
@@ -95,6 +97,26 @@ class CloudPushTest : public ::testing::Test {
     }
     return out;
   }
+  std::size_t mapping_puts() {
+    std::size_t puts = 0;
+    for (const auto& r : assets_.simulator().requests()) {
+      puts += r.method == "PUT" && r.target.ends_with("/mapping") ? 1 : 0;
+    }
+    return puts;
+  }
+  // The files published with `rows`' extra columns, and the push told about them; the assets
+  // base is left out when `with_base` is false.
+  void publish(const testing::SetRows& rows, bool with_base) {
+    extra_ = rows.columns;
+    set_ = testing::write_set(dir_.path() / "out", with_base ? state_dir() : "", rows);
+  }
+  std::map<std::string, assets_sim::StoredObject> stored() {
+    std::map<std::string, assets_sim::StoredObject> objects;
+    for (auto& object : assets_.simulator().objects()) {
+      objects[object.object_type + " " + object.external_id] = object;
+    }
+    return objects;
+  }
   static std::int64_t total(const ImportReport& report,
                             std::optional<std::int64_t> ImportCount::*field) {
     std::int64_t n = 0;
@@ -106,6 +128,7 @@ class CloudPushTest : public ::testing::Test {
   qi::testing::TempDir dir_;
   config::InsightConfig config_;
   ImportSet set_;
+  config::ExtraColumns extra_;  // output.extra_columns
   std::string run_id_ = "run1";
   CloudImporterOptions options_{.poll_initial = 10ms, .poll_max = 40ms};
   asio::io_context io_;
@@ -226,6 +249,96 @@ TEST_F(CloudPushTest, APushOfExactlyMaxObjectsInTheDetectedScopeGoesAndOneMoreIs
   EXPECT_TRUE(assets_.simulator().requests().empty());
   config_.cloud.max_objects = 6;
   EXPECT_EQ(import().summary, "Assets Cloud execution DONE: 6 created, 0 updated, 0 failed");
+}
+
+using config::Column;
+using Values = std::vector<std::string>;
+
+// small_rows() with columns of each file that has extra columns: the assets' own Host IDs (the
+// assets base is not written), and a column of every value kind.
+testing::SetRows rows_with_extra_columns() {
+  auto rows = testing::small_rows();
+  rows.host_ids.clear();
+  rows.columns.assets = {Column::asset_host_id, Column::asset_dns_name, Column::asset_agent_id};
+  rows.columns.vulnkb = {Column::kb_cvss_v3_base, Column::kb_patchable, Column::kb_threat_intel,
+                         Column::kb_published};
+  rows.columns.vm = {Column::vm_status, Column::vm_severity, Column::vm_ports,
+                     Column::vm_is_ignored, Column::vm_first_found};
+  rows.extra_cells["assets.csv"] = {{"501", "web.example.com", "a-1"}, {"502", "", ""}};
+  rows.extra_cells["vulnkb.csv"] = {
+      {"7.5", "1", "Exploit_Public||Active_Attacks", "2021-12-10T00:00:00Z"}};
+  rows.extra_cells["vm.csv"] = {{"Active", "3", "80||443", "0", "2026-01-02T03:04:05Z"},
+                                {"New", "", "", "1", ""}};
+  return rows;
+}
+
+TEST_F(CloudPushTest, ExtraColumnsOfEachFileArriveAsTheValuesOfTheirAttributes) {
+  publish(rows_with_extra_columns(), false);
+  EXPECT_EQ(import().summary, "Assets Cloud execution DONE: 6 created, 0 updated, 0 failed");
+  const auto objects = stored();
+  const auto& web = objects.at("qualys-insight/host 1001").attributes;
+  EXPECT_EQ(web.at("qualys-insight/host/host-id"), Values{"501"});
+  EXPECT_EQ(web.at("qualys-insight/host/extra-dns-name"), Values{"web.example.com"});
+  EXPECT_EQ(web.at("qualys-insight/host/extra-agent-id"), Values{"a-1"});
+  EXPECT_FALSE(web.contains("qualys-insight/host/extra-host-id"));
+  const auto& db = objects.at("qualys-insight/host 1002").attributes;
+  EXPECT_EQ(db.at("qualys-insight/host/host-id"), Values{"502"});
+  EXPECT_EQ(db.at("qualys-insight/host/extra-dns-name"), Values{""});
+  const auto& qid = objects.at("qualys-insight/vulnerability 38170").attributes;
+  EXPECT_EQ(qid.at("qualys-insight/vulnerability/extra-cvss-v3-base"), Values{"7.5"});
+  EXPECT_EQ(qid.at("qualys-insight/vulnerability/extra-patchable"), Values{"true"});
+  EXPECT_EQ(qid.at("qualys-insight/vulnerability/extra-threat-intelligence"),
+            (Values{"Exploit_Public", "Active_Attacks"}));
+  EXPECT_EQ(qid.at("qualys-insight/vulnerability/extra-published"), Values{"2021-12-10T00:00:00Z"});
+  const auto& active = objects.at("qualys-insight/detection 501-38170").attributes;
+  EXPECT_EQ(active.at("qualys-insight/detection/host"), Values{"qualys-insight/host/1001"});
+  EXPECT_EQ(active.at("qualys-insight/detection/extra-status"), Values{"Active"});
+  EXPECT_EQ(active.at("qualys-insight/detection/extra-severity"), Values{"3"});
+  EXPECT_EQ(active.at("qualys-insight/detection/extra-ports"), (Values{"80", "443"}));
+  EXPECT_EQ(active.at("qualys-insight/detection/extra-is-ignored"), Values{"false"});
+  EXPECT_EQ(active.at("qualys-insight/detection/extra-first-found"),
+            Values{"2026-01-02T03:04:05Z"});
+  const auto& fresh = objects.at("qualys-insight/detection 502-38170").attributes;
+  EXPECT_EQ(fresh.at("qualys-insight/detection/host"), Values{"qualys-insight/host/1002"});
+  EXPECT_EQ(fresh.at("qualys-insight/detection/extra-is-ignored"), Values{"true"});
+  for (const char* empty : {"severity", "ports", "first-found"}) {
+    EXPECT_FALSE(fresh.contains(std::string("qualys-insight/detection/extra-") + empty)) << empty;
+  }
+}
+
+TEST_F(CloudPushTest, ASecondPushWithTheSameExtraColumnsOnlyUpdates) {
+  publish(rows_with_extra_columns(), false);
+  import();
+  run_id_ = "run2";
+  const auto second = import();
+  EXPECT_EQ(total(second, &ImportCount::created), 0);
+  EXPECT_EQ(total(second, &ImportCount::updated), 6);
+  EXPECT_EQ(mapping_puts(), 1u);
+}
+
+TEST_F(CloudPushTest, AChangedSelectionPutsTheMappingAgainAndUpdatesTheObjects) {
+  import();
+  publish(rows_with_extra_columns(), true);
+  run_id_ = "run2";
+  const auto second = import();
+  EXPECT_EQ(mapping_puts(), 2u);
+  EXPECT_EQ(total(second, &ImportCount::updated), 6);
+  EXPECT_EQ(stored()
+                .at("qualys-insight/detection 501-38170")
+                .attributes.at("qualys-insight/detection/extra-ports"),
+            (Values{"80", "443"}));
+}
+
+TEST_F(CloudPushTest, ACellThatIsNotOfItsTypeFailsOnlyItsObjectInAssets) {
+  auto rows = rows_with_extra_columns();
+  rows.extra_cells["vm.csv"][0][1] = "high";  // Severity
+  publish(rows, false);
+  const auto report = import();
+  EXPECT_EQ(report.summary, "Assets Cloud execution DONE: 5 created, 0 updated, 1 failed");
+  for (const auto& count : report.counts) {
+    if (count.what != "Detection") continue;
+    EXPECT_NE(count.message.find("'high' is not an integer"), std::string::npos) << count.message;
+  }
 }
 
 }  // namespace

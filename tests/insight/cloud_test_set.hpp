@@ -1,10 +1,12 @@
 // A published set for the Cloud importer's tests: the four files with the headers the jobs write,
 // the rows a test gives, their SHA-256 and row counts as manifest.json would say, and the
-// asset → host ID pairs the assets job keeps beside its incremental base.
+// asset → host ID pairs the assets job keeps beside its incremental base; with extra columns
+// (output.extra_columns) appended when a test chooses some.
 #pragma once
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -25,6 +27,16 @@ struct SetRows {
   std::vector<std::vector<std::string>> cve;     // QID_CVE, CVE_ID
   std::vector<std::vector<std::string>> vm;      // Host ID, QG HostID, QID
   std::vector<std::pair<std::string, std::string>> host_ids;  // AssetID, HostID
+  // output.extra_columns: appended to each file's header; row i of a file ends with
+  // extra_cells[file][i] (empty cells when the test gives none).
+  config::ExtraColumns columns;
+  std::map<std::string, std::vector<std::vector<std::string>>, std::less<>> extra_cells;
+
+  std::vector<std::string> extra_of(std::string_view file, std::size_t row) const {
+    const auto it = extra_cells.find(file);
+    if (it == extra_cells.end() || row >= it->second.size()) return {};
+    return it->second[row];
+  }
 };
 
 template <typename Header>
@@ -51,23 +63,34 @@ inline ImportSet write_set(const std::filesystem::path& output_dir,
   std::filesystem::create_directories(output_dir);
   ImportSet set;
   set.id = "set-under-test";
-  std::string assets = csv_line(jobs::kAssetsHeader);
-  for (const auto& a : rows.assets) {
+  const auto assets_header = jobs::header_with(jobs::kAssetsHeader, rows.columns.assets);
+  std::string assets = csv_line(assets_header);
+  for (std::size_t i = 0; i < rows.assets.size(); ++i) {
     std::vector<std::string> fields(jobs::kAssetsHeader.size());
-    fields[0] = a.id;
-    fields[3] = a.name;
-    fields[14] = a.modified;
+    fields[0] = rows.assets[i].id;
+    fields[3] = rows.assets[i].name;
+    fields[14] = rows.assets[i].modified;
+    auto extra = rows.extra_of(jobs::kAssetsFile, i);
+    extra.resize(rows.columns.assets.size());
+    fields.insert(fields.end(), extra.begin(), extra.end());
     assets += csv_line(fields);
   }
   set.files.push_back(write_file(output_dir, jobs::kAssetsFile, assets, rows.assets.size()));
-  const auto table = [&](std::string_view name, const auto& header, const auto& lines) {
-    std::string text = csv_line(header);
-    for (const auto& line : lines) text += csv_line(line);
+  const auto table = [&](std::string_view name, const auto& legacy,
+                         const std::vector<config::Column>& chosen, const auto& lines) {
+    std::string text = csv_line(jobs::header_with(legacy, chosen));
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+      auto fields = lines[i];
+      auto extra = rows.extra_of(name, i);
+      extra.resize(chosen.size());
+      fields.insert(fields.end(), extra.begin(), extra.end());
+      text += csv_line(fields);
+    }
     set.files.push_back(write_file(output_dir, name, text, lines.size()));
   };
-  table(jobs::kVulnKbFile, jobs::kVulnKbHeader, rows.vulnkb);
-  table(jobs::kCveFile, jobs::kCveHeader, rows.cve);
-  table(jobs::kVmFile, jobs::kVmHeader, rows.vm);
+  table(jobs::kVulnKbFile, jobs::kVulnKbHeader, rows.columns.vulnkb, rows.vulnkb);
+  table(jobs::kCveFile, jobs::kCveHeader, rows.columns.cve, rows.cve);
+  table(jobs::kVmFile, jobs::kVmHeader, rows.columns.vm, rows.vm);
   if (!state_dir.empty()) {
     const auto base = state_dir / "base" / "assets-run1";
     std::filesystem::create_directories(base);

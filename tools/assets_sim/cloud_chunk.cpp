@@ -3,6 +3,7 @@
 #include <rapidjson/document.h>
 
 #include <algorithm>
+#include <charconv>
 
 namespace qi::assets_sim {
 
@@ -34,7 +35,10 @@ void scalar_text(const Value& v, std::vector<std::string>& out) {
   } else if (v.IsUint64()) {
     out.push_back(std::to_string(v.GetUint64()));
   } else if (v.IsNumber()) {
-    out.push_back(std::to_string(v.GetDouble()));
+    // The shortest form that reads back as the same double: 7.5 stays "7.5".
+    char text[32];
+    const auto end = std::to_chars(text, text + sizeof text, v.GetDouble()).ptr;
+    out.emplace_back(text, end);
   }
 }
 

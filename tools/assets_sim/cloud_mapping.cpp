@@ -70,7 +70,8 @@ class Checker {
     return v && v->GetBool();
   }
 
-  void cardinality(const Value& object, const std::string& path) {
+  // The maximumCardinality (1 when absent).
+  std::int64_t cardinality(const Value& object, const std::string& path) {
     std::int64_t bounds[2] = {0, -1};
     const char* names[2] = {"minimumCardinality", "maximumCardinality"};
     for (int i = 0; i < 2; ++i) {
@@ -78,7 +79,7 @@ class Checker {
       if (it == object.MemberEnd()) continue;
       if (!it->value.IsInt64() || it->value.GetInt64() < -1) {
         fail("INVALID_TYPE", path + "." + names[i], std::string(names[i]) + " must be an integer");
-        return;
+        return 1;
       }
       bounds[i] = it->value.GetInt64();
     }
@@ -86,6 +87,7 @@ class Checker {
       fail("INVALID_VALUE", path + ".minimumCardinality",
            "minimumCardinality is above maximumCardinality");
     }
+    return object.HasMember(names[1]) ? bounds[1] : 1;
   }
 
   void object_types(const Value& list, const std::string& path, std::vector<ObjectTypeDef>& out) {
@@ -125,7 +127,7 @@ class Checker {
       if (attr.type == "referenced_object") {
         attr.reference_type = text(list[i], at, "referenceObjectTypeExternalId");
       }
-      cardinality(list[i], at);
+      attr.max_values = cardinality(list[i], at);
       labels += attr.label ? 1 : 0;
       if (type.attribute(attr.external_id)) {
         fail("DUPLICATE_EXTERNAL_ID", at + ".externalId",

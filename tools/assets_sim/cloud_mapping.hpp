@@ -4,6 +4,7 @@
 // dataValidationErrors.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -16,7 +17,8 @@ struct AttributeDef {
   std::string name;
   std::string type;  // text, integer, boolean, ..., referenced_object
   bool label = false;
-  std::string reference_type;  // externalId of the referenced object type
+  std::string reference_type;   // externalId of the referenced object type
+  std::int64_t max_values = 1;  // maximumCardinality; -1: any number
 };
 
 struct ObjectTypeDef {

@@ -2,7 +2,9 @@
 // attribute's type, resolves references through the attribute mapping's objectMappingIQL (against
 // the objects stored before and the ones of this execution), then creates or updates objects by
 // their externalId. References resolve after every object is known, as Assets documents.
+#include <string_view>
 #include <unordered_map>
+#include <utility>
 
 #include "assets_sim/cloud_chunk.hpp"
 #include "qualys_sim/sim_util.hpp"
@@ -24,7 +26,26 @@ std::string iql_attribute(std::string_view iql) {
   return std::string(iql.substr(0, iql.find_first_of(" =")));
 }
 
+// An ISO 8601 date, optionally with a time: "2026-01-11", "2026-01-11T01:02:03Z",
+// "2026-01-11T01:02:03.004+01:00". Assets reads more forms; ours are always these.
+bool iso_date_time(std::string_view value) {
+  const auto digits = [&](std::size_t at, std::size_t n) {
+    for (std::size_t i = at; i < at + n; ++i) {
+      if (value[i] < '0' || value[i] > '9') return false;
+    }
+    return true;
+  };
+  if (value.size() < 10 || !digits(0, 4) || value[4] != '-' || !digits(5, 2) || value[7] != '-' ||
+      !digits(8, 2)) {
+    return false;
+  }
+  if (value.size() == 10) return true;
+  return value.size() >= 16 && (value[10] == 'T' || value[10] == ' ') && digits(11, 2) &&
+         value[13] == ':' && digits(14, 2);
+}
+
 std::string type_problem(const std::string& type, const std::string& value) {
+  if (type == "date_time" && !iso_date_time(value)) return "is not an ISO 8601 date and time";
   if (type == "integer" && !qi::sim::parse_int(value)) return "is not an integer";
   if (type == "boolean" && value != "true" && value != "false") return "is not a boolean";
   if (type == "double") {
@@ -76,6 +97,11 @@ class Processor {
     const ObjectTypeDef& type = type_of(object);
     for (const auto& [attribute, values] : object.values) {
       const AttributeDef* def = type.attribute(attribute);
+      if (def->max_values != -1 && std::cmp_greater(values.size(), def->max_values)) {
+        fail(object, "attribute " + def->name + ": " + std::to_string(values.size()) +
+                         " values, at most " + std::to_string(def->max_values) + " allowed");
+        return false;
+      }
       for (const auto& value : values) {
         const std::string problem = type_problem(def->type, value);
         if (!problem.empty()) {

@@ -203,6 +203,50 @@ TEST_F(CloudImport, AnUnresolvedReferenceOrAWrongTypeCountsTheObjectAsFailed) {
   EXPECT_TRUE(sim().objects().empty());
 }
 
+// The test mapping with a multi-valued text and a date_time attribute on Host.
+std::string mapping_with_tags_and_dates() {
+  std::string mapping = kTestMapping;
+  const auto add = [&](const std::string& after, const std::string& text) {
+    mapping.insert(mapping.find(after) + after.size(), text);
+  };
+  add(R"({"externalId": "host-name", "name": "Name", "type": "text"})",
+      R"(, {"externalId": "host-tags", "name": "Tags", "type": "text", "maximumCardinality": -1},
+      {"externalId": "host-seen", "name": "Seen", "type": "date_time"},
+      {"externalId": "host-score", "name": "Score", "type": "double"})");
+  add(R"({"attributeExternalId": "host-name", "attributeLocators": ["name"]})",
+      R"(, {"attributeExternalId": "host-tags", "attributeLocators": ["tags"]},
+      {"attributeExternalId": "host-seen", "attributeLocators": ["seen"]},
+      {"attributeExternalId": "host-score", "attributeLocators": ["score"]})");
+  return mapping;
+}
+
+TEST_F(CloudImport, SeveralValuesForASingleValuedAttributeOrABadDateFailTheObject) {
+  ASSERT_EQ(cloud(Verb::put, "/mapping", mapping_with_tags_and_dates()).status, 200u);
+  const std::string execution = begin(false);
+  ASSERT_EQ(data(execution, chunk("c", R"("hosts": [
+      {"assetId": "A1", "tags": ["a", "b"], "seen": "2026-01-02T03:04:05Z", "score": 7.5},
+      {"assetId": "A2", "name": ["x", "y"]},
+      {"assetId": "A3", "seen": "yesterday"},
+      {"assetId": "A4", "seen": "2026-01-02"}])"))
+                .status,
+            200u);
+  ASSERT_EQ(data(execution, kCompleted).status, 200u);
+  const auto status = json(done(execution));
+  EXPECT_EQ(type_count(status, "host", "objectsFailed"), 2);
+  const auto& messages = status["progressResult"]["objectTypeResultMap"]["host"]["errorMessages"];
+  ASSERT_EQ(messages.Size(), 2u);
+  EXPECT_EQ(std::string(messages[0].GetString()),
+            "A2: attribute Name: 2 values, at most 1 allowed");
+  EXPECT_EQ(std::string(messages[1].GetString()),
+            "A3: attribute Seen: 'yesterday' is not an ISO 8601 date and time");
+  const auto objects = sim().objects();
+  ASSERT_EQ(objects.size(), 2u);
+  EXPECT_EQ(objects[0].attributes.at("host-tags"), (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(objects[0].attributes.at("host-seen"),
+            std::vector<std::string>{"2026-01-02T03:04:05Z"});
+  EXPECT_EQ(objects[0].attributes.at("host-score"), std::vector<std::string>{"7.5"});
+}
+
 TEST_F(CloudImport, DataAfterTheLastChunkIsRefused) {
   const std::string execution = begin();
   ASSERT_EQ(data(execution, kCompleted).status, 200u);
