@@ -182,38 +182,46 @@ TEST(CloudExtraAttributes, TheDigestChangesWithTheSelectionAndItsOrder) {
   EXPECT_EQ(mapping_digest(cloud_mapping(a)), mapping_digest(cloud_mapping(a)));
 }
 
-// The values a row's extra cells make: numbers and booleans as JSON, dates as written, empty
-// cells left out, "||" lists split, a cell that is not of its type sent as text for Assets to
-// refuse that one object.
+// The first data chunk of `file` holding `text`, pushed with `extra` chosen.
+std::string first_chunk(const config::ExtraColumns& extra, std::string_view file,
+                        const std::string& text) {
+  const auto mapping = cloud_mapping(extra);
+  qi::testing::TempDir dir;
+  const auto path = dir.path() / file;
+  std::ofstream(path, std::ios::binary) << text;
+  ObjectChunks chunks(path, type_of(mapping, file), {"r", 10, 1, false, nullptr});
+  return std::string(chunks.next().value_or(""));
+}
+
+// Numbers and booleans as JSON, dates as written, empty cells of these types left out (an empty
+// text as ""), "||" lists split.
 TEST(CloudExtraAttributes, CellsBecomeValuesOfTheirAttributesType) {
   config::ExtraColumns extra;
   extra.vm = {Column::vm_severity, Column::vm_first_found, Column::vm_ports, Column::vm_is_ignored,
               Column::vm_os};
+  EXPECT_EQ(
+      first_chunk(extra, "vm.csv",
+                  "\"Host ID\",\"QG HostID\",\"QID\",\"Severity\",\"First Found\",\"Ports\","
+                  "\"Is Ignored\",\"OS\"\n"
+                  "\"5\",\"\",\"7\",\"4\",\"2026-01-11T01:02:03Z\",\"22||443\",\"1\",\"Linux\"\n"
+                  "\"6\",\"\",\"7\",\"\",\"\",\"\",\"0\",\"\"\n"),
+      R"({"data":{"detections":[)"
+      R"({"detection":"5-7","hostId":"5","qid":"7","qgHostId":"","extra_severity":4,)"
+      R"("extra_first_found":"2026-01-11T01:02:03Z","extra_ports":["22","443"],)"
+      R"("extra_is_ignored":true,"extra_os":"Linux"},)"
+      R"({"detection":"6-7","hostId":"6","qid":"7","qgHostId":"","extra_is_ignored":false,)"
+      R"("extra_os":""}]},"clientGeneratedId":"r-1","completed":false})");
+}
+
+// The rule of the base columns (Severity): Assets refuses that one object and says why.
+TEST(CloudExtraAttributes, ACellThatIsNotOfItsTypeGoesAsText) {
+  config::ExtraColumns extra;
   extra.vulnkb = {Column::kb_cvss_v3_base, Column::kb_patchable};
-  const auto mapping = cloud_mapping(extra);
-  qi::testing::TempDir dir;
-  const auto vm = dir.path() / "vm.csv";
-  std::ofstream(vm, std::ios::binary)
-      << "\"Host ID\",\"QG HostID\",\"QID\",\"Severity\",\"First Found\",\"Ports\",\"Is "
-         "Ignored\",\"OS\"\n"
-         "\"5\",\"\",\"7\",\"4\",\"2026-01-11T01:02:03Z\",\"22||443\",\"1\",\"Linux\"\n"
-         "\"6\",\"\",\"7\",\"\",\"\",\"\",\"0\",\"\"\n";
-  ObjectChunks vm_chunks(vm, type_of(mapping, "vm.csv"), {"r", 10, 1, false, nullptr});
-  EXPECT_EQ(*vm_chunks.next(),
-            R"({"data":{"detections":[)"
-            R"({"detection":"5-7","hostId":"5","qid":"7","qgHostId":"","extra_severity":4,)"
-            R"("extra_first_found":"2026-01-11T01:02:03Z","extra_ports":["22","443"],)"
-            R"("extra_is_ignored":true,"extra_os":"Linux"},)"
-            R"({"detection":"6-7","hostId":"6","qid":"7","qgHostId":"","extra_is_ignored":false,)"
-            R"("extra_os":""}]},"clientGeneratedId":"r-1","completed":false})");
-  const auto kb = dir.path() / "vulnkb.csv";
-  std::ofstream(kb, std::ios::binary)
-      << "\"QID_KB\",\"Vulnerability\",\"Category\",\"SeverityLevel\",\"CVSS v3 Base\","
-         "\"Patchable\"\n"
-         "\"7\",\"t\",\"c\",\"3\",\"7.5\",\"yes\"\n"
-         "\"8\",\"t\",\"c\",\"3\",\"high\",\"0\"\n";
-  ObjectChunks kb_chunks(kb, type_of(mapping, "vulnkb.csv"), {"r", 10, 1, false, nullptr});
-  EXPECT_EQ(*kb_chunks.next(),
+  EXPECT_EQ(first_chunk(extra, "vulnkb.csv",
+                        "\"QID_KB\",\"Vulnerability\",\"Category\",\"SeverityLevel\","
+                        "\"CVSS v3 Base\",\"Patchable\"\n"
+                        "\"7\",\"t\",\"c\",\"3\",\"7.5\",\"yes\"\n"
+                        "\"8\",\"t\",\"c\",\"3\",\"high\",\"0\"\n"),
             R"({"data":{"vulnerabilities":[)"
             R"({"qid":"7","title":"t","category":"c","severity":3,"extra_cvss_v3_base":7.5,)"
             R"("extra_patchable":"yes"},)"
