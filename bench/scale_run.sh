@@ -16,13 +16,15 @@
 #
 # usage: bench/scale_run.sh [--scale F] [--ttfb-ms MS] [--bandwidth BPS] [--concurrency N]
 #                           [--jobs "assets kb vm"] [--together] [--build-dir DIR] [--no-build]
-#                           [--keep]
+#                           [--columns FILE=NAME|NAME ...] [--keep]
 #   --scale F        fraction of the full size (default 1)
 #   --ttfb-ms MS     the simulator's time to first byte of every response (default 1000)
 #   --bandwidth BPS  body bytes per second per response (default 10000000; 0 = unlimited)
 #   --concurrency N  qualys.max_concurrency (default 2, Qualys's default subscription limit)
 #   --jobs LIST      only these jobs, in this order (default "assets kb vm"); only their files
 #                    are compared with the oracle
+#   --columns F=A|B  output.extra_columns of file F (assets, vulnkb or vm), catalog names joined
+#                    with | (repeatable); the oracle gets the same selection
 #   --keep           keep the outputs in bench/data/scale (default: deleted at the end)
 # Latency defaults are an assumption (one second before each response starts, 10 MB/s per
 # response), not a measurement of Qualys: pass what your subscription shows.
@@ -37,6 +39,7 @@ job_list="assets kb vm"
 build=1
 build_dir=""
 keep=0
+columns=()  # FILE=NAME|NAME
 while (($#)); do
   case "$1" in
     --scale) scale=$2; shift 2 ;;
@@ -47,8 +50,9 @@ while (($#)); do
     --jobs) job_list=$2; shift 2 ;;
     --build-dir) build_dir=$(realpath "$2"); build=0; shift 2 ;;
     --no-build) build=0; shift ;;
+    --columns) columns+=("$2"); shift 2 ;;
     --keep) keep=1; shift ;;
-    -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
     *) echo "scale_run.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -79,7 +83,14 @@ rm -f "$data"/*.m "$data"/simulator.log
 
 log "the simulator's oracle for ${sizes[*]}"
 rm -rf "$data/expected"
-/usr/bin/time -f '%e' -o "$data/oracle.time" "$sim" "${sizes[@]}" --write-expected "$data/expected" >/dev/null
+expected_columns=() extra_yaml=""
+for spec in "${columns[@]}"; do
+  expected_columns+=(--expected-columns "$spec")
+  names=$(awk -v s="${spec#*=}" 'BEGIN { n = split(s, a, "|"); for (i = 1; i <= n; i++) printf "%s\"%s\"", (i > 1 ? ", " : ""), a[i] }')
+  extra_yaml+="    ${spec%%=*}: [$names]"$'\n'
+done
+/usr/bin/time -f '%e' -o "$data/oracle.time" "$sim" "${sizes[@]}" --write-expected "$data/expected" \
+  "${expected_columns[@]}" >/dev/null
 log "oracle written in $(cat "$data/oracle.time") s"
 
 sim_start "$sim" "${sizes[@]}" "${latency[@]}" --concurrency-limit 2
@@ -88,7 +99,9 @@ rm -rf "$data/out" "$data/state" && mkdir -p "$data/out" "$data/state"
 write_config "$data/config.yaml" "$data/out" "$data/state" "  max_concurrency: $concurrency" \
   "  assets: { schedule: \"0 1 * * *\", timeout: 50m, full_refresh: 0s }
   kb:     { schedule: \"0 2 * * *\", timeout: 50m, full_refresh: 0s, max_qid: $max_qid }
-  vm:     { schedule: \"0 3 * * *\", timeout: 50m, full_refresh: 0s }"
+  vm:     { schedule: \"0 3 * * *\", timeout: 50m, full_refresh: 0s }" \
+  "${extra_yaml:+  extra_columns:
+${extra_yaml%$'\n'}}"
 
 stats() {  # stats FIELD: a counter of GET /__sim/stats
   curl -sS --cacert "$sim_dir/ca.pem" "https://localhost:$sim_port/__sim/stats" |
@@ -122,7 +135,7 @@ done
 
 rows() { python3 -c 'import csv, sys; print(sum(1 for _ in csv.reader(open(sys.argv[1], newline="", encoding="utf-8"))) - 1)' "$1"; }
 echo
-echo "Scale run at scale $scale (${sizes[*]}), latency ${ttfb} ms to first byte and" \
+echo "Scale run at scale $scale (${sizes[*]})${columns[*]:+, extra columns ${columns[*]}}, latency ${ttfb} ms to first byte and" \
   "$(awk -v b="$bandwidth" 'BEGIN { print (b ? b / 1e6 " MB/s" : "unlimited") }') per response," \
   "max_concurrency $concurrency; started $started; $(nproc) CPUs, load average before: $load_before," \
   "after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -59,8 +59,9 @@ proc_cpu() {
   awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f\n", ($12 + $13) / hz }' <<<"$stat"
 }
 
-# write_config FILE OUTPUT_DIR STATE_DIR QUALYS_EXTRA JOBS_YAML: a daemon configuration for the
-# simulator. QUALYS_EXTRA is YAML lines indented under qualys:, JOBS_YAML the jobs: section body.
+# write_config FILE OUTPUT_DIR STATE_DIR QUALYS_EXTRA JOBS_YAML [OUTPUT_EXTRA]: a daemon
+# configuration for the simulator. QUALYS_EXTRA is YAML lines indented under qualys:, JOBS_YAML
+# the jobs: section body, OUTPUT_EXTRA more lines under output: (after dir).
 write_config() {
   cat >"$1" <<YAML
 # Written by bench/$(basename "$0"): the daemon against qualys-sim on loopback.
@@ -72,6 +73,7 @@ qualys:
 $4
 output:
   dir: $2
+${6:-}
 state:
   dir: $3
 jobs:

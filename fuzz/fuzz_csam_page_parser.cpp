@@ -1,11 +1,13 @@
 // Fuzz target: the CSAM v2 search page parser (lib/qualys/csam_page_parser.cpp, RapidJSON).
-// Two chunks cut where the first byte says, then finish(); qi::Error (TransientError for
+// Every extra field collected (AssetFields), which walks every path the default parse walks and
+// more. Two chunks cut where the first byte says, then finish(); qi::Error (TransientError for
 // malformed JSON, FatalError for a wrongly typed ID or a limit) is the expected rejection. Every
 // text value handed over must be UTF-8 without NUL (what the CSV files receive).
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <vector>
 
 #include "common/error.hpp"
 #include "fuzz_input.hpp"
@@ -46,11 +48,32 @@ bool is_csv_text(std::string_view text) {
 }
 
 void check_text(const qi::qualys::Asset& a) {
-  for (const std::string* text :
-       {&a.asset_uuid, &a.address, &a.asset_name, &a.netbios_name, &a.last_logged_on_user,
-        &a.bios_serial_number, &a.bios_asset_tag, &a.os_full_name, &a.os_category1, &a.os_category2,
-        &a.hw_full_name, &a.hw_category1, &a.hw_category2, &a.last_modified_date,
-        &a.created_date}) {
+  std::vector<const std::string*> texts = {&a.asset_uuid,
+                                           &a.address,
+                                           &a.asset_name,
+                                           &a.netbios_name,
+                                           &a.last_logged_on_user,
+                                           &a.bios_serial_number,
+                                           &a.bios_asset_tag,
+                                           &a.os_full_name,
+                                           &a.os_category1,
+                                           &a.os_category2,
+                                           &a.hw_full_name,
+                                           &a.hw_category1,
+                                           &a.hw_category2,
+                                           &a.last_modified_date,
+                                           &a.created_date,
+                                           &a.dns_name,
+                                           &a.agent_id,
+                                           &a.cloud_provider,
+                                           &a.instance_id};
+  for (const std::string& tag : a.tags) texts.push_back(&tag);
+  if (a.tags.size() > qi::qualys::CsamPageParser::kMaxTagsPerAsset) {
+    std::fprintf(stderr, "invariant violated: asset %lld has more tags than the limit\n",
+                 static_cast<long long>(a.asset_id));
+    std::abort();
+  }
+  for (const std::string* text : texts) {
     if (!is_csv_text(*text)) {
       std::fprintf(stderr,
                    "invariant violated: asset %lld has a value that is not UTF-8 "
@@ -67,10 +90,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto [first, second] = qi::fuzz::split_by_first_byte(qi::fuzz::as_text(data, size));
   std::size_t emitted = 0;
   try {
-    qi::qualys::CsamPageParser parser([&emitted](qi::qualys::Asset&& asset) {
-      check_text(asset);
-      ++emitted;
-    });
+    qi::qualys::CsamPageParser parser(
+        [&emitted](qi::qualys::Asset&& asset) {
+          check_text(asset);
+          ++emitted;
+        },
+        qi::qualys::AssetFields{.tags = true, .last_check_in = true, .cloud = true});
     parser.feed(first);
     parser.feed(second);
     parser.finish();

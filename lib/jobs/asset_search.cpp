@@ -132,7 +132,7 @@ asio::awaitable<void> AssetSearch::fetch_window(const AssetWindow& window,
       past_window = false;
       page_host_ids.clear();
       if (asset_ids) asset_ids->resize(asset_ids_before);
-      qualys::CsamPageParser parser([&](qualys::Asset&& asset) {
+      auto on_asset = [&](qualys::Asset&& asset) {
         const auto floor = highest ? highest : cursor.position();
         if (floor && asset.asset_id <= *floor) {
           throw TransientError("CSAM page returned asset " + std::to_string(asset.asset_id) +
@@ -150,7 +150,8 @@ asio::awaitable<void> AssetSearch::fetch_window(const AssetWindow& window,
           host_ids.write_row({std::to_string(asset.asset_id), std::to_string(*asset.host_id)});
         }
         write_asset_row(writer, asset, columns_);
-      });
+      };
+      qualys::CsamPageParser parser(on_asset, asset_record_fields(columns_));
       qualys::ParserConsumer consumer(parser);
       status = co_await calls_.post_gateway(request, consumer);
       if (status == 204) co_return;

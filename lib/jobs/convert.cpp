@@ -9,6 +9,7 @@
 
 #include "common/error.hpp"
 #include "config/url_checks.hpp"
+#include "jobs/asset_columns.hpp"
 #include "jobs/columns.hpp"
 #include "jobs/job_support.hpp"
 #include "jobs/kb_columns.hpp"
@@ -156,7 +157,8 @@ Conversion convert_files(JobKind kind, const std::vector<std::filesystem::path>&
       for (const auto& input : inputs) {
         with_input(input, [&] {
           qualys::CsamPageParser parser(
-              [&](qualys::Asset&& asset) { write_asset_row(assets, asset, columns.assets); });
+              [&](qualys::Asset&& asset) { write_asset_row(assets, asset, columns.assets); },
+              asset_record_fields(columns.assets));
           stream_file(input, parser);
           const auto& envelope = parser.envelope();
           if (!envelope.response_code.empty() && envelope.response_code != "SUCCESS") {

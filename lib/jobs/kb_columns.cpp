@@ -1,7 +1,6 @@
 #include "jobs/kb_columns.hpp"
 
-#include <algorithm>
-
+#include "jobs/multi_value.hpp"
 #include "qualys/iso_time.hpp"
 
 namespace qi::jobs {
@@ -12,16 +11,6 @@ using config::Column;
 
 std::string date(std::int64_t seconds) {
   return seconds < 0 ? std::string() : qualys::iso_from_seconds(seconds);
-}
-
-// `values` joined with Insight's multi-value separator; with `distinct`, each value once.
-std::string joined(const std::vector<std::string>& values, bool distinct) {
-  std::string text;
-  for (auto value = values.begin(); value != values.end(); ++value) {
-    if (distinct && std::find(values.begin(), value, *value) != value) continue;
-    text.append(text.empty() ? "" : "||").append(*value);
-  }
-  return text;
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "common/error.hpp"
+#include "qualys/iso_time.hpp"
 
 namespace qi::qualys {
 namespace {
@@ -44,7 +45,24 @@ std::string iso_from_epoch_ms(std::int64_t ms) {
   return buf;
 }
 
-enum class Where { root, asset_list_data, asset_array, asset, os, hardware, other };
+// Where the parse is. The extra columns' objects (tag_list .. cloud_service) are entered only
+// when AssetFields asks for them; everything else nested is Where::other.
+enum class Where {
+  root,
+  asset_list_data,
+  asset_array,
+  asset,
+  os,
+  hardware,
+  tag_list,        // asset.tagList
+  tag_array,       // tagList.tag
+  tag,             // one tagList.tag[] element
+  agent,           // asset.agent
+  cloud_provider,  // asset.cloudProvider: {"aws": {...}}
+  cloud_vendor,    // its first object-valued key ("aws")
+  cloud_service,   // one object under it ("ec2")
+  other
+};
 
 struct Frame {
   Where where;
@@ -60,8 +78,9 @@ struct Scalar {
 
 class PageHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, PageHandler> {
  public:
-  PageHandler(CsamEnvelope& envelope, const std::function<void(Asset&&)>& on_asset)
-      : envelope_(envelope), on_asset_(on_asset) {}
+  PageHandler(CsamEnvelope& envelope, const std::function<void(Asset&&)>& on_asset,
+              AssetFields fields)
+      : envelope_(envelope), on_asset_(on_asset), fields_(fields) {}
 
   const std::string& refusal() const { return refusal_; }
   // The refusal is a limit (not retried), not malformed JSON.
@@ -90,6 +109,10 @@ class PageHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, PageH
   bool EndObject(rapidjson::SizeType) {
     if (stack_.back().where == Where::asset) {
       if (!have_asset_id_) throw FatalError("CSAM asset without an assetId");
+      if (!asset_refusal_.empty()) {
+        throw FatalError("CSAM asset " + std::to_string(current_.asset_id) + " " + asset_refusal_);
+      }
+      if (current_.cloud_provider.empty()) current_.cloud_provider = upper(cloud_key_.value_or(""));
       on_asset_(std::move(current_));
       ++envelope_.assets;
     }
@@ -122,16 +145,96 @@ class PageHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, PageH
         where = Where::asset_array;
       } else if (parent.where == Where::asset_array && object) {
         where = Where::asset;
-        current_ = Asset{};
-        have_asset_id_ = false;
-      } else if (parent.where == Where::asset && object && parent.key == "operatingSystem") {
-        where = Where::os;
-      } else if (parent.where == Where::asset && object && parent.key == "hardware") {
-        where = Where::hardware;
+        start_asset();
+      } else if (parent.where == Where::asset && object) {
+        where = asset_object(parent.key);
+      } else {
+        where = extra_object(parent, object);
       }
     }
     stack_.push_back(Frame{where, {}});
     return true;
+  }
+
+  void start_asset() {
+    current_ = Asset{};
+    have_asset_id_ = false;
+    asset_refusal_.clear();
+    tag_bytes_ = 0;
+    cloud_key_.reset();
+  }
+
+  Where asset_object(const std::string& key) const {
+    if (key == "operatingSystem") return Where::os;
+    if (key == "hardware") return Where::hardware;
+    if (key == "tagList" && fields_.tags) return Where::tag_list;
+    if (key == "agent" && fields_.last_check_in) return Where::agent;
+    if (key == "cloudProvider" && fields_.cloud) return Where::cloud_provider;
+    return Where::other;
+  }
+
+  // The nested objects of the extra columns below an asset's own (asset_object).
+  Where extra_object(const Frame& parent, bool object) {
+    if (parent.where == Where::tag_list && !object && parent.key == "tag") return Where::tag_array;
+    if (parent.where == Where::tag_array && object) return Where::tag;
+    // The provider is the first key holding an object ({"aws": {"ec2": {...}}}); a second
+    // provider's services are not searched for an instance ID.
+    if (parent.where == Where::cloud_provider && object && !cloud_key_) {
+      cloud_key_ = parent.key;
+      return Where::cloud_vendor;
+    }
+    if (parent.where == Where::cloud_vendor && object) return Where::cloud_service;
+    return Where::other;
+  }
+
+  static std::string upper(std::string text) {
+    for (char& c : text) {
+      if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    }
+    return text;
+  }
+
+  // Refuses the current asset once its end is reached (when its assetId is known, whatever the
+  // key order); the first reason wins.
+  void refuse_asset(std::string reason) {
+    if (asset_refusal_.empty()) asset_refusal_ = std::move(reason);
+  }
+
+  void add_tag(const Scalar& v) {
+    if (v.kind != Scalar::Kind::string || v.text.empty() || !asset_refusal_.empty()) return;
+    tag_bytes_ += v.text.size() + (current_.tags.empty() ? 0 : 2);  // "||"
+    if (current_.tags.size() >= CsamPageParser::kMaxTagsPerAsset) {
+      refuse_asset("has more than " + std::to_string(CsamPageParser::kMaxTagsPerAsset) +
+                   " tags (the limit for one asset, docs/qualys-api.md)");
+    } else if (tag_bytes_ > CsamPageParser::kMaxTagBytesPerAsset) {
+      refuse_asset("has more than " + std::to_string(CsamPageParser::kMaxTagBytesPerAsset) +
+                   " bytes of tag names (the limit for one asset, docs/qualys-api.md)");
+    } else {
+      current_.tags.emplace_back(v.text);
+      return;
+    }
+    current_.tags.clear();  // refused: nothing more is kept
+  }
+
+  // agent.lastCheckedIn: epoch milliseconds (as a number, or its digits as a string), or
+  // ISO-8601; kept to the second.
+  void check_in(const Scalar& v) {
+    if (v.kind == Scalar::Kind::null || (v.kind == Scalar::Kind::string && v.text.empty())) return;
+    if (v.kind == Scalar::Kind::number || v.kind == Scalar::Kind::string) {
+      if (auto ms = to_int64(v.text); ms && *ms >= kMinIsoMs && *ms <= kMaxIsoMs) {
+        current_.last_check_in = *ms / 1000 - (*ms % 1000 < 0 ? 1 : 0);
+        return;
+      }
+      auto seconds = v.kind == Scalar::Kind::string ? parse_iso_seconds(v.text) : std::nullopt;
+      if (seconds && *seconds >= kMinIsoMs / 1000 && *seconds <= kMaxIsoMs / 1000) {
+        current_.last_check_in = seconds;
+        return;
+      }
+    }
+    refuse_asset(
+        "has an agent.lastCheckedIn that is neither epoch milliseconds nor an "
+        "ISO-8601 date: '" +
+        std::string(v.text.substr(0, 40)) + "'");
   }
 
   static std::string text_of(const Scalar& v) {
@@ -185,8 +288,21 @@ class PageHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, PageH
         else if (key == "category2")
           current_.hw_category2 = text_of(v);
         break;
+      case Where::tag:
+        if (key == "tagName") add_tag(v);
+        break;
+      case Where::agent:
+        if (key == "lastCheckedIn") check_in(v);
+        break;
+      case Where::cloud_service:
+        // GCP instance IDs are numbers in GCP's own API: a number is taken as its text.
+        if ((key == "instanceId" || key == "vmId") && current_.instance_id.empty() &&
+            (v.kind == Scalar::Kind::string || v.kind == Scalar::Kind::number)) {
+          current_.instance_id = text_of(v);
+        }
+        break;
       default:
-        break;  // software lists, tags, agent data…: validated by RapidJSON, not kept
+        break;  // software lists, unchosen extras…: validated by RapidJSON, not kept
     }
     return true;
   }
@@ -242,6 +358,8 @@ class PageHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, PageH
       current_.dns_name = text_of(v);
     } else if (key == "agentId") {
       current_.agent_id = text_of(v);
+    } else if (key == "provider" && fields_.cloud && v.kind == Scalar::Kind::string) {
+      current_.cloud_provider = text_of(v);  // wins over cloudProvider's key (EndObject)
     }
     // "operatingSystem": null / "hardware": null land here too and leave the fields empty.
   }
@@ -249,8 +367,12 @@ class PageHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, PageH
   CsamEnvelope& envelope_;
   const std::function<void(Asset&&)>& on_asset_;
   std::vector<Frame> stack_;
+  AssetFields fields_;
   Asset current_;
   bool have_asset_id_ = false;
+  std::string asset_refusal_;             // why the current asset is refused (refuse_asset)
+  std::size_t tag_bytes_ = 0;             // the current asset's tags, ||-joined
+  std::optional<std::string> cloud_key_;  // the current asset's cloudProvider key
   std::string refusal_;
   bool over_limit_ = false;
   std::string scratch_;
@@ -258,8 +380,11 @@ class PageHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, PageH
 
 }  // namespace
 
-CsamPageParser::CsamPageParser(std::function<void(Asset&&)> on_asset, std::size_t max_bytes)
-    : on_asset_(std::move(on_asset)), text_("CSAM page", max_bytes, kMaxValueBytes) {}
+CsamPageParser::CsamPageParser(std::function<void(Asset&&)> on_asset, std::size_t max_bytes,
+                               AssetFields fields)
+    : on_asset_(std::move(on_asset)),
+      fields_(fields),
+      text_("CSAM page", max_bytes, kMaxValueBytes) {}
 
 void CsamPageParser::feed(std::string_view bytes) {
   if (finished_) throw std::logic_error("CsamPageParser::feed after finish");
@@ -271,7 +396,7 @@ void CsamPageParser::finish() {
   finished_ = true;
 
   CsamEnvelope envelope;
-  PageHandler handler(envelope, on_asset_);
+  PageHandler handler(envelope, on_asset_, fields_);
   rapidjson::Reader reader;
   JsonText::Stream stream = text_.stream();
   const rapidjson::ParseResult result = reader.Parse<kCsamParseFlags>(stream, handler);

@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "qualys/json_text.hpp"
 #include "qualys/records.hpp"
@@ -43,15 +44,26 @@ class CsamPageParser {
   // One object key: kept per nesting level (up to 512) while the page is parsed. CSAM keys are
   // field names of a few dozen bytes.
   static constexpr std::size_t kMaxKeyBytes = 1024;
+  // One asset's tags (tagList.tag[].tagName, the Tags column), counted as sent (duplicates
+  // included) and as the ||-joined cell would hold them. The page cap bounds what a page costs;
+  // these bound one asset's cell, which travels whole into assets.csv, the incremental base and
+  // the Insight push (one value per tag). Tags are an operator's own labels, tens per asset in
+  // practice: 1024 names and 64 KiB leave two orders of magnitude of room.
+  static constexpr std::size_t kMaxTagsPerAsset = 1024;
+  static constexpr std::size_t kMaxTagBytesPerAsset = std::size_t{64} << 10;
 
+  // Collects the fields of `fields` besides the assets.csv ones (none by default).
   explicit CsamPageParser(std::function<void(Asset&&)> on_asset,
-                          std::size_t max_bytes = kDefaultMaxBytes);
+                          std::size_t max_bytes = kDefaultMaxBytes, AssetFields fields = {});
+  CsamPageParser(std::function<void(Asset&&)> on_asset, AssetFields fields)
+      : CsamPageParser(std::move(on_asset), kDefaultMaxBytes, fields) {}
 
   // Holds bytes; past a limit → qi::FatalError (JsonText::append).
   void feed(std::string_view bytes);
   // Parses the page and hands over its assets. Invalid or incomplete JSON, invalid UTF-8 →
   // qi::TransientError("malformed JSON in CSAM page: <reason> at offset N"); a value of the
-  // wrong type for an ID, a key over kMaxKeyBytes → qi::FatalError. Lone UTF-16 surrogate
+  // wrong type for an ID, a key over kMaxKeyBytes, an asset over a tag limit or with an
+  // agent.lastCheckedIn that is no date → qi::FatalError (naming the asset). Lone UTF-16 surrogate
   // escapes arrive as U+FFFD, `\u0000` is dropped.
   void finish();
 
@@ -59,6 +71,7 @@ class CsamPageParser {
 
  private:
   std::function<void(Asset&&)> on_asset_;
+  AssetFields fields_;
   JsonText text_;
   CsamEnvelope envelope_;
   bool finished_ = false;

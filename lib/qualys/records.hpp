@@ -91,6 +91,14 @@ struct DetectionHost {
   std::vector<Detection> details;
 };
 
+// What a CsamPageParser collects beyond the assets.csv fields (and dnsName, agentId): only what
+// the chosen assets.csv extra columns need (none by default).
+struct AssetFields {
+  bool tags = false;           // tagList
+  bool last_check_in = false;  // agent.lastCheckedIn
+  bool cloud = false;          // provider, cloudProvider
+};
+
 // One CSAM asset, reduced to the assets.csv columns. Absent and null become empty strings.
 struct Asset {
   std::int64_t asset_id = 0;
@@ -113,6 +121,11 @@ struct Asset {
   // For the extra columns; empty unless asked for (includeFields).
   std::string dns_name;
   std::string agent_id;
+  // Only when AssetFields asks for them.
+  std::vector<std::string> tags;              // every non-empty tagList.tag[].tagName, in order
+  std::optional<std::int64_t> last_check_in;  // agent.lastCheckedIn, seconds since the epoch
+  std::string cloud_provider;  // provider, else the key under cloudProvider upper-cased
+  std::string instance_id;     // cloudProvider.<provider>.<service>.instanceId (Azure: vmId)
 };
 
 // A Qualys API v2 SIMPLE_RETURN (or GENERIC_RETURN) found where data was expected.

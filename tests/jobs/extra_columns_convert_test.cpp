@@ -5,6 +5,7 @@
 
 #include <sstream>
 
+#include "jobs/asset_columns.hpp"
 #include "jobs/convert.hpp"
 #include "simulated_qualys.hpp"
 
@@ -132,6 +133,52 @@ TEST(ExtraColumnsConvert, AssetsDnsNameAndAgentIdAreEmptyWhenAbsent) {
       << text;
   EXPECT_NE(text.find("\"20002\","), std::string::npos) << text;
   EXPECT_EQ(text.substr(text.size() - 7), ",\"\",\"\"\n") << text;
+}
+
+// The appended cells of each row of assets.csv (after the 16 legacy columns), header included.
+std::vector<std::string> appended_cells(const std::string& csv) {
+  std::vector<std::string> rows;
+  std::istringstream lines(csv);
+  for (std::string line; std::getline(lines, line);) {
+    std::size_t at = 0;
+    for (int comma = 0; comma < 16; ++comma) at = line.find("\",\"", at) + 2;
+    rows.push_back(line.substr(at));
+  }
+  return rows;
+}
+
+TEST(ExtraColumnsConvert, AssetsTagsCheckInAndCloudColumnsReadEveryShapeOfCsam) {
+  TempDir out;
+  ConvertOptions options;
+  options.columns.assets = {Column::asset_tags, Column::asset_last_check_in,
+                            Column::asset_cloud_provider, Column::asset_instance_id};
+  convert_files(JobKind::assets, {kFixtures / "csam_page_extras.json"}, out.path(), options);
+  // Read off csam_page_extras.json (its assets have no legacy field but their ID and name).
+  EXPECT_EQ(appended_cells(read_file(out.path() / "assets.csv")),
+            (std::vector<std::string>{
+                R"("Tags","Last Check-In","Cloud Provider","Instance ID")",
+                R"("Cloud Agent||Zürich, ""DMZ""||日本-Tokyo","2025-07-14T19:20:14Z","","")",
+                R"("","2026-01-12T08:30:00Z","AWS","i-0bb87c3281243cdfd")",
+                R"("","","AZURE","8d6b2f3e-1c1a-4b7e-9f00-0123456789ab")",
+                R"("","","GCP","4567890123456789012")", R"("","","OCI","ocid1.instance.oc1")",
+                R"("","","AWS","")"}));
+}
+
+TEST(ExtraColumnsConvert, AssetsWithoutTheNewColumnsIgnoreTheirFields) {
+  TempDir plain;
+  convert_files(JobKind::assets, {kFixtures / "csam_page_extras.json"}, plain.path(), {});
+  const auto text = read_file(plain.path() / "assets.csv");
+  EXPECT_EQ(text.find("Cloud Agent"), std::string::npos) << text;
+  EXPECT_EQ(text.find("AWS"), std::string::npos) << text;
+}
+
+TEST(ExtraColumnsConvert, AssetFieldsAskForEachCsamFieldOnceInTheOrderChosen) {
+  EXPECT_EQ(asset_fields({}), "");
+  EXPECT_EQ(asset_fields({Column::asset_host_id}), "");
+  EXPECT_EQ(asset_fields({Column::asset_instance_id, Column::asset_tags,
+                          Column::asset_cloud_provider, Column::asset_last_check_in}),
+            ",cloudProvider,tagList,provider,agent");
+  EXPECT_EQ(asset_fields({Column::asset_agent_id, Column::asset_last_check_in}), ",agentId,agent");
 }
 
 }  // namespace

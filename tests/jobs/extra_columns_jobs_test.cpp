@@ -253,5 +253,31 @@ TEST_F(ExtraColumnsJobs, TheSearchAsksForDnsNameAndAgentIdOnlyWhenChosen) {
             expected_assets(simulated.simulator().data(), {"Agent ID", "DNS Name"}));
 }
 
+TEST_F(ExtraColumnsJobs, TheSearchAsksForTagsAgentAndCloudFieldsOnlyWhenChosen) {
+  config.output.extra_columns.assets = {config::Column::asset_host_id};
+  ASSERT_EQ(run_one_job(JobKind::assets, config, credentials).status, RunStatus::succeeded);
+  const auto before = simulated.simulator().requests().size();
+  for (const auto& request : simulated.simulator().requests()) {
+    if (request.endpoint != "search") continue;
+    for (const char* field : {"tagList", "agent", "provider"}) {
+      EXPECT_EQ(request.target.find(field), std::string::npos) << request.target;
+    }
+  }
+  config.output.extra_columns.assets = {
+      config::Column::asset_instance_id, config::Column::asset_tags,
+      config::Column::asset_cloud_provider, config::Column::asset_last_check_in};
+  ASSERT_EQ(run_one_job(JobKind::assets, config, credentials).status, RunStatus::succeeded);
+  const auto all = simulated.simulator().requests();
+  for (std::size_t i = before; i < all.size(); ++i) {
+    if (all[i].endpoint != "search") continue;
+    EXPECT_NE(all[i].target.find("hostId%2CcloudProvider%2CtagList%2Cprovider%2Cagent"),
+              std::string::npos)
+        << all[i].target;
+  }
+  EXPECT_EQ(read_file(config.output.dir / "assets.csv"),
+            expected_assets(simulated.simulator().data(),
+                            {"Instance ID", "Tags", "Cloud Provider", "Last Check-In"}));
+}
+
 }  // namespace
 }  // namespace qi::testing

@@ -186,7 +186,8 @@ Corpus fixtures() {
       12345};
   c.csam_count = "csam_count.json";
   c.csam_count_value = 4321;
-  c.read_elsewhere = {"csam_page_nulls.json", "generic_return_999.xml", "hld_extra_columns.xml"};
+  c.read_elsewhere = {"csam_page_nulls.json", "csam_page_extras.json", "generic_return_999.xml",
+                      "hld_extra_columns.xml"};
   return c;
 }
 

@@ -1,6 +1,7 @@
 // Deterministic record generators of generation 0. Every value comes from a splitmix64 hash of
 // (seed, record kind, index, salt), never from state, so page N can be produced without pages
 // 0..N-1. What the generation steps change is in data_churn.cpp.
+#include <algorithm>
 #include <array>
 #include <cstdio>
 
@@ -28,6 +29,48 @@ std::int64_t small_asset_count(const DataSpec& spec) {
   if (spec.assets < 2) return spec.assets;
   std::int64_t big = spec.assets / 10;
   return spec.assets - (big < 1 ? 1 : big);
+}
+
+// Tag names with what a CSV and the || join must survive: commas, quotes, non-ASCII.
+constexpr std::array<std::string_view, 6> kTagNames = {
+    "Cloud Agent", "Zürich, \"DMZ\"", "PCI; scope", "日本-Tokyo", "Linux Servers", "Tier 1"};
+
+// The extra columns' fields (tagList, agent, provider, cloudProvider), each shape of real
+// payloads for a share of assets (docs/simulator.md).
+void add_extra_fields(const DataSpec& spec, std::int64_t i, std::int64_t modified, SimAsset& a) {
+  const std::uint64_t h = hash_of(spec, kAsset, i, 4);
+  a.tag_list = static_cast<SimTagList>(std::min<std::uint64_t>(h % 7, 4));
+  if (a.tag_list == SimTagList::listed) {
+    const auto count = 1 + (h >> 4) % 4;
+    for (std::uint64_t k = 0; k < count; ++k) a.tags.emplace_back(pick(kTagNames, (h >> 8) + k));
+    if ((h >> 12) % 3 == 0) a.tags.push_back(a.tags.front());  // a duplicate
+    if ((h >> 12) % 5 == 1) a.tags.emplace_back();             // "tagName": ""
+  }
+  if ((h >> 16) % 5 != 0) {
+    a.checked_in_ms = modified * 1000 + static_cast<std::int64_t>((h >> 20) % 1000);
+    a.checked_in_as_iso = (h >> 30) % 3 == 0;
+  }
+  switch ((h >> 34) % 8) {
+    case 4:
+      a.cloud = "aws";
+      a.instance_id = "i-0" + std::to_string(h % 1000000007) + "cdfd";
+      break;
+    case 5:
+      a.cloud = "azure";
+      a.instance_id = uuid_from(h, hash_of(spec, kAsset, i, 5));
+      break;
+    case 6:
+      a.cloud = "gcp";
+      a.provider = "Google Cloud";                        // provider, when sent, names the cloud
+      a.instance_id = std::to_string(1000000000000 + i);  // a JSON number
+      break;
+    case 7:
+      a.cloud = "aws";  // instanceId null
+      a.provider = "";
+      break;
+    default:
+      break;  // provider and cloudProvider null, as for most on-premises assets
+  }
 }
 
 }  // namespace
@@ -102,6 +145,7 @@ SimAsset base_asset_at(const DataSpec& spec, std::int64_t i) {
   a.last_modified_date = iso_utc(modified, true);
   a.epoch_ms = modified * 1000;
   a.software_id = (h % 2) ? -458390650433303040 - i : 1234567890123 + i;
+  add_extra_fields(spec, i, modified, a);
   return a;
 }
 

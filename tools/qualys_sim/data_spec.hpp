@@ -70,6 +70,10 @@ struct SimNamed {
   std::string category2;
 };
 
+// How an asset's tagList arrives (docs/qualys-api.md §4.3): every shape means "no tag" but the
+// last.
+enum class SimTagList : std::uint8_t { absent, null, empty_object, empty_list, listed };
+
 // One CSAM asset (the fields assets.csv needs plus what the bulky parts are derived from).
 struct SimAsset {
   std::int64_t asset_id = 0;  // some above 2^53 (docs/qualys-api.md §4.2)
@@ -87,6 +91,14 @@ struct SimAsset {
   std::string created_date;
   std::int64_t epoch_ms = 0;     // nested epoch-millisecond numbers (agent, inventory)
   std::int64_t software_id = 0;  // negative signed 64-bit for some assets
+  // The extra columns' fields (render_json.cpp).
+  SimTagList tag_list = SimTagList::null;
+  std::vector<std::string> tags;              // tagName in document order; may repeat, may be ""
+  std::optional<std::int64_t> checked_in_ms;  // agent.lastCheckedIn; nullopt: "agent": null
+  bool checked_in_as_iso = false;             // sent as an ISO string, not an epoch-ms number
+  std::optional<std::string> provider;        // "provider"
+  std::string cloud;                          // the cloudProvider key; empty: cloudProvider null
+  std::string instance_id;                    // empty: null
 };
 
 struct SimCve {

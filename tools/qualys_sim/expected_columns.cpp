@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "qualys_sim/expected_csv.hpp"
+#include "qualys_sim/sim_util.hpp"
 
 namespace qi::sim {
 
@@ -171,6 +172,23 @@ std::string asset_column(const std::string& column, const SimAsset& a) {
   // Rendered from these (render_json.cpp): null when the generator left them out.
   if (column == "DNS Name") return opt(a.netbios_name);
   if (column == "Agent ID") return opt(a.asset_uuid);
+  if (column == "Tags") {
+    std::vector<std::string> names;
+    for (const auto& tag : a.tags) {
+      if (!tag.empty()) names.push_back(tag);
+    }
+    return joined(names, true);
+  }
+  // Whole seconds: the generator's times are after 1970, so division floors.
+  if (column == "Last Check-In")
+    return a.checked_in_ms ? iso_utc(*a.checked_in_ms / 1000, false) : "";
+  if (column == "Cloud Provider") {
+    if (a.provider && !a.provider->empty()) return *a.provider;
+    std::string key = a.cloud;
+    for (char& c : key) c = (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
+    return key;
+  }
+  if (column == "Instance ID") return a.instance_id;
   throw std::invalid_argument("no assets.csv column " + column);
 }
 

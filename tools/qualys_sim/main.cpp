@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -60,6 +61,8 @@ Oracle:
                               into DIR and exit
   --expected-hld-params Q     detection parameters the daemon sends, as a query string
                               (default: the server defaults), for vm.csv
+  --expected-columns F=A|B    the extra columns (catalog names) of file F (assets, vulnkb or
+                              vm) the daemon is configured with (repeatable)
 Control endpoints while running (no auth): GET /__sim/stats, POST /__sim/faults (one SPEC per
 line), DELETE /__sim/faults, POST /__sim/expire-tokens, POST /__sim/mutate (a new generation
 now), GET /__sim/generation, POST /__sim/write-expected?dir=DIR[&status=...] (the oracle of the
@@ -84,12 +87,24 @@ std::chrono::seconds duration(const std::string& text) {
   return std::chrono::seconds(flag_number("--token-lifetime", digits) * scale);
 }
 
+// "vm=Status|Ports" -> columns["vm"] = {"Status", "Ports"}.
+void add_expected_columns(std::map<std::string, std::vector<std::string>>& columns,
+                          const std::string& spec) {
+  const auto equals = spec.find('=');
+  const std::string file = spec.substr(0, equals);
+  if (equals == std::string::npos || (file != "assets" && file != "vulnkb" && file != "vm"))
+    throw std::invalid_argument("--expected-columns: expected assets|vulnkb|vm=NAME|NAME..., got " +
+                                spec);
+  columns[file] = qi::sim_common::split_list(spec.substr(equals + 1), '|');
+}
+
 int run(int argc, char** argv) {
   qi::sim::SimulatorOptions options;
   std::string port_file, ca_out, write_expected, expected_params, password_file, credentials_file,
       request_log;
   std::vector<std::string> cert_names = {"localhost", "127.0.0.1"};
   std::vector<qi::sim::FaultRule> faults;
+  std::map<std::string, std::vector<std::string>> expected_columns;  // file -> catalog names
   bool username_given = false;
 
   const std::vector<std::string> args(argv + 1, argv + argc);
@@ -147,6 +162,8 @@ int run(int argc, char** argv) {
       write_expected = value;
     else if (flag == "--expected-hld-params")
       expected_params = value;
+    else if (flag == "--expected-columns")
+      add_expected_columns(expected_columns, value);
     else if (flag == "--request-log")
       request_log = value;
     else
@@ -158,6 +175,15 @@ int run(int argc, char** argv) {
     const auto filter = qi::sim::detection_filter_from(qi::sim::parse_form(expected_params), &bad);
     if (!bad.empty()) throw std::invalid_argument("--expected-hld-params: bad " + bad);
     qi::sim::write_expected_csv(options.data, write_expected, filter);
+    // The files with extra columns again, over the legacy ones.
+    for (const auto& [file, columns] : expected_columns) {
+      if (file == "assets")
+        qi::sim::write_expected_assets_csv(options.data, write_expected, columns);
+      if (file == "vulnkb")
+        qi::sim::write_expected_vulnkb_csv(options.data, write_expected, columns);
+      if (file == "vm")
+        qi::sim::write_expected_vm_csv(options.data, write_expected, filter, columns);
+    }
     return 0;
   }
 

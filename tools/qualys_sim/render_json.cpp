@@ -61,6 +61,63 @@ void named(std::string& out, const SimNamed& n, bool os) {
       "\"lifeCycleConfidence\":\"Exact\"},\"productUrl\":null}";
 }
 
+void tag_list(std::string& out, const SimAsset& a) {
+  switch (a.tag_list) {
+    case SimTagList::absent:  // not rendered at all (append_asset_json)
+    case SimTagList::null:
+      out += "null";
+      return;
+    case SimTagList::empty_object:
+      out += "{}";
+      return;
+    case SimTagList::empty_list:
+      out += "{\"tag\":[]}";
+      return;
+    case SimTagList::listed:
+      break;
+  }
+  out += "{\"tag\":[";
+  for (std::size_t k = 0; k < a.tags.size(); ++k) {
+    out += k ? "," : "";
+    out +=
+        "{\"tagId\":" + std::to_string(25184898 + static_cast<std::int64_t>(k)) + ",\"tagName\":";
+    str(out, a.tags[k]);
+    out += ",\"foregroundColor\":0,\"criticalityScore\":null}";
+  }
+  out += "]}";
+}
+
+// lastCheckedIn as Qualys sends it (epoch ms, csam_page_has_more.json), or as an ISO string.
+std::string checked_in(const SimAsset& a) {
+  const std::int64_t ms = *a.checked_in_ms;
+  if (!a.checked_in_as_iso) return std::to_string(ms);
+  std::string iso = iso_utc(ms / 1000, false);  // "...:SSZ"
+  iso.pop_back();
+  const auto fraction = std::to_string(1000 + ms % 1000).substr(1);
+  return "\"" + iso + "." + fraction + "Z\"";
+}
+
+// cloudProvider: {"<provider>": {"<service>": {..., "instanceId": ...}}} (the shape
+// docs/qualys-api.md §4.3 infers), with the nesting a client must skip.
+void cloud_provider(std::string& out, const SimAsset& a) {
+  if (a.cloud.empty()) {
+    out += "null";
+    return;
+  }
+  const bool azure = a.cloud == "azure";
+  const bool gcp = a.cloud == "gcp";
+  out += "{\"" + a.cloud + "\":{\"" + (azure ? "vm" : gcp ? "compute" : "ec2") + "\":{";
+  out += azure ? "\"location\":\"westeurope\",\"vmId\":" : "\"instanceId\":";
+  if (a.instance_id.empty()) {
+    out += "null";
+  } else if (gcp) {
+    out += a.instance_id;
+  } else {
+    str(out, a.instance_id);
+  }
+  out += ",\"tags\":{\"Name\":{\"value\":\"web\",\"instanceId\":\"not-this\"}}}}}";
+}
+
 }  // namespace
 
 void append_asset_json(std::string& out, const SimAsset& a, const FieldSelection& fields) {
@@ -122,12 +179,17 @@ void append_asset_json(std::string& out, const SimAsset& a, const FieldSelection
     }
     out += "]}";
   });
-  field("provider", [&] { out += "null"; });
-  field("cloudProvider", [&] { out += "null"; });
+  field("provider", [&] { opt_str(out, a.provider); });
+  field("cloudProvider", [&] { cloud_provider(out, a); });
   field("agent", [&] {
-    out +=
-        "{\"version\":\"7.2.0.38\",\"lastActivity\":" + epoch + ",\"lastCheckedIn\":" + epoch +
-        ",\"lastInventory\":null,\"activations\":[{\"key\":\"cb825267\",\"status\":\"ACTIVE\"}]}";
+    if (!a.checked_in_ms) {
+      out += "null";
+      return;
+    }
+    out += "{\"version\":\"7.2.0.38\",\"lastActivity\":" + epoch +
+           ",\"lastCheckedIn\":" + checked_in(a) +
+           ",\"lastInventory\":null,\"activations\":[{\"key\":\"cb825267\",\"status\":"
+           "\"ACTIVE\"}]}";
   });
   field("sensor", [&] {
     out += "{\"activatedForModules\":[\"VM\",\"PC\"],\"lastVMScan\":" + epoch +
@@ -136,11 +198,7 @@ void append_asset_json(std::string& out, const SimAsset& a, const FieldSelection
   field("inventory", [&] {
     out += "{\"source\":\"QAGENT\",\"created\":" + epoch + ",\"lastUpdated\":" + epoch + "}";
   });
-  field("tagList", [&] {
-    out +=
-        "{\"tag\":[{\"tagId\":12345,\"tagName\":\"Cloud "
-        "Agent\"},{\"tagId\":-1,\"tagName\":\"Zürich, \\\"DMZ\\\"\"}]}";
-  });
+  if (a.tag_list != SimTagList::absent) field("tagList", [&] { tag_list(out, a); });
   out += '}';
 }
 
