@@ -276,7 +276,8 @@ class InsightOff(E2ETestCase):
 
 # output.extra_columns of every file that has catalog columns, one of each value kind.
 EXTRA_COLUMNS = {
-    "assets": ["Host ID", "DNS Name", "Agent ID"],
+    "assets": ["Host ID", "DNS Name", "Agent ID", "Tags", "Last Check-In", "Cloud Provider",
+               "Instance ID"],
     "vulnkb": ["CVSS v3 Base", "Patchable", "Threat Intelligence", "Published"],
     "vm": ["Status", "Severity", "Ports", "Is Ignored", "First Found"],
 }
@@ -284,7 +285,8 @@ EXTRA_COLUMNS = {
 OBJECT_TYPES = {"assets": "host", "vulnkb": "vulnerability", "vm": "detection"}
 KINDS = {"Host ID": "host-id", "CVSS v3 Base": "double", "Patchable": "boolean",
          "Threat Intelligence": "multi", "Ports": "multi", "Is Ignored": "boolean",
-         "Severity": "integer", "Published": "date", "First Found": "date"}
+         "Severity": "integer", "Published": "date", "First Found": "date", "Tags": "multi",
+         "Last Check-In": "date"}
 
 
 def slug(name):
