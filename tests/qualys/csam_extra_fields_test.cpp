@@ -3,7 +3,6 @@
 // limits that keep one asset bounded.
 #include <gtest/gtest.h>
 
-
 #include "common/error.hpp"
 #include "parser_test_support.hpp"
 #include "qualys/csam_page_parser.hpp"
