@@ -61,7 +61,7 @@ enum class ValueKind : std::uint8_t {
   integer,    // decimal digits, optionally signed
   decimal,    // a number with an optional fraction ("7.5")
   flag,       // "1" or "0"
-  date_time,  // YYYY-MM-DDTHH:MM:SSZ (UTC)
+  date_time,  // YYYY-MM-DDTHH:MM:SS.000Z (UTC; qualys/iso_time.hpp)
   multi_text  // several texts joined with "||", Insight's multi-value separator
 };
 

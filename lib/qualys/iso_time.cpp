@@ -83,7 +83,7 @@ std::string iso_from_seconds(std::int64_t seconds) {
   const year_month_day ymd{day};
   const hh_mm_ss<std::chrono::seconds> tod{tp - day};
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02dZ", static_cast<int>(ymd.year()),
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.000Z", static_cast<int>(ymd.year()),
                 static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
                 static_cast<int>(tod.hours().count()), static_cast<int>(tod.minutes().count()),
                 static_cast<int>(tod.seconds().count()));

@@ -262,8 +262,8 @@ testing::SetRows rows_with_extra_columns() {
                      Column::vm_is_ignored, Column::vm_first_found};
   rows.extra_cells["assets.csv"] = {{"501", "web.example.com", "a-1"}, {"502", "", ""}};
   rows.extra_cells["vulnkb.csv"] = {
-      {"7.5", "1", "Exploit_Public||Active_Attacks", "2021-12-10T00:00:00Z"}};
-  rows.extra_cells["vm.csv"] = {{"Active", "3", "80||443", "0", "2026-01-02T03:04:05Z"},
+      {"7.5", "1", "Exploit_Public||Active_Attacks", "2021-12-10T00:00:00.000Z"}};
+  rows.extra_cells["vm.csv"] = {{"Active", "3", "80||443", "0", "2026-01-02T03:04:05.000Z"},
                                 {"New", "", "", "1", ""}};
   return rows;
 }
@@ -285,7 +285,7 @@ TEST_F(CloudPushTest, ExtraColumnsOfEachFileArriveAsTheValuesOfTheirAttributes) 
   EXPECT_EQ(qid.at("qualys-insight/vulnerability/extra-patchable"), Values{"true"});
   EXPECT_EQ(qid.at("qualys-insight/vulnerability/extra-threat-intelligence"),
             (Values{"Exploit_Public", "Active_Attacks"}));
-  EXPECT_EQ(qid.at("qualys-insight/vulnerability/extra-published"), Values{"2021-12-10T00:00:00Z"});
+  EXPECT_EQ(qid.at("qualys-insight/vulnerability/extra-published"), Values{"2021-12-10T00:00:00.000Z"});
   const auto& active = objects.at("qualys-insight/detection 501-38170").attributes;
   EXPECT_EQ(active.at("qualys-insight/detection/host"), Values{"qualys-insight/host/1001"});
   EXPECT_EQ(active.at("qualys-insight/detection/extra-status"), Values{"Active"});
@@ -293,7 +293,7 @@ TEST_F(CloudPushTest, ExtraColumnsOfEachFileArriveAsTheValuesOfTheirAttributes) 
   EXPECT_EQ(active.at("qualys-insight/detection/extra-ports"), (Values{"80", "443"}));
   EXPECT_EQ(active.at("qualys-insight/detection/extra-is-ignored"), Values{"false"});
   EXPECT_EQ(active.at("qualys-insight/detection/extra-first-found"),
-            Values{"2026-01-02T03:04:05Z"});
+            Values{"2026-01-02T03:04:05.000Z"});
   const auto& fresh = objects.at("qualys-insight/detection 502-38170").attributes;
   EXPECT_EQ(fresh.at("qualys-insight/detection/host"), Values{"qualys-insight/host/1002"});
   EXPECT_EQ(fresh.at("qualys-insight/detection/extra-is-ignored"), Values{"true"});

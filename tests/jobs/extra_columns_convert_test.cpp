@@ -51,16 +51,16 @@ TEST(ExtraColumnsConvert, EveryVmColumnCombinesThePortsOfAPair) {
       // Three detections on ports 3389, 443, 443: the most urgent status, Confirmed over
       // Potential, the highest severity, times found and QDS, the earliest first and the latest
       // last found, each port once in ascending order, ignored only when every one is.
-      "\"7200001\",\"\",\"38170\",\"Re-Opened\",\"Confirmed\",\"3\",\"2025-01-26T04:45:50Z\","
-      "\"2026-01-14T10:00:00Z\",\"2025-12-01T08:00:00Z\",\"111\",\"443||3389\",\"55\",\"0\",\"0\","
+      "\"7200001\",\"\",\"38170\",\"Re-Opened\",\"Confirmed\",\"3\",\"2025-01-26T04:45:50.000Z\","
+      "\"2026-01-14T10:00:00.000Z\",\"2025-12-01T08:00:00.000Z\",\"111\",\"443||3389\",\"55\",\"0\",\"0\","
       "\"192.0.2.20\",\"host-20.example.test\",\"HOST-20\","
       "\"Windows 2008 R2 Enterprise Service Pack1\"\n"
       // Empty and missing elements are empty cells; a date with an offset is written in UTC.
-      "\"7200001\",\"\",\"90001\",\"New\",\"Info\",\"1\",\"2026-01-14T09:00:00Z\",\"\",\"\",\"\","
+      "\"7200001\",\"\",\"90001\",\"New\",\"Info\",\"1\",\"2026-01-14T09:00:00.000Z\",\"\",\"\",\"\","
       "\"\",\"\",\"0\",\"\",\"192.0.2.20\",\"host-20.example.test\",\"HOST-20\","
       "\"Windows 2008 R2 Enterprise Service Pack1\"\n"
       "\"7200002\",\"0a1b2c3d-0000-4000-8000-000000000021\",\"90002\",\"Fixed\",\"\",\"\",\"\","
-      "\"\",\"2026-01-10T00:00:00Z\",\"\",\"\",\"\",\"\",\"\",\"192.0.2.21\",\"\",\"\",\"\"\n");
+      "\"\",\"2026-01-10T00:00:00.000Z\",\"\",\"\",\"\",\"\",\"\",\"192.0.2.21\",\"\",\"\",\"\"\n");
 }
 
 TEST(ExtraColumnsConvert, ColumnsFollowTheOrderChosen) {
@@ -157,8 +157,8 @@ TEST(ExtraColumnsConvert, AssetsTagsCheckInAndCloudColumnsReadEveryShapeOfCsam) 
   EXPECT_EQ(appended_cells(read_file(out.path() / "assets.csv")),
             (std::vector<std::string>{
                 R"("Tags","Last Check-In","Cloud Provider","Instance ID")",
-                R"("Cloud Agent||Zürich, ""DMZ""||日本-Tokyo","2025-07-14T19:20:14Z","","")",
-                R"("","2026-01-12T08:30:00Z","AWS","i-0bb87c3281243cdfd")",
+                R"("Cloud Agent||Zürich, ""DMZ""||日本-Tokyo","2025-07-14T19:20:14.000Z","","")",
+                R"("","2026-01-12T08:30:00.000Z","AWS","i-0bb87c3281243cdfd")",
                 R"("","","AZURE","8d6b2f3e-1c1a-4b7e-9f00-0123456789ab")",
                 R"("","","GCP","4567890123456789012")", R"("","","OCI","ocid1.instance.oc1")",
                 R"("","","AWS","")"}));

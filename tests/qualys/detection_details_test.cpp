@@ -63,7 +63,7 @@ TEST(DetectionDetails, FollowTheQidsOneDetectionEach) {
   EXPECT_EQ(d.times_found, 111);
   EXPECT_EQ(d.is_ignored, 1);
   EXPECT_EQ(d.is_disabled, 0);
-  EXPECT_EQ(iso_from_seconds(d.first_found), "2025-01-26T04:45:50Z");
+  EXPECT_EQ(iso_from_seconds(d.first_found), "2025-01-26T04:45:50.000Z");
   EXPECT_EQ(d.last_fixed, Detection::kNone);
 }
 
@@ -107,8 +107,8 @@ TEST(IsoTime, RefusesWhatIsNotADate) {
 }
 
 TEST(IsoTime, WritesSecondsWithZ) {
-  EXPECT_EQ(iso_from_seconds(0), "1970-01-01T00:00:00Z");
-  EXPECT_EQ(iso_from_seconds(1768470000), "2026-01-15T09:40:00Z");
+  EXPECT_EQ(iso_from_seconds(0), "1970-01-01T00:00:00.000Z");
+  EXPECT_EQ(iso_from_seconds(1768470000), "2026-01-15T09:40:00.000Z");
 }
 
 }  // namespace

@@ -63,8 +63,8 @@ TEST(KbDetails, CollectEveryFieldAskedFor) {
   ASSERT_EQ(vulns.size(), 1u);
   const auto& v = vulns[0];
   EXPECT_EQ(v.vuln_type, "Vulnerability");
-  EXPECT_EQ(iso_from_seconds(v.published), "2025-01-02T03:04:05Z");
-  EXPECT_EQ(iso_from_seconds(v.last_modified), "2026-01-02T03:04:05Z");
+  EXPECT_EQ(iso_from_seconds(v.published), "2025-01-02T03:04:05.000Z");
+  EXPECT_EQ(iso_from_seconds(v.last_modified), "2026-01-02T03:04:05.000Z");
   EXPECT_EQ(v.patchable, "1");
   EXPECT_EQ(v.cvss_v2_base, "7.5");
   EXPECT_EQ(v.cvss_v3_base, "9.8");

@@ -14,6 +14,14 @@ namespace qi::sim {
 
 namespace {
 
+// An extra column's date (docs/configuration.md "Dates"): the generator's YYYY-MM-DDTHH:MM:SSZ
+// with milliseconds, which are always .000 (Qualys's dates are to the second).
+std::string extra_date(const std::string& iso) {
+  if (iso.empty()) return iso;
+  if (iso.size() != 20 || iso.back() != 'Z') throw std::logic_error("not a generated date: " + iso);
+  return iso.substr(0, 19) + ".000Z";
+}
+
 int rank(const std::string& value, const std::vector<std::string>& least_to_most) {
   return static_cast<int>(std::find(least_to_most.begin(), least_to_most.end(), value) -
                           least_to_most.begin());
@@ -52,9 +60,9 @@ std::string column_value(const std::string& column, const SimHost& host,
   if (column == "Status") return status;
   if (column == "Type") return type;
   if (column == "Severity") return std::to_string(severity);
-  if (column == "First Found") return first_found;
-  if (column == "Last Found") return last_found;
-  if (column == "Last Fixed") return last_fixed;
+  if (column == "First Found") return extra_date(first_found);
+  if (column == "Last Found") return extra_date(last_found);
+  if (column == "Last Fixed") return extra_date(last_fixed);
   if (column == "Times Found") return std::to_string(times_found);
   if (column == "QDS") return qds > 0 ? std::to_string(qds) : "";
   if (column == "Is Ignored") return all_ignored ? "1" : "0";
@@ -124,8 +132,8 @@ std::string joined(const std::vector<std::string>& values, bool distinct) {
 std::string kb_column(const std::string& column, const SimVuln& v) {
   if (column == "Type") return v.vuln_type;
   // Rendered only for some QIDs (render_xml.cpp): absent is empty.
-  if (column == "Published") return v.qid % 5 != 0 ? v.published : "";
-  if (column == "Last Modified") return v.last_modified;
+  if (column == "Published") return v.qid % 5 != 0 ? extra_date(v.published) : "";
+  if (column == "Last Modified") return extra_date(v.last_modified);
   if (column == "Patchable") return v.patchable ? "1" : "0";
   if (column == "CVSS v2 Base") return v.cvss_v2_base;
   if (column == "CVSS v3 Base") return v.cvss_v3_base;
@@ -181,7 +189,7 @@ std::string asset_column(const std::string& column, const SimAsset& a) {
   }
   // Whole seconds: the generator's times are after 1970, so division floors.
   if (column == "Last Check-In")
-    return a.checked_in_ms ? iso_utc(*a.checked_in_ms / 1000, false) : "";
+    return a.checked_in_ms ? extra_date(iso_utc(*a.checked_in_ms / 1000, false)) : "";
   if (column == "Cloud Provider") {
     if (a.provider && !a.provider->empty()) return *a.provider;
     std::string key = a.cloud;
