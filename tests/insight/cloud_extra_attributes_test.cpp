@@ -199,18 +199,18 @@ TEST(CloudExtraAttributes, CellsBecomeValuesOfTheirAttributesType) {
   config::ExtraColumns extra;
   extra.vm = {Column::vm_severity, Column::vm_first_found, Column::vm_ports, Column::vm_is_ignored,
               Column::vm_os};
-  EXPECT_EQ(
-      first_chunk(extra, "vm.csv",
-                  "\"Host ID\",\"QG HostID\",\"QID\",\"Severity\",\"First Found\",\"Ports\","
-                  "\"Is Ignored\",\"OS\"\n"
-                  "\"5\",\"\",\"7\",\"4\",\"2026-01-11T01:02:03.000Z\",\"22||443\",\"1\",\"Linux\"\n"
-                  "\"6\",\"\",\"7\",\"\",\"\",\"\",\"0\",\"\"\n"),
-      R"({"data":{"detections":[)"
-      R"({"detection":"5-7","hostId":"5","qid":"7","qgHostId":"","extra_severity":4,)"
-      R"("extra_first_found":"2026-01-11T01:02:03.000Z","extra_ports":["22","443"],)"
-      R"("extra_is_ignored":true,"extra_os":"Linux"},)"
-      R"({"detection":"6-7","hostId":"6","qid":"7","qgHostId":"","extra_is_ignored":false,)"
-      R"("extra_os":""}]},"clientGeneratedId":"r-1","completed":false})");
+  EXPECT_EQ(first_chunk(
+                extra, "vm.csv",
+                "\"Host ID\",\"QG HostID\",\"QID\",\"Severity\",\"First Found\",\"Ports\","
+                "\"Is Ignored\",\"OS\"\n"
+                "\"5\",\"\",\"7\",\"4\",\"2026-01-11T01:02:03.000Z\",\"22||443\",\"1\",\"Linux\"\n"
+                "\"6\",\"\",\"7\",\"\",\"\",\"\",\"0\",\"\"\n"),
+            R"({"data":{"detections":[)"
+            R"({"detection":"5-7","hostId":"5","qid":"7","qgHostId":"","extra_severity":4,)"
+            R"("extra_first_found":"2026-01-11T01:02:03.000Z","extra_ports":["22","443"],)"
+            R"("extra_is_ignored":true,"extra_os":"Linux"},)"
+            R"({"detection":"6-7","hostId":"6","qid":"7","qgHostId":"","extra_is_ignored":false,)"
+            R"("extra_os":""}]},"clientGeneratedId":"r-1","completed":false})");
 }
 
 // The rule of the base columns (Severity): Assets refuses that one object and says why.

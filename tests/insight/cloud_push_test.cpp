@@ -285,7 +285,8 @@ TEST_F(CloudPushTest, ExtraColumnsOfEachFileArriveAsTheValuesOfTheirAttributes) 
   EXPECT_EQ(qid.at("qualys-insight/vulnerability/extra-patchable"), Values{"true"});
   EXPECT_EQ(qid.at("qualys-insight/vulnerability/extra-threat-intelligence"),
             (Values{"Exploit_Public", "Active_Attacks"}));
-  EXPECT_EQ(qid.at("qualys-insight/vulnerability/extra-published"), Values{"2021-12-10T00:00:00.000Z"});
+  EXPECT_EQ(qid.at("qualys-insight/vulnerability/extra-published"),
+            Values{"2021-12-10T00:00:00.000Z"});
   const auto& active = objects.at("qualys-insight/detection 501-38170").attributes;
   EXPECT_EQ(active.at("qualys-insight/detection/host"), Values{"qualys-insight/host/1001"});
   EXPECT_EQ(active.at("qualys-insight/detection/extra-status"), Values{"Active"});

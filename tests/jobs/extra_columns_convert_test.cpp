@@ -52,11 +52,13 @@ TEST(ExtraColumnsConvert, EveryVmColumnCombinesThePortsOfAPair) {
       // Potential, the highest severity, times found and QDS, the earliest first and the latest
       // last found, each port once in ascending order, ignored only when every one is.
       "\"7200001\",\"\",\"38170\",\"Re-Opened\",\"Confirmed\",\"3\",\"2025-01-26T04:45:50.000Z\","
-      "\"2026-01-14T10:00:00.000Z\",\"2025-12-01T08:00:00.000Z\",\"111\",\"443||3389\",\"55\",\"0\",\"0\","
+      "\"2026-01-14T10:00:00.000Z\",\"2025-12-01T08:00:00.000Z\",\"111\",\"443||3389\",\"55\","
+      "\"0\",\"0\","
       "\"192.0.2.20\",\"host-20.example.test\",\"HOST-20\","
       "\"Windows 2008 R2 Enterprise Service Pack1\"\n"
       // Empty and missing elements are empty cells; a date with an offset is written in UTC.
-      "\"7200001\",\"\",\"90001\",\"New\",\"Info\",\"1\",\"2026-01-14T09:00:00.000Z\",\"\",\"\",\"\","
+      "\"7200001\",\"\",\"90001\",\"New\",\"Info\",\"1\",\"2026-01-14T09:00:00.000Z\",\"\",\"\","
+      "\"\","
       "\"\",\"\",\"0\",\"\",\"192.0.2.20\",\"host-20.example.test\",\"HOST-20\","
       "\"Windows 2008 R2 Enterprise Service Pack1\"\n"
       "\"7200002\",\"0a1b2c3d-0000-4000-8000-000000000021\",\"90002\",\"Fixed\",\"\",\"\",\"\","
