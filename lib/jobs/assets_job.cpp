@@ -4,6 +4,8 @@
 // fails the count check (deleted assets only leave at a full pull), everything is pulled instead.
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "common/error.hpp"
 #include "common/log.hpp"
 #include "jobs/asset_search.hpp"
@@ -86,7 +88,7 @@ class AssetsPull final : public PullJob {
                            {*out[0], *out[1], changed_host_ids, &changed_asset_ids_});
       co_return;
     }
-    host_ids_.clear();
+    reserve_host_ids();
     const auto windows = co_await search.plan_windows(total_.value_or(0), workers);
     co_await search.pull(windows, window_plan(env_, windows.size(), 2),
                          {*out[0], *out[1], host_ids_});
@@ -111,6 +113,7 @@ class AssetsPull final : public PullJob {
   // The merged asset-host-ids rows give the hostIds of the whole inventory.
   std::function<void(std::string_view row)> merged_rows_of(std::size_t file) override {
     if (file != 1) return {};
+    reserve_host_ids();
     return [this](std::string_view row) {
       if (auto id = second_field_id(row)) host_ids_.push_back(*id);
     };
@@ -148,6 +151,17 @@ class AssetsPull final : public PullJob {
   std::optional<std::int64_t> total_;
   std::vector<std::int64_t> changed_asset_ids_;
   // hostIds of the published assets, for the reference check against vm.csv (8 bytes each).
+  // Room for a hostId per asset CSAM counted, so that the list (8 MB at a million) never grows
+  // by copying into one twice its size: that copy made the peak of a full pull. Untouched pages
+  // of the reservation cost no memory, and a count beyond kMaxReservedHostIds (a server's
+  // mistake) is not reserved for.
+  void reserve_host_ids() {
+    host_ids_.clear();
+    const auto expected = static_cast<std::size_t>(std::max<std::int64_t>(total_.value_or(0), 0));
+    if (expected <= kMaxReservedHostIds) host_ids_.reserve(expected);
+  }
+  static constexpr std::size_t kMaxReservedHostIds = std::size_t{1} << 24;
+
   std::vector<std::int64_t> host_ids_;
 };
 
