@@ -19,13 +19,16 @@
 #
 # usage: bench/insight_push.sh [--scale F] [--latency-ms MS] [--rate N] [--chunk N]
 #                              [--vulnerabilities all|detected] [--fresh] [--build-dir DIR]
-#                              [--no-build]
+#                              [--columns FILE=NAME|NAME ...] [--no-build]
 #   --scale F          fraction of the full size (default 1)
 #   --latency-ms MS    assets-sim's delay before each Cloud answer (default 150)
 #   --rate N           requests a minute Assets allows; assets-sim answers 429 beyond (default
 #                      1000, as Atlassian documents; the daemon's own limiter uses 1000 too)
 #   --chunk N          insight.cloud.chunk_objects (default 500)
 #   --vulnerabilities  insight.cloud.vulnerabilities (default all: the 160 000-QID figure)
+#   --columns F=A|B    output.extra_columns of file F (assets, vulnkb or vm), catalog names
+#                      joined with | (repeatable): the set is published with them (a set of its
+#                      own) and the push carries them as attributes
 #   --fresh            make the published set again
 # The latency default is an assumption, not a measurement of Atlassian: a round trip from Europe
 # to api.atlassian.com plus the time Assets takes to accept a chunk. Pass what your site shows.
@@ -39,6 +42,7 @@ vulnerabilities=all
 fresh=0
 build=1
 build_dir=""
+columns=()  # FILE=NAME|NAME
 while (($#)); do
   case "$1" in
     --scale) scale=$2; shift 2 ;;
@@ -46,10 +50,11 @@ while (($#)); do
     --rate) rate=$2; shift 2 ;;
     --chunk) chunk=$2; shift 2 ;;
     --vulnerabilities) vulnerabilities=$2; shift 2 ;;
+    --columns) columns+=("$2"); shift 2 ;;
     --fresh) fresh=1; shift ;;
     --build-dir) build_dir=$(realpath "$2"); build=0; shift 2 ;;
     --no-build) build=0; shift ;;
-    -h|--help) sed -n '2,31p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,34p' "$0"; exit 0 ;;
     *) echo "insight_push.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -82,7 +87,14 @@ trap cleanup EXIT
 count() { awk -v n="$1" -v s="$scale" 'BEGIN { printf "%d", n * s }'; }
 assets=$(count 100000); qids=$(count 160000); hosts=$(count 100000)
 sizes=(--seed 11 --assets "$assets" --qids "$qids" --hosts "$hosts" --detections-per-host 45)
-set_dir="$data/set-$scale"
+extra_yaml=""
+for spec in "${columns[@]}"; do
+  names=$(awk -v s="${spec#*=}" 'BEGIN { n = split(s, a, "|"); for (i = 1; i <= n; i++) printf "%s\"%s\"", (i > 1 ? ", " : ""), a[i] }')
+  extra_yaml+="    ${spec%%=*}: [$names]"$'\n'
+done
+[[ -z $extra_yaml ]] || extra_yaml="  extra_columns:"$'\n'"${extra_yaml%$'\n'}"
+# A selection publishes a set of its own, named by a digest of the selection.
+set_dir="$data/set-$scale${extra_yaml:+-$(printf '%s' "$extra_yaml" | sha256sum | cut -c1-8)}"
 sim_setup "$data"
 
 # The published set: the four files, manifest.json and the assets' host IDs, made once per size.
@@ -93,7 +105,7 @@ if ((fresh)) || [[ ! -s $set_dir/out/manifest.json ]]; then
   write_config "$data/qualys.yaml" "$set_dir/out" "$set_dir/state" "  max_concurrency: 2" \
     "  assets: { schedule: \"0 1 * * *\", timeout: 50m, full_refresh: 0s }
   kb:     { schedule: \"0 2 * * *\", timeout: 50m, full_refresh: 0s, max_qid: $((10000 + 7 * qids + 7)) }
-  vm:     { schedule: \"0 3 * * *\", timeout: 50m, full_refresh: 0s }"
+  vm:     { schedule: \"0 3 * * *\", timeout: 50m, full_refresh: 0s }" "$extra_yaml"
   /usr/bin/time -f '%e' -o "$data/publish.time" "$daemon" --config "$data/qualys.yaml" \
     run assets kb vm 2>"$data/publish.stderr" || { cat "$data/publish.stderr" >&2; exit 1; }
   sim_stop
@@ -123,6 +135,7 @@ qualys:
   credentials_file: $data/auth.conf
 output:
   dir: $set_dir/out
+$extra_yaml
 state:
   dir: $data/state
 insight:
@@ -164,7 +177,7 @@ print(", ".join(f"{k} {v}" for k, v in sorted(s.items(), key=lambda kv: -kv[1]))
 
 echo
 echo "Assets Cloud push at scale $scale (qualys-sim ${sizes[*]}), insight.cloud.vulnerabilities" \
-  "$vulnerabilities, chunk_objects $chunk; assets-sim --cloud-rate-limit $rate" \
+  "$vulnerabilities, chunk_objects $chunk${columns[*]:+, extra columns ${columns[*]}}; assets-sim --cloud-rate-limit $rate" \
   "--fault cloud:slow:$latency,times=forever --cloud-processing-ms 1000; started $started;" \
   "$(nproc) CPUs, load average before: $load_before, after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
