@@ -87,12 +87,7 @@ trap cleanup EXIT
 count() { awk -v n="$1" -v s="$scale" 'BEGIN { printf "%d", n * s }'; }
 assets=$(count 100000); qids=$(count 160000); hosts=$(count 100000)
 sizes=(--seed 11 --assets "$assets" --qids "$qids" --hosts "$hosts" --detections-per-host 45)
-extra_yaml=""
-for spec in "${columns[@]}"; do
-  names=$(awk -v s="${spec#*=}" 'BEGIN { n = split(s, a, "|"); for (i = 1; i <= n; i++) printf "%s\"%s\"", (i > 1 ? ", " : ""), a[i] }')
-  extra_yaml+="    ${spec%%=*}: [$names]"$'\n'
-done
-[[ -z $extra_yaml ]] || extra_yaml="  extra_columns:"$'\n'"${extra_yaml%$'\n'}"
+extra_yaml=$(extra_columns_yaml "${columns[@]}")
 # A selection publishes a set of its own, named by a digest of the selection.
 set_dir="$data/set-$scale${extra_yaml:+-$(printf '%s' "$extra_yaml" | sha256sum | cut -c1-8)}"
 sim_setup "$data"

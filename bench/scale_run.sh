@@ -83,12 +83,8 @@ rm -f "$data"/*.m "$data"/simulator.log
 
 log "the simulator's oracle for ${sizes[*]}"
 rm -rf "$data/expected"
-expected_columns=() extra_yaml=""
-for spec in "${columns[@]}"; do
-  expected_columns+=(--expected-columns "$spec")
-  names=$(awk -v s="${spec#*=}" 'BEGIN { n = split(s, a, "|"); for (i = 1; i <= n; i++) printf "%s\"%s\"", (i > 1 ? ", " : ""), a[i] }')
-  extra_yaml+="    ${spec%%=*}: [$names]"$'\n'
-done
+expected_columns=()
+for spec in "${columns[@]}"; do expected_columns+=(--expected-columns "$spec"); done
 /usr/bin/time -f '%e' -o "$data/oracle.time" "$sim" "${sizes[@]}" --write-expected "$data/expected" \
   "${expected_columns[@]}" >/dev/null
 log "oracle written in $(cat "$data/oracle.time") s"
@@ -100,8 +96,7 @@ write_config "$data/config.yaml" "$data/out" "$data/state" "  max_concurrency: $
   "  assets: { schedule: \"0 1 * * *\", timeout: 50m, full_refresh: 0s }
   kb:     { schedule: \"0 2 * * *\", timeout: 50m, full_refresh: 0s, max_qid: $max_qid }
   vm:     { schedule: \"0 3 * * *\", timeout: 50m, full_refresh: 0s }" \
-  "${extra_yaml:+  extra_columns:
-${extra_yaml%$'\n'}}"
+  "$(extra_columns_yaml "${columns[@]}")"
 
 stats() {  # stats FIELD: a counter of GET /__sim/stats
   curl -sS --cacert "$sim_dir/ca.pem" "https://localhost:$sim_port/__sim/stats" |

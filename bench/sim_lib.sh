@@ -59,6 +59,18 @@ proc_cpu() {
   awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f\n", ($12 + $13) / hz }' <<<"$stat"
 }
 
+# extra_columns_yaml SPEC...: the output.extra_columns lines (indented under output:) for the
+# --columns specs FILE=NAME|NAME; nothing for none.
+extra_columns_yaml() {
+  (($#)) || return 0
+  echo "  extra_columns:"
+  local spec
+  for spec in "$@"; do
+    awk -v f="${spec%%=*}" -v s="${spec#*=}" 'BEGIN { n = split(s, a, "|"); printf "    %s: [", f
+      for (i = 1; i <= n; i++) printf "%s\"%s\"", (i > 1 ? ", " : ""), a[i]; print "]" }'
+  done
+}
+
 # write_config FILE OUTPUT_DIR STATE_DIR QUALYS_EXTRA JOBS_YAML [OUTPUT_EXTRA]: a daemon
 # configuration for the simulator. QUALYS_EXTRA is YAML lines indented under qualys:, JOBS_YAML
 # the jobs: section body, OUTPUT_EXTRA more lines under output: (after dir).
